@@ -166,7 +166,7 @@ public final class FlowKeyParser {
         if ((key.ipFrag & FlowKey.FRAG_LATER) != 0) {
             return;
         }
-        parseL4(b, off, p + ihl, l3End, key, key.ipProto == IpProtocol.ICMP);
+        parseL4(b, off, p + ihl, l3End, key, true);
     }
 
     /** RFC 8200 §3, §4: fixed header, then extension headers up to the upper-layer header. */
@@ -244,7 +244,7 @@ public final class FlowKeyParser {
         key.flags |= FlowKey.F_MALFORMED;
     }
 
-    private static void parseL4(byte[] b, int off, int q, int l3End, FlowKey key, boolean icmpv4) {
+    private static void parseL4(byte[] b, int off, int q, int l3End, FlowKey key, boolean inIpv4) {
         int avail = l3End - q;
         key.l4Offset = q - off;
         switch (key.ipProto) {
@@ -287,7 +287,7 @@ public final class FlowKeyParser {
             }
             case IpProtocol.ICMP, IpProtocol.ICMPV6 -> {
                 // ICMP (RFC 792) only inside IPv4, ICMPv6 (RFC 4443) only inside IPv6.
-                if (icmpv4 != (key.ipProto == IpProtocol.ICMP)) {
+                if (inIpv4 != (key.ipProto == IpProtocol.ICMP)) {
                     key.l4Offset = 0;
                     return;
                 }
@@ -297,7 +297,7 @@ public final class FlowKeyParser {
                 }
                 key.icmpType = getU8(b, q);
                 key.icmpCode = getU8(b, q + 1);
-                key.layers |= icmpv4 ? FlowKey.L_ICMP : FlowKey.L_ICMPV6;
+                key.layers |= inIpv4 ? FlowKey.L_ICMP : FlowKey.L_ICMPV6;
                 key.payloadOffset = q + ICMP_HEADER - off;
             }
             default -> key.l4Offset = 0;
