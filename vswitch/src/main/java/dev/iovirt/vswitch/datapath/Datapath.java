@@ -47,6 +47,9 @@ public final class Datapath {
     private final ExactMatchCache emc = new ExactMatchCache();
     private final DatapathStats stats = new DatapathStats();
     private boolean emcEnabled = true;
+    /** One EMC insertion per this many megaflow hits on average (OVS's emc-insert-inv-prob default). */
+    private int emcInsertInverseProbability = 100;
+    private long random = 0x2545F4914F6CDD1DL;
 
     public Datapath(String name, UpcallHandler slowPath) {
         this.name = name;
@@ -68,6 +71,29 @@ public final class Datapath {
     public void setExactMatchCacheEnabled(boolean enabled) {
         emcEnabled = enabled;
         emc.clear();
+    }
+
+    /**
+     * Sets how rarely a megaflow hit is copied into the exact-match cache: once per {@code n} hits
+     * on average (1: always). Rare insertion keeps a flood of short flows from evicting the long
+     * ones, as Open vSwitch's {@code other_config:emc-insert-inv-prob} (default 100).
+     */
+    public void setEmcInsertInverseProbability(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("emc insert inverse probability must be >= 1: " + n);
+        }
+        emcInsertInverseProbability = n;
+    }
+
+    private boolean shouldInsertIntoEmc() {
+        if (emcInsertInverseProbability == 1) {
+            return true;
+        }
+        // xorshift64: cheap, allocation-free, and not tied to the flow (every flow gets its chance).
+        random ^= random << 13;
+        random ^= random >>> 7;
+        random ^= random << 17;
+        return Long.remainderUnsigned(random, emcInsertInverseProbability) == 0;
     }
 
     /** Adds a port at the lowest free number from 1 and returns the number. */
@@ -197,14 +223,16 @@ public final class Datapath {
         }
         Classifier.Rule<Megaflow> r = megaflows.lookup(words, off, null);
         stats.subtableProbes += megaflows.subtableCount();
-        Megaflow f;
         if (r != null) {
             stats.megaflowHits++;
-            f = r.payload();
-        } else {
-            stats.misses++;
-            f = upcall(off, key);
+            Megaflow f = r.payload();
+            if (emcEnabled && shouldInsertIntoEmc()) {
+                emc.insert(hash, words, off, f);
+            }
+            return f;
         }
+        stats.misses++;
+        Megaflow f = upcall(off, key);
         if (emcEnabled) {
             emc.insert(hash, words, off, f);
         }

@@ -110,22 +110,34 @@ public final class FlowWords {
         out[off + 13] = k.ipv6FlowLabel();
     }
 
+    /**
+     * Odd 64-bit multipliers, one per word. A hash is the sum of each word times its multiplier,
+     * then one finalizing mix: the multiplies are independent, so the CPU overlaps them, where a
+     * chain of per-word mixes would serialize.
+     */
+    private static final long[] K = {
+        0x9E3779B97F4A7C15L, 0xC2B2AE3D27D4EB4FL, 0x165667B19E3779F9L, 0xD6E8FEB86659FD93L,
+        0xFF51AFD7ED558CCDL, 0xC4CEB9FE1A85EC53L, 0x94D049BB133111EBL, 0xBF58476D1CE4E5B9L,
+        0x8CB92BA72F3D8DD7L, 0xA0761D6478BD642FL, 0xE7037ED1A0B428DBL, 0x8EBC6AF09C88C6E3L,
+        0x589965CC75374CC3L, 0x1D8E4E27C47D124FL,
+    };
+
     /** A hash of all words of a key (for the exact-match cache). */
     public static long hash(long[] key, int off) {
-        long h = 0x9E37_79B9_7F4A_7C15L;
-        for (int w = 0; w < WORDS; w++) {
-            h = mix(h ^ key[off + w]);
-        }
-        return h;
+        long h = key[off] * K[0] + key[off + 1] * K[1] + key[off + 2] * K[2] + key[off + 3] * K[3]
+                + key[off + 4] * K[4] + key[off + 5] * K[5] + key[off + 6] * K[6] + key[off + 7] * K[7]
+                + key[off + 8] * K[8] + key[off + 9] * K[9] + key[off + 10] * K[10] + key[off + 11] * K[11]
+                + key[off + 12] * K[12] + key[off + 13] * K[13];
+        return mix(h);
     }
 
     /** A hash of a key under a mask, over only the words the mask touches. */
     static long maskedHash(long[] key, int off, long[] mask, int[] words) {
-        long h = 0x9E37_79B9_7F4A_7C15L;
+        long h = 0;
         for (int w : words) {
-            h = mix(h ^ (key[off + w] & mask[w]));
+            h += (key[off + w] & mask[w]) * K[w];
         }
-        return h;
+        return mix(h);
     }
 
     /** A strong 64-bit finalizer (David Stafford's Mix13 variant of MurmurHash3's fmix64). */

@@ -89,6 +89,7 @@ class DatapathTest {
 
     @Test
     void packetsDifferingOnlyInWildcardedFieldsHitTheMegaflow() {
+        dp.setEmcInsertInverseProbability(1);
         for (int port = 1; port <= 5; port++) {
             p1.inject(TestFrames.udp(5000, 9000 + port, 18));
         }
@@ -103,6 +104,21 @@ class DatapathTest {
         dp.runUntilQuiet();
         assertThat(dp.stats().emcHits).isEqualTo(5);
         assertThat(p2.transmitted()).hasSize(10);
+    }
+
+    @Test
+    void byDefaultOnlyAFewMegaflowHitsAreCopiedIntoTheExactMatchCache() {
+        // 2,000 distinct 5-tuples under one megaflow, each sent twice: with insertion once per 100
+        // hits on average, the second pass finds only a few percent of them in the EMC.
+        for (int pass = 0; pass < 2; pass++) {
+            for (int i = 0; i < 2000; i++) {
+                p1.inject(TestFrames.udp(1024 + i, 9000, 18));
+            }
+            dp.runUntilQuiet();
+        }
+        assertThat(dp.stats().misses).isEqualTo(1);
+        assertThat(dp.stats().emcHits).isBetween(1L, 200L);
+        assertThat(dp.stats().megaflowHits + dp.stats().emcHits).isEqualTo(3999);
     }
 
     @Test
