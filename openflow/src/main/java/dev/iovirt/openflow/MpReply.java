@@ -49,7 +49,7 @@ public sealed interface MpReply {
         }
 
         private static void check(String s, int size) {
-            if (s.getBytes(StandardCharsets.US_ASCII).length >= size) {
+            if (s.getBytes(StandardCharsets.ISO_8859_1).length >= size) {
                 throw new IllegalArgumentException("description longer than " + (size - 1) + " bytes: '" + s + "'");
             }
         }
@@ -253,7 +253,7 @@ public sealed interface MpReply {
     }
 
     private static void writeString(ByteBuf out, String s, int size) {
-        byte[] b = s.getBytes(StandardCharsets.US_ASCII);
+        byte[] b = s.getBytes(StandardCharsets.ISO_8859_1);
         out.writeBytes(b);
         out.writeZero(size - b.length);
     }
@@ -265,7 +265,7 @@ public sealed interface MpReply {
         while (n < size - 1 && b[n] != 0) {
             n++;
         }
-        return new String(b, 0, n, StandardCharsets.US_ASCII);
+        return new String(b, 0, n, StandardCharsets.ISO_8859_1);
     }
 
     /** Reads the body of {@code type} that fills the rest of {@code in}. */

@@ -63,7 +63,7 @@ public record Port(PortNo portNo, MacAddress hwAddr, String name, int config, in
     public static final int FEATURE_PAUSE_ASYM = 1 << 15;
 
     public Port {
-        if (name.getBytes(StandardCharsets.US_ASCII).length >= MAX_NAME_LEN) {
+        if (name.getBytes(StandardCharsets.ISO_8859_1).length >= MAX_NAME_LEN) {
             throw new IllegalArgumentException("port name longer than 15 bytes: '" + name + "'");
         }
     }
@@ -79,7 +79,7 @@ public record Port(PortNo portNo, MacAddress hwAddr, String name, int config, in
         out.writeShort((int) (hwAddr.bits() >>> 32));
         out.writeInt((int) hwAddr.bits());
         out.writeZero(2);
-        byte[] n = name.getBytes(StandardCharsets.US_ASCII);
+        byte[] n = name.getBytes(StandardCharsets.ISO_8859_1);
         out.writeBytes(n);
         out.writeZero(MAX_NAME_LEN - n.length);
         out.writeInt(config);
@@ -104,7 +104,7 @@ public record Port(PortNo portNo, MacAddress hwAddr, String name, int config, in
         while (len < MAX_NAME_LEN - 1 && n[len] != 0) {
             len++;
         }
-        String name = new String(n, 0, len, StandardCharsets.US_ASCII);
+        String name = new String(n, 0, len, StandardCharsets.ISO_8859_1);
         return new Port(no, MacAddress.of(mac), name, in.readInt(), in.readInt(), in.readInt(), in.readInt(),
                 in.readInt(), in.readInt(), in.readInt(), in.readInt());
     }
