@@ -224,6 +224,25 @@ public sealed interface MpReply {
         }
     }
 
+    /** OFPMP_TABLE_FEATURES reply (OF 1.3.5 §7.3.5.5). */
+    record TableFeaturesList(List<TableFeatures> entries) implements Entries<TableFeatures> {
+        public TableFeaturesList {
+            entries = List.copyOf(entries);
+        }
+
+        public MultipartType multipartType() {
+            return MultipartType.TABLE_FEATURES;
+        }
+
+        public int lengthOf(TableFeatures e) {
+            return e.length();
+        }
+
+        public TableFeaturesList with(List<TableFeatures> entries) {
+            return new TableFeaturesList(entries);
+        }
+    }
+
     // ---------------------------------------------------------------- wire
 
     static void write(ByteBuf out, MpReply body) {
@@ -249,6 +268,7 @@ public sealed interface MpReply {
             case GroupDescs g -> g.entries().forEach(e -> e.write(out));
             case Meters m -> m.entries().forEach(e -> e.write(out));
             case MeterConfigs m -> m.entries().forEach(e -> e.write(out));
+            case TableFeaturesList t -> t.entries().forEach(e -> e.write(out));
         }
     }
 
@@ -338,6 +358,13 @@ public sealed interface MpReply {
                     l.add(MeterConfig.read(in));
                 }
                 yield new MeterConfigs(l);
+            }
+            case TABLE_FEATURES -> {
+                List<TableFeatures> l = new ArrayList<>();
+                while (in.isReadable()) {
+                    l.add(TableFeatures.read(in));
+                }
+                yield new TableFeaturesList(l);
             }
             default -> throw new OfpException(ErrorCode.BAD_REQUEST_BAD_MULTIPART, "multipart type " + type + " is not supported");
         };

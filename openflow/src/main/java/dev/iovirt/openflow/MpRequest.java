@@ -93,6 +93,20 @@ public sealed interface MpRequest {
         }
     }
 
+    /**
+     * OFPMP_TABLE_FEATURES request (OF 1.3.5 §7.3.5.5): empty to ask for the current features, or the
+     * features to set.
+     */
+    record TableFeatures(java.util.List<dev.iovirt.openflow.TableFeatures> tables) implements MpRequest {
+        public TableFeatures {
+            tables = java.util.List.copyOf(tables);
+        }
+
+        public MultipartType multipartType() {
+            return MultipartType.TABLE_FEATURES;
+        }
+    }
+
     static void write(ByteBuf out, MpRequest body) {
         switch (body) {
             case Desc d -> { }
@@ -117,6 +131,7 @@ public sealed interface MpRequest {
                 out.writeInt(m.meterId().value());
                 out.writeZero(4);
             }
+            case TableFeatures t -> t.tables().forEach(f -> f.write(out));
         }
     }
 
@@ -169,6 +184,13 @@ public sealed interface MpRequest {
                 MeterId id = MeterId.of(in.readInt());
                 in.skipBytes(4);
                 yield type == MultipartType.METER ? new Meter(id) : new MeterConfig(id);
+            }
+            case TABLE_FEATURES -> {
+                java.util.List<dev.iovirt.openflow.TableFeatures> l = new java.util.ArrayList<>();
+                while (in.isReadable()) {
+                    l.add(dev.iovirt.openflow.TableFeatures.read(in));
+                }
+                yield new TableFeatures(l);
             }
             default -> throw new OfpException(ErrorCode.BAD_REQUEST_BAD_MULTIPART, "multipart type " + type + " is not supported");
         };

@@ -26,7 +26,7 @@ public enum MultipartType {
     METER_CONFIG(10),
     /** OFPMP_METER_FEATURES: meter features (not carried). */
     METER_FEATURES(11),
-    /** OFPMP_TABLE_FEATURES: table features (not carried). */
+    /** OFPMP_TABLE_FEATURES: table features. */
     TABLE_FEATURES(12),
     /** OFPMP_PORT_DESC: port description. */
     PORT_DESC(13),

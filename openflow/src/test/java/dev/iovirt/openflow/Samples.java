@@ -107,6 +107,8 @@ final class Samples {
         l.add(OfpMultipartRequest.of(32, new MpRequest.GroupDesc()));
         l.add(OfpMultipartRequest.of(33, new MpRequest.Meter(MeterId.ALL)));
         l.add(new OfpMultipartRequest(34, OfpMultipartRequest.FLAG_REQ_MORE, new MpRequest.MeterConfig(MeterId.of(1))));
+        l.add(OfpMultipartRequest.of(51, new MpRequest.TableFeatures(List.of())));
+        l.add(OfpMultipartRequest.of(52, new MpRequest.TableFeatures(List.of(TableFeatures.of(0, 2, 100)))));
         l.addAll(multipartReplies());
         l.add(new OfpBarrierRequest(45));
         l.add(new OfpBarrierReply(46));
@@ -134,6 +136,7 @@ final class Samples {
         l.add(OfpMultipartReply.of(43, new MpReply.Meters(List.of(new MeterStats(MeterId.of(1), 1, 100, 6400, 3, 0, new long[] {2, 128})))));
         l.add(new OfpMultipartReply(44, OfpMultipartReply.FLAG_REPLY_MORE, new MpReply.MeterConfigs(List.of(
                 new MeterConfig(OfpMeterMod.FLAG_KBPS, MeterId.of(1), List.of(new MeterBand.Drop(10_000, 0)))))));
+        l.add(OfpMultipartReply.of(53, new MpReply.TableFeaturesList(List.of(TableFeatures.of(0, 2, 1000), TableFeatures.of(1, 2, 1000)))));
         return l;
     }
 }
