@@ -1,0 +1,15 @@
+package dev.iovirt.openflow;
+
+/**
+ * OFPT_ROLE_REQUEST (OF 1.3.5 §7.3.9).
+ *
+ * @param xid the transaction id
+ * @param role the controller's role
+ * @param generationId the master election generation id (ignored for EQUAL and NOCHANGE)
+ */
+public record OfpRoleRequest(int xid, ControllerRole role, long generationId) implements OfpMessage {
+    @Override
+    public OfpType type() {
+        return OfpType.ROLE_REQUEST;
+    }
+}
