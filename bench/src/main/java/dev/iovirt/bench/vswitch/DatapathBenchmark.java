@@ -129,6 +129,7 @@ public class DatapathBenchmark {
             FlowWords.Field.ETH_TYPE.set(wildcards, 0, 0xFFFF);
             FlowWords.Field.NW_DST.set(wildcards, 0, 0xFFFF_FFFFL);
             actions.add(new DpAction.Output(2));
+            return null;
         };
         datapath = new Datapath("bench", byDestination);
         datapath.addPort(new ReplayPort(frames(flows, false)));
@@ -156,6 +157,7 @@ public class DatapathBenchmark {
             UpcallHandler exactSource = (key, words, off, wildcards, actions) -> {
                 FlowWords.Field.NW_SRC.set(wildcards, 0, 0xFFFF_FFFFL);
                 actions.add(new DpAction.Output(2));
+                return null;
             };
             datapath = new Datapath("miss", exactSource);
             datapath.addPort(new ReplayPort(frames(1 << 20, true)));

@@ -36,6 +36,10 @@ public final class Datapath {
 
     private final String name;
     private final UpcallHandler slowPath;
+    private final java.util.function.LongSupplier clock;
+    /** Frames for clone actions, one per nesting level. */
+    private final Frame[] cloneFrames = {new Frame(), new Frame(), new Frame(), new Frame()};
+    private long nowNanos;
     private FramePort[] ports = new FramePort[8];
     private FrameBatch[] txBatches = new FrameBatch[8];
     private final FrameBatch rx = new FrameBatch();
@@ -52,8 +56,17 @@ public final class Datapath {
     private long random = 0x2545F4914F6CDD1DL;
 
     public Datapath(String name, UpcallHandler slowPath) {
+        this(name, slowPath, System::nanoTime);
+    }
+
+    /**
+     * @param clock the platform's clock in nanoseconds (virtual time under a step driver); read
+     *     once per batch, for meters and flow usage times
+     */
+    public Datapath(String name, UpcallHandler slowPath, java.util.function.LongSupplier clock) {
         this.name = name;
         this.slowPath = slowPath;
+        this.clock = clock;
         for (int i = 0; i < keys.length; i++) {
             keys[i] = new FlowKey();
         }
@@ -142,7 +155,10 @@ public final class Datapath {
 
     /** Marks every megaflow dead and empties both caches; the next packets go to the slow path. */
     public void invalidate() {
-        megaflows.forEach(r -> r.payload().alive = false);
+        megaflows.forEach(r -> {
+            r.payload().alive = false;
+            slowPath.evicted(r.payload());
+        });
         megaflows.clear();
         emc.clear();
         stats.invalidations++;
@@ -192,6 +208,7 @@ public final class Datapath {
     /** Processes a batch of frames that entered on {@code inPort} and sends out what they become. */
     public int process(int inPort, FrameBatch batch) {
         int n = batch.size();
+        nowNanos = clock.getAsLong();
         for (int i = 0; i < n; i++) {
             Frame f = batch.get(i);
             f.setInPort(inPort);
@@ -205,10 +222,28 @@ public final class Datapath {
             Megaflow flow = resolve(off, keys[i]);
             flow.packets++;
             flow.bytes += f.length();
-            execute(flow.actionArray(), f, keys[i]);
+            flow.usedNanos = nowNanos;
+            execute(flow.actionArray(), f, keys[i], 0);
         }
         flushOutputs();
         return n;
+    }
+
+    /**
+     * Executes {@code actions} on one frame outside the caches (an OpenFlow packet-out) and sends
+     * what it outputs.
+     */
+    public void execute(Frame frame, List<DpAction> actions) {
+        nowNanos = clock.getAsLong();
+        FlowKey key = keys[0];
+        FlowKeyParser.parse(frame, key);
+        keyStale = false;
+        for (DpAction a : actions) {
+            if (!apply(a, frame, key, 0)) {
+                break;
+            }
+        }
+        flushOutputs();
     }
 
     private Megaflow resolve(int off, FlowKey key) {
@@ -242,58 +277,120 @@ public final class Datapath {
     private Megaflow upcall(int off, FlowKey key) {
         java.util.Arrays.fill(wildcards, 0);
         translated.clear();
-        slowPath.translate(key, words, off, wildcards, translated);
+        Object owner = slowPath.translate(key, words, off, wildcards, translated);
         if (megaflows.size() >= MAX_MEGAFLOWS) {
             invalidate();
         }
-        Megaflow f = new Megaflow(FlowMatch.ofKey(words, off, wildcards), translated);
+        Megaflow f = new Megaflow(FlowMatch.ofKey(words, off, wildcards), translated, owner);
         megaflows.insert(f.match(), 0, f);
         return f;
     }
 
-    private void execute(DpAction[] actions, Frame f, FlowKey key) {
-        boolean keyStale = false;
+    /** Runs {@code actions} on {@code f}; returns false if the frame was dropped on the way (meter, error). */
+    private boolean execute(DpAction[] actions, Frame f, FlowKey key, int depth) {
+        keyStale = false;
         for (DpAction a : actions) {
-            switch (a) {
-                case DpAction.Output o -> output(o.port(), f);
-                case DpAction.SetEthDst s -> Bytes.putU48(f.buffer(), f.offset(), s.mac());
-                case DpAction.SetEthSrc s -> Bytes.putU48(f.buffer(), f.offset() + 6, s.mac());
-                case DpAction.PushVlan p -> {
-                    if (!pushVlan(f, p)) {
-                        stats.actionErrors++;
-                        return;
-                    }
-                    keyStale = true;
-                }
-                case DpAction.PopVlan p -> {
-                    popVlan(f);
-                    keyStale = true;
-                }
-                case DpAction.SetIpv4 s -> {
-                    if (keyStale) {
-                        FlowKeyParser.parse(f, key);
-                        keyStale = false;
-                    }
-                    setIpv4(f, key, s);
-                }
-                case DpAction.SetTransportPort s -> {
-                    if (keyStale) {
-                        FlowKeyParser.parse(f, key);
-                        keyStale = false;
-                    }
-                    setTransportPort(f, key, s);
-                }
-                case DpAction.SetIpv4Ttl t -> {
-                    if (keyStale) {
-                        FlowKeyParser.parse(f, key);
-                        keyStale = false;
-                    }
-                    setTtl(f, key, t.ttl());
-                }
-                case DpAction.SetTunnel t -> f.setTunnelId(t.tunnelId());
-                case DpAction.Userspace u -> slowPath.userspace(f, key, u);
+            if (!apply(a, f, key, depth)) {
+                return false;
             }
         }
+        return true;
+    }
+
+    /** Whether {@link #keys}' entry for the frame being executed no longer describes it (after a push or pop). */
+    private boolean keyStale;
+
+    private void freshen(Frame f, FlowKey key) {
+        if (keyStale) {
+            FlowKeyParser.parse(f, key);
+            keyStale = false;
+        }
+    }
+
+    private boolean apply(DpAction a, Frame f, FlowKey key, int depth) {
+        switch (a) {
+            case DpAction.Output o -> output(o.port(), f);
+            case DpAction.SetEthDst s -> Bytes.putU48(f.buffer(), f.offset(), s.mac());
+            case DpAction.SetEthSrc s -> Bytes.putU48(f.buffer(), f.offset() + 6, s.mac());
+            case DpAction.PushVlan p -> {
+                if (!pushVlan(f, p)) {
+                    stats.actionErrors++;
+                    return false;
+                }
+                keyStale = true;
+            }
+            case DpAction.PopVlan p -> {
+                popVlan(f);
+                keyStale = true;
+            }
+            case DpAction.SetIpv4 s -> {
+                freshen(f, key);
+                setIpv4(f, key, s);
+            }
+            case DpAction.SetTransportPort s -> {
+                freshen(f, key);
+                setTransportPort(f, key, s);
+            }
+            case DpAction.SetIpv4Ttl t -> {
+                freshen(f, key);
+                setTtl(f, key, t.ttl());
+            }
+            case DpAction.SetIpDscp d -> {
+                freshen(f, key);
+                setDscp(f, key, d.dscp());
+            }
+            case DpAction.SetVlanTci t -> setVlanTci(f, t.tci());
+            case DpAction.SetTunnel t -> f.setTunnelId(t.tunnelId());
+            case DpAction.Userspace u -> {
+                freshen(f, key);
+                slowPath.userspace(f, key, u);
+            }
+            case DpAction.Meter m -> {
+                return m.meter().admit(nowNanos, f.length());
+            }
+            case DpAction.Clone c -> {
+                if (depth >= cloneFrames.length) {
+                    stats.actionErrors++;
+                    return true;
+                }
+                Frame copy = cloneFrames[depth];
+                copy.copyFrom(f);
+                freshen(f, key);
+                List<DpAction> nested = c.actions();
+                for (int i = 0, n = nested.size(); i < n; i++) {
+                    if (!apply(nested.get(i), copy, key, depth + 1)) {
+                        break;
+                    }
+                }
+                // The nested actions may have re-parsed the copy into the key: describe the frame again.
+                FlowKeyParser.parse(f, key);
+                keyStale = false;
+            }
+        }
+        return true;
+    }
+
+    private static void setVlanTci(Frame f, int tci) {
+        byte[] b = f.buffer();
+        int o = f.offset();
+        if (f.length() >= 18) {
+            int type = Bytes.getU16(b, o + 12);
+            if (type == EtherType.VLAN || type == EtherType.QINQ) {
+                Bytes.putU16(b, o + 14, tci);
+            }
+        }
+    }
+
+    private static void setDscp(Frame f, FlowKey key, int dscp) {
+        if (!key.has(FlowKey.L_IPV4)) {
+            return;
+        }
+        byte[] b = f.buffer();
+        int l3 = f.offset() + key.l3Offset();
+        int oldWord = Bytes.getU16(b, l3); // version/IHL and TOS share one 16-bit word
+        int newWord = (oldWord & 0xFF03) | (dscp & 0x3F) << 2;
+        Bytes.putU16(b, l3, newWord);
+        Bytes.putU16(b, l3 + 10, Checksums.update16(Bytes.getU16(b, l3 + 10), oldWord, newWord));
     }
 
     private void output(int port, Frame f) {

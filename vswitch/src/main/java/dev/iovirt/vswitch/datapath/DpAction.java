@@ -1,6 +1,7 @@
 package dev.iovirt.vswitch.datapath;
 
 import dev.iovirt.packet.MacAddress;
+import java.util.List;
 
 /**
  * An action the datapath executes on a frame, as Open vSwitch's datapath ("ODP") actions: the
@@ -16,11 +17,54 @@ public sealed interface DpAction {
         }
     }
 
-    /** Hands the frame to the slow path's userspace handler (OpenFlow packet-in, learning). */
-    record Userspace(int reason, long cookie) implements DpAction {
+    /**
+     * Hands the frame to the slow path's userspace handler (an OpenFlow packet-in).
+     *
+     * @param reason the OpenFlow packet-in reason
+     * @param cookie the cookie of the flow entry that sent it
+     * @param tableId the table of that flow entry
+     * @param maxLen how many bytes of the frame to send ({@code 0xffff}: all)
+     */
+    record Userspace(int reason, long cookie, int tableId, int maxLen) implements DpAction {
         @Override
         public String toString() {
-            return "userspace(reason=" + reason + ",cookie=" + Long.toHexString(cookie) + ")";
+            return "userspace(reason=" + reason + ",table=" + tableId + ",cookie=0x" + Long.toHexString(cookie) + ")";
+        }
+    }
+
+    /** Rewrites the outermost VLAN tag's TCI (VID, PCP); does nothing to an untagged frame. */
+    record SetVlanTci(int tci) implements DpAction {
+        @Override
+        public String toString() {
+            return String.format("set(vlan(vid=%d,pcp=%d))", tci & 0xFFF, tci >>> 13);
+        }
+    }
+
+    /** Rewrites the IPv4 DSCP, fixing the header checksum. */
+    record SetIpDscp(int dscp) implements DpAction {
+        @Override
+        public String toString() {
+            return "set(ipv4(dscp=" + dscp + "))";
+        }
+    }
+
+    /** Runs the nested actions on a copy of the frame, leaving the frame itself as it was. */
+    record Clone(List<DpAction> actions) implements DpAction {
+        public Clone {
+            actions = List.copyOf(actions);
+        }
+
+        @Override
+        public String toString() {
+            return "clone(" + Megaflow.formatActions(actions.toArray(new DpAction[0])) + ")";
+        }
+    }
+
+    /** Passes the frame through a meter; a frame the meter's drop band refuses goes no further. */
+    record Meter(DpMeter meter) implements DpAction {
+        @Override
+        public String toString() {
+            return "meter(" + meter.id() + ")";
         }
     }
 

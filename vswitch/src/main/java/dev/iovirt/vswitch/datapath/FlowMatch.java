@@ -129,6 +129,18 @@ public final class FlowMatch {
             return this;
         }
 
+        /**
+         * Adds the bits of {@code m} (in field position, not shifted by the caller beyond the field)
+         * to what is matched in {@code field}, keeping bits already matched: for fields that several
+         * OpenFlow fields share (VLAN VID and PCP in vlan_tci, DSCP and ECN in ip_tos).
+         */
+        public Builder mergeMasked(FlowWords.Field field, long v, long m) {
+            long fm = m << field.shift & field.wordMask;
+            mask[field.word] |= fm;
+            value[field.word] = value[field.word] & ~fm | (v << field.shift & fm);
+            return this;
+        }
+
         /** Matches the top {@code prefixLength} bits of a 32-bit field (an IPv4 prefix). */
         public Builder prefix(FlowWords.Field field, int v, int prefixLength) {
             long m = prefixLength == 0 ? 0 : (0xFFFF_FFFFL << (32 - prefixLength)) & 0xFFFF_FFFFL;

@@ -15,10 +15,44 @@ public final class Megaflow {
     long packets;
     long bytes;
     long usedNanos;
+    /** What the slow path attached (its translation cache: the flow entries and groups this megaflow stands for). */
+    private final Object owner;
+    /** Packets and bytes already credited to the owner by {@link #takeNewPackets}/{@link #takeNewBytes}. */
+    private long creditedPackets;
+    private long creditedBytes;
 
     public Megaflow(FlowMatch match, List<DpAction> actions) {
+        this(match, actions, null);
+    }
+
+    public Megaflow(FlowMatch match, List<DpAction> actions, Object owner) {
         this.match = match;
         this.actions = actions.toArray(new DpAction[0]);
+        this.owner = owner;
+    }
+
+    /** What the slow path attached when it created this megaflow, or null. */
+    public Object owner() {
+        return owner;
+    }
+
+    /** When a packet last hit this megaflow, in the datapath clock's nanoseconds. */
+    public long usedNanos() {
+        return usedNanos;
+    }
+
+    /** Packets since the last call (for crediting OpenFlow counters, as OVS's revalidators push stats). */
+    public long takeNewPackets() {
+        long d = packets - creditedPackets;
+        creditedPackets = packets;
+        return d;
+    }
+
+    /** Bytes since the last call. */
+    public long takeNewBytes() {
+        long d = bytes - creditedBytes;
+        creditedBytes = bytes;
+        return d;
     }
 
     public FlowMatch match() {

@@ -17,8 +17,13 @@ public interface UpcallHandler {
      * @param wildcards receives (OR) every key bit the decision depended on; the datapath installs
      *     a megaflow with this mask, so it must be complete
      * @param actions receives the actions to apply, in order (empty: drop)
+     * @return what to attach to the megaflow as its {@link Megaflow#owner()} (may be null)
      */
-    void translate(FlowKey key, long[] words, int off, long[] wildcards, List<DpAction> actions);
+    Object translate(FlowKey key, long[] words, int off, long[] wildcards, List<DpAction> actions);
+
+    /** Told when a megaflow leaves the datapath (invalidation, eviction), so its last counts can be credited. */
+    default void evicted(Megaflow megaflow) {
+    }
 
     /** Receives a frame sent up by a {@link DpAction.Userspace} action; the frame is only lent for the call. */
     default void userspace(Frame frame, FlowKey key, DpAction.Userspace action) {

@@ -28,13 +28,14 @@ class DatapathTest {
         long[] mask = new long[FlowWords.WORDS];
 
         @Override
-        public void translate(FlowKey key, long[] words, int off, long[] wildcards, List<DpAction> actions) {
+        public Object translate(FlowKey key, long[] words, int off, long[] wildcards, List<DpAction> actions) {
             upcalls++;
             for (int w = 0; w < FlowWords.WORDS; w++) {
                 wildcards[w] |= mask[w];
             }
             long[] k = java.util.Arrays.copyOfRange(words, off, off + FlowWords.WORDS);
             decide.accept(k, actions);
+            return null;
         }
 
         @Override
@@ -257,7 +258,7 @@ class DatapathTest {
 
     @Test
     void userspaceActionLendsTheFrameToTheSlowPath() {
-        slow.decide = (k, actions) -> actions.add(new DpAction.Userspace(0, 0xABC));
+        slow.decide = (k, actions) -> actions.add(new DpAction.Userspace(0, 0xABC, 0, 0xFFFF));
         p1.inject(TestFrames.arpRequest());
         dp.runUntilQuiet();
         assertThat(slow.userspaceFrames).containsExactly(TestFrames.arpRequest());
