@@ -317,8 +317,9 @@ public final class Bridge implements UpcallHandler {
         long[] wc = new long[FlowWords.WORDS];
         List<DpAction> actions = new ArrayList<>();
         // A trace must not change the MAC table: NORMAL learns only from real packets.
-        new Xlate(this, words, 0, wc, actions, t).run(0);
-        t.finish(actions, FlowMatch.ofKey(words, 0, wc));
+        Xlate x = new Xlate(this, words, 0, wc, actions, t);
+        x.run(0);
+        t.finish(actions, FlowMatch.ofKey(words, 0, wc), x.key);
         return t;
     }
 

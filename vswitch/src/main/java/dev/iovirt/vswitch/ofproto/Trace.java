@@ -16,6 +16,7 @@ public final class Trace {
     private final List<String> steps = new ArrayList<>();
     private List<DpAction> datapathActions = List.of();
     private FlowMatch megaflow;
+    private long[] finalKey;
     private int indent;
 
     Trace(String bridge, String flow) {
@@ -38,9 +39,15 @@ public final class Trace {
         indent += delta;
     }
 
-    void finish(List<DpAction> actions, FlowMatch mask) {
+    void finish(List<DpAction> actions, FlowMatch mask, long[] key) {
         this.datapathActions = List.copyOf(actions);
         this.megaflow = mask;
+        this.finalKey = key.clone();
+    }
+
+    /** A header field of the packet as the pipeline left it (OVS's "Final flow"). */
+    public long finalField(dev.iovirt.vswitch.datapath.FlowWords.Field field) {
+        return field.get(finalKey, 0);
     }
 
     /** The datapath actions, as {@code ovs-appctl ofproto/trace} prints them after "Datapath actions: ". */
