@@ -104,6 +104,12 @@ final class TopologyParser {
     /** Load balancers' VIPs and the networks they live on, for traffic sent to a VIP. */
     private final Map<String, Ipv4Address> vips = new HashMap<>();
 
+    /**
+     * Sections that could not be read at all (misspelled, or not a list): references to what they
+     * would define are not checked, since every one of them would be a consequence of that one error.
+     */
+    private final Set<String> brokenSections = new HashSet<>();
+
     private TopologyParser(String file) {
         this.file = file;
     }
@@ -160,6 +166,7 @@ final class TopologyParser {
             return null;
         }
         top.checkKeys(TOP_KEYS, "the topology");
+        brokenSections.addAll(top.misspelled);
         String name = name(top, "topology");
         ControllerSpec controller = readController(top.get("controller"));
         List<HostSpec> hostList = readHosts(top, top.get("hosts"));
@@ -214,10 +221,15 @@ final class TopologyParser {
     private List<HostSpec> readHosts(Obj top, Node n) {
         List<HostSpec> out = new ArrayList<>();
         if (n == null) {
-            error(top.node, "the topology is missing the required key 'hosts' — list at least one host, e.g. hosts: [ { name: hv1 } ]");
+            if (!brokenSections.contains("hosts")) {
+                error(top.node, "the topology is missing the required key 'hosts' — list at least one host, e.g. hosts: [ { name: hv1 } ]");
+            }
             return out;
         }
         List<Node> items = list(n, "hosts", "a list of hosts");
+        if (items == null) {
+            brokenSections.add("hosts");
+        }
         if (items != null && items.isEmpty()) {
             error(n, "hosts is empty — list at least one host, e.g. hosts: [ { name: hv1 } ]");
         }
@@ -280,7 +292,7 @@ final class TopologyParser {
 
     private List<NetworkSpec> readNetworks(Node n) {
         List<NetworkSpec> out = new ArrayList<>();
-        for (Node item : listOrEmpty(n, "networks", "a list of networks")) {
+        for (Node item : section(n, "networks", "a list of networks")) {
             Obj o = obj(item, "a network");
             if (o == null) {
                 continue;
@@ -365,7 +377,7 @@ final class TopologyParser {
 
     private void readVms(Node n) {
         Map<String, Integer> vfsUsed = new HashMap<>();
-        for (Node item : listOrEmpty(n, "vms", "a list of VMs")) {
+        for (Node item : section(n, "vms", "a list of VMs")) {
             Obj o = obj(item, "a vm");
             if (o == null) {
                 continue;
@@ -380,7 +392,7 @@ final class TopologyParser {
             VmDraft vm = new VmDraft(name);
             vm.hostNode = o.required("host", label, "the name of a host");
             String host = vm.hostNode == null ? null : scalar(vm.hostNode, "host", "the name of a host");
-            if (host != null && !hostNames.containsKey(host)) {
+            if (host != null && unknownHost(host)) {
                 error(vm.hostNode, label + " is on host '" + host + "', which is not defined"
                         + Suggest.hint(host, hostNames.keySet(), "host", "hosts"));
                 host = null;
@@ -442,7 +454,7 @@ final class TopologyParser {
         int before = errors.size();
         Node netNode = o.required("network", label, "the name of a network");
         String net = netNode == null ? null : scalar(netNode, "network", "the name of a network");
-        if (net != null && !networkNames.containsKey(net)) {
+        if (net != null && unknownNetwork(net)) {
             error(netNode, label + " is on network '" + net + "', which is not defined"
                     + Suggest.hint(net, networkNames.keySet(), "network", "networks"));
             net = null;
@@ -623,7 +635,7 @@ final class TopologyParser {
 
     private List<ApplianceSpec> readAppliances(Node n) {
         List<ApplianceSpec> out = new ArrayList<>();
-        for (Node item : listOrEmpty(n, "appliances", "a list of appliances")) {
+        for (Node item : section(n, "appliances", "a list of appliances")) {
             Obj o = obj(item, "an appliance");
             if (o == null) {
                 continue;
@@ -656,7 +668,7 @@ final class TopologyParser {
             Optional<String> host = Optional.empty();
             if (o.has("host")) {
                 String h = scalar(o.get("host"), "host", "the name of a host");
-                if (h != null && !hostNames.containsKey(h)) {
+                if (h != null && unknownHost(h)) {
                     error(o.get("host"), label + " is on host '" + h + "', which is not defined"
                             + Suggest.hint(h, hostNames.keySet(), "host", "hosts"));
                 } else if (h != null) {
@@ -688,6 +700,7 @@ final class TopologyParser {
             Optional<ApplianceSpec.Kind> owner = KIND_KEYS.entrySet().stream()
                     .filter(k -> k.getValue().contains(key)).map(Map.Entry::getKey).sorted().findFirst();
             Optional<String> near = Suggest.closest(key, valid);
+            near.ifPresent(o.misspelled::add);
             if (near.isPresent()) {
                 error(e.getValue(), "unknown key '" + key + "' — did you mean '" + near.get() + "'?");
             } else if (owner.isPresent()) {
@@ -757,7 +770,7 @@ final class TopologyParser {
         if (net == null || net.equals("any")) {
             return Optional.empty();
         }
-        if (!networkNames.containsKey(net)) {
+        if (unknownNetwork(net)) {
             error(o.get(key), "firewall rule: " + key + " network '" + net + "' is not defined"
                     + Suggest.hint(net, withAny(networkNames.keySet()), "network", "networks"));
             return Optional.empty();
@@ -850,7 +863,7 @@ final class TopologyParser {
             }
             Set<String> seen = new HashSet<>();
             for (Node b : items == null ? List.<Node>of() : items) {
-                String vm = vmRef(b, "backend", "backend of " + label);
+                String vm = vmRef(b, "backend", label + " has backend");
                 if (vm == null) {
                     continue;
                 }
@@ -887,7 +900,7 @@ final class TopologyParser {
             if (net == null) {
                 continue;
             }
-            if (!networkNames.containsKey(net)) {
+            if (unknownNetwork(net)) {
                 error(item, label + " routes network '" + net + "', which is not defined"
                         + Suggest.hint(net, networkNames.keySet(), "network", "networks"));
             } else if (nets.contains(net)) {
@@ -954,7 +967,7 @@ final class TopologyParser {
     private String networkRef(Obj o, String key, String label) {
         Node n = o.required(key, label, "the name of a network");
         String net = n == null ? null : scalar(n, key, "the name of a network");
-        if (net != null && !networkNames.containsKey(net)) {
+        if (net != null && unknownNetwork(net)) {
             error(n, label + ": " + key + " network '" + net + "' is not defined"
                     + Suggest.hint(net, networkNames.keySet(), "network", "networks"));
             return null;
@@ -968,11 +981,15 @@ final class TopologyParser {
         return vm == null ? null : checkVm(n, vm, what);
     }
 
-    /** Checks that {@code vm}, read at {@code n}, is a defined VM. */
+    /**
+     * Checks that {@code vm}, read at {@code n}, is a defined VM.
+     *
+     * @param what the start of the error's sentence, which goes on with the name, e.g. "ping is sent to"
+     */
     private String checkVm(Node n, String vm, String what) {
-        if (!vmNames.containsKey(vm)) {
-            String also = applianceNames.containsKey(vm) ? " ('" + vm + "' is an appliance, not a VM)" : "";
-            error(n, what + " '" + vm + "' is not a defined VM" + also + Suggest.hint(vm, vmNames.keySet(), "VM", "VMs"));
+        if (unknownVm(vm)) {
+            String also = applianceNames.containsKey(vm) ? " (it is an appliance)" : "";
+            error(n, what + " '" + vm + "', which is not a defined VM" + also + Suggest.hint(vm, vmNames.keySet(), "VM", "VMs"));
             return null;
         }
         return vm;
@@ -982,7 +999,7 @@ final class TopologyParser {
 
     private List<ChainSpec> readChains(Node n) {
         List<ChainSpec> out = new ArrayList<>();
-        for (Node item : listOrEmpty(n, "chains", "a list of chains")) {
+        for (Node item : section(n, "chains", "a list of chains")) {
             Obj o = obj(item, "a chain");
             if (o == null) {
                 continue;
@@ -1011,7 +1028,7 @@ final class TopologyParser {
                     if (app == null) {
                         continue;
                     }
-                    if (!applianceNames.containsKey(app)) {
+                    if (unknownAppliance(app)) {
                         String also = vmNames.containsKey(app) ? " ('" + app + "' is a VM)" : "";
                         error(a, label + " goes through appliance '" + app + "', which is not defined" + also
                                 + Suggest.hint(app, applianceNames.keySet(), "appliance", "appliances"));
@@ -1035,7 +1052,7 @@ final class TopologyParser {
 
     private List<TrafficSpec> readTraffic(Node n) {
         List<TrafficSpec> out = new ArrayList<>();
-        for (Node item : listOrEmpty(n, "traffic", "a list of traffic entries such as - ping: { from: web1, to: db1 }")) {
+        for (Node item : section(n, "traffic", "a list of traffic entries such as - ping: { from: web1, to: db1 }")) {
             Obj entry = obj(item, "a traffic entry (ping, udp or tcp)");
             if (entry == null) {
                 continue;
@@ -1066,7 +1083,7 @@ final class TopologyParser {
                 default -> TCP_KEYS;
             }, kind);
             Node fromNode = o.required("from", kind, "the name of the VM that sends");
-            String from = fromNode == null ? null : vmRef(fromNode, "from", kind + " from");
+            String from = fromNode == null ? null : vmRef(fromNode, "from", kind + " is sent from");
             if (from != null && vms.get(from) != null && vms.get(from).complete && vms.get(from).nics.isEmpty()) {
                 error(fromNode, kind + " from '" + from + "', which has no NIC to send from");
             }
@@ -1121,7 +1138,7 @@ final class TopologyParser {
             error(n, kind + " to '" + s + "', a load balancer — send to its vip instead: to: " + vips.get(s));
             return null;
         }
-        String vm = vmRef(n, "to", kind + " to");
+        String vm = vmRef(n, "to", kind + " is sent to");
         return vm == null ? null : new TrafficSpec.Target.Vm(vm);
     }
 
@@ -1130,7 +1147,7 @@ final class TopologyParser {
     private List<CaptureSpec> readCaptures(Node n) {
         List<CaptureSpec> out = new ArrayList<>();
         Map<String, Node> files = new HashMap<>();
-        for (Node item : listOrEmpty(n, "captures", "a list of captures")) {
+        for (Node item : section(n, "captures", "a list of captures")) {
             Obj o = obj(item, "a capture");
             if (o == null) {
                 continue;
@@ -1146,7 +1163,7 @@ final class TopologyParser {
                 if (dot <= 0 || dot == port.length() - 1) {
                     error(portNode, "capture port '" + port + "' is not vm.nic — name a VM and one of its NICs, e.g. web1.eth0");
                 } else {
-                    vm = checkVm(portNode, port.substring(0, dot), "capture port '" + port + "': vm");
+                    vm = checkVm(portNode, port.substring(0, dot), "capture port '" + port + "' names vm");
                     nic = port.substring(dot + 1);
                     String nicName = nic;
                     VmDraft d = vm == null ? null : vms.get(vm);
@@ -1207,7 +1224,7 @@ final class TopologyParser {
     private List<LinkSpec> readLinks(Node n) {
         List<LinkSpec> out = new ArrayList<>();
         Map<Set<String>, Node> seen = new HashMap<>();
-        for (Node item : listOrEmpty(n, "links", "a list of links such as { between: [hv1, hv2], delay: 1ms }")) {
+        for (Node item : section(n, "links", "a list of links such as { between: [hv1, hv2], delay: 1ms }")) {
             Obj o = obj(item, "a link");
             if (o == null) {
                 continue;
@@ -1224,7 +1241,7 @@ final class TopologyParser {
                 } else if (items != null) {
                     for (Node h : items) {
                         String host = scalar(h, "host", "a host's name");
-                        if (host != null && !hostNames.containsKey(host)) {
+                        if (host != null && unknownHost(host)) {
                             error(h, "link to host '" + host + "', which is not defined" + Suggest.hint(host, hostNames.keySet(), "host", "hosts"));
                         } else if (host != null) {
                             ends.add(host);
@@ -1461,6 +1478,30 @@ final class TopologyParser {
         return null;
     }
 
+    /** A top-level section's entries; a section that is not a list is reported once and marked broken. */
+    private List<Node> section(Node n, String key, String expected) {
+        if (n != null && !isNull(n) && !(n instanceof SequenceNode)) {
+            brokenSections.add(key);
+        }
+        return listOrEmpty(n, key, expected);
+    }
+
+    private boolean unknownHost(String name) {
+        return !hostNames.containsKey(name) && !brokenSections.contains("hosts");
+    }
+
+    private boolean unknownNetwork(String name) {
+        return !networkNames.containsKey(name) && !brokenSections.contains("networks");
+    }
+
+    private boolean unknownVm(String name) {
+        return !vmNames.containsKey(name) && !brokenSections.contains("vms");
+    }
+
+    private boolean unknownAppliance(String name) {
+        return !applianceNames.containsKey(name) && !brokenSections.contains("appliances");
+    }
+
     /** A list; absent or empty ({@code vms:} with nothing after it) is an empty list. */
     private List<Node> listOrEmpty(Node n, String key, String expected) {
         if (n == null || isNull(n)) {
@@ -1512,6 +1553,8 @@ final class TopologyParser {
         final MappingNode node;
         final Map<String, Node> values = new LinkedHashMap<>();
         final Map<String, Node> keys = new LinkedHashMap<>();
+        /** Valid keys that an unknown key here was taken for a misspelling of; they are not also reported missing. */
+        final Set<String> misspelled = new HashSet<>();
 
         Obj(MappingNode node) {
             this.node = node;
@@ -1548,7 +1591,7 @@ final class TopologyParser {
         /** The value of a required key, or null after reporting that it is missing. */
         Node required(String key, String owner, String expected) {
             Node v = values.get(key);
-            if (v == null) {
+            if (v == null && !misspelled.contains(key)) {
                 error(node, owner + " is missing the required key '" + key + "' (" + expected + ")");
             }
             return v;
@@ -1561,6 +1604,7 @@ final class TopologyParser {
                     continue;
                 }
                 Optional<String> near = Suggest.closest(e.getKey(), valid);
+                near.ifPresent(misspelled::add);
                 error(e.getValue(), "unknown key '" + e.getKey() + "'" + near.map(w -> " — did you mean '" + w + "'?")
                         .orElse(" in " + what + " — valid keys are " + String.join(", ", valid)));
             }
@@ -1602,12 +1646,12 @@ final class TopologyParser {
             at = cm.or(() -> pm);
             msg = "this '{' is never closed — add the matching '}'";
         } else if (context.contains("flow sequence")) {
-            msg = "expected ',' or ']' in the list that opens at " + cpos + " (" + problem.replaceFirst("^expected ',' or ']', but got ", "found ") + ")";
+            msg = "expected ',' or ']' to go on with the list that opens at " + cpos + " — is its closing ']' missing?";
         } else if (context.contains("flow mapping")) {
-            msg = "expected ',' or '}' in the mapping that opens at " + cpos + " (" + problem.replaceFirst("^expected ',' or '}', but got ", "found ") + ")";
+            msg = "expected ',' or '}' to go on with the mapping that opens at " + cpos + " — is its closing '}' missing?";
         } else if (context.contains("block mapping") || context.contains("block collection") || context.contains("indentless sequence")) {
             msg = "bad indentation: this line does not line up with the " + (context.contains("mapping") ? "mapping" : "list")
-                    + " that starts at " + cpos + " — indent it like its siblings (" + problem + ")";
+                    + " that starts at " + cpos + " — indent it like its siblings";
         } else if (problem.contains("could not find expected ':'")) {
             at = cm.or(() -> pm);
             msg = "a key without ':' — write key: value (or start a list entry with '- ')";

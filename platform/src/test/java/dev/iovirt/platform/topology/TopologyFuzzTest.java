@@ -1,0 +1,67 @@
+package dev.iovirt.platform.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Mutates the demo topology at random (fixed seed, so every run tries the same files) and proves that
+ * the loader never throws: each mutant is either a valid topology or a list of errors, each with a
+ * position inside the file.
+ */
+class TopologyFuzzTest {
+    private static final long SEED = 0x10_7E_57L;
+    private static final int CASES = 2_000;
+    private static final String ALPHABET = " \t\n:-,[]{}'\"#&*!|>%@`0123456789.abcxyz/\\";
+
+    @Test
+    void mutatedDemoNeverThrowsAndEveryErrorHasAPositionInTheFile() {
+        String demo = TopologyLoader.builtinText("demo").orElseThrow();
+        Random random = new Random(SEED);
+        int rejected = 0;
+        for (int i = 0; i < CASES; i++) {
+            String mutant = mutate(demo, random);
+            LoadResult r;
+            try {
+                r = TopologyLoader.parse("m.yaml", mutant);
+            } catch (RuntimeException | StackOverflowError e) {
+                throw new AssertionError("case " + i + " threw on:\n" + mutant, e);
+            }
+            if (r instanceof LoadResult.Rejected rej) {
+                rejected++;
+                long lines = mutant.lines().count() + 1;
+                for (TopologyError e : rej.errors()) {
+                    if (e.message().startsWith("internal error")) {
+                        fail("case " + i + ": " + e + "\n" + mutant);
+                    }
+                    assertThat(e.line()).as("case %d: %s", i, e).isBetween(1, (int) lines + 1);
+                    assertThat(e.column()).as("case %d: %s", i, e).isPositive();
+                    assertThat(e.file()).isEqualTo("m.yaml");
+                }
+                assertThat(rej.errors()).as("case %d sorted", i).isSorted();
+            }
+        }
+        // Most mutants of a tight file break it; if none did, the mutator would be broken.
+        assertThat(rejected).isGreaterThan(CASES / 3);
+    }
+
+    private static String mutate(String text, Random random) {
+        StringBuilder sb = new StringBuilder(text);
+        int edits = 1 + random.nextInt(3);
+        for (int e = 0; e < edits && !sb.isEmpty(); e++) {
+            int at = random.nextInt(sb.length());
+            switch (random.nextInt(4)) {
+                case 0 -> sb.deleteCharAt(at);
+                case 1 -> sb.insert(at, sb.charAt(at)); // duplicate
+                case 2 -> sb.setCharAt(at, ALPHABET.charAt(random.nextInt(ALPHABET.length())));
+                default -> {
+                    int len = Math.min(1 + random.nextInt(20), sb.length() - at);
+                    sb.delete(at, at + len); // delete a run
+                }
+            }
+        }
+        return sb.toString();
+    }
+}
