@@ -149,6 +149,11 @@ final class TopologyParser extends NodeReader {
         } catch (YamlEngineException e) {
             errors.add(new TopologyError(file, 1, 1, "the file is not valid YAML: " + e.getMessage()));
             return null;
+        } catch (StackOverflowError e) {
+            // The YAML composer recurses once per nesting level and has no depth limit of its own.
+            errors.add(new TopologyError(file, 1, 1, "the file nests lists and mappings thousands of levels deep"
+                    + " — a topology needs no more than a few"));
+            return null;
         }
         if (root == null || isNull(root)) {
             errors.add(new TopologyError(file, 1, 1, "the file is empty — a topology needs at least 'name' and 'hosts'"));

@@ -47,6 +47,37 @@ class TopologyFuzzTest {
         assertThat(rejected).isGreaterThan(CASES / 3);
     }
 
+    @Test
+    void mutatedFlowStyleDesignExampleNeverThrows() throws java.io.IOException {
+        String text = java.nio.file.Files.readString(TopologyLoaderTest.THREE_TIER);
+        Random random = new Random(SEED + 1);
+        for (int i = 0; i < CASES / 2; i++) {
+            String mutant = mutate(text, random);
+            try {
+                LoadResult r = TopologyLoader.parse("m.yaml", mutant);
+                assertThat(r.errors()).noneMatch(e -> e.message().startsWith("internal error"));
+            } catch (RuntimeException | StackOverflowError e) {
+                throw new AssertionError("case " + i + " threw on:\n" + mutant, e);
+            }
+        }
+    }
+
+    @Test
+    void absurdNestingIsAnErrorNotAStackOverflow() {
+        for (String text : new String[] {"[".repeat(100_000), "- ".repeat(50_000) + "x", "{a: ".repeat(20_000)}) {
+            assertThat(TopologyLoader.parse("deep.yaml", text).errors()).extracting(TopologyError::toString)
+                    .containsExactly("deep.yaml:1:1: the file nests lists and mappings thousands of levels deep"
+                            + " — a topology needs no more than a few");
+        }
+    }
+
+    @Test
+    void aSelfReferencingAliasIsReadWithoutLooping() {
+        LoadResult r = TopologyLoader.parse("a.yaml", "name: x\nhosts: &h [ *h ]\n");
+        assertThat(r.errors()).extracting(TopologyError::toString)
+                .containsExactly("a.yaml:2:8: host must be a mapping of keys to values, not a list");
+    }
+
     private static String mutate(String text, Random random) {
         StringBuilder sb = new StringBuilder(text);
         int edits = 1 + random.nextInt(3);
