@@ -649,14 +649,14 @@ final class TopologyParser extends NodeReader {
                 name = null;
             }
             String label = name != null ? "appliance '" + name + "'" : "an appliance";
-            Node kindNode = o.required("kind", label, "one of firewall, nat, load-balancer, router, dhcp");
-            ApplianceSpec.Kind kind = kindNode == null ? null
-                    : choice(kindNode, "kind", ApplianceSpec.Kind.values(), ApplianceSpec.Kind::yamlName);
+            ApplianceSpec.Kind kind = o.has("kind")
+                    ? choice(o.get("kind"), "kind", ApplianceSpec.Kind.values(), ApplianceSpec.Kind::yamlName) : null;
             if (kind == null) {
                 // Without a kind we cannot tell which keys belong; check against all of them.
                 List<String> all = new ArrayList<>(APPLIANCE_KEYS);
                 KIND_KEYS.values().forEach(l -> l.stream().filter(k -> !all.contains(k)).forEach(all::add));
                 o.checkKeys(all, "an appliance");
+                o.required("kind", label, "one of firewall, nat, load-balancer, router, dhcp");
                 continue;
             }
             checkApplianceKeys(o, kind);
