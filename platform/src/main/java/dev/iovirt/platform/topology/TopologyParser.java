@@ -734,6 +734,9 @@ final class TopologyParser extends NodeReader {
         }
         int before = errors.size();
         o.checkKeys(RULE_KEYS, "a firewall rule");
+        if (!o.has("allow") && !o.has("deny") && (o.misspelled.contains("allow") || o.misspelled.contains("deny"))) {
+            return null; // the misspelling was reported
+        }
         if (o.has("allow") == o.has("deny")) {
             error(o.has("deny") ? o.key("deny") : o.node, "a firewall rule needs exactly one of 'allow' or 'deny', whose value is the protocol,"
                     + " e.g. { allow: udp, port: 53 } or { deny: any }");
