@@ -38,6 +38,10 @@ abstract class NodeReader {
         this.file = file;
     }
 
+    /**
+     * A plain YAML integer in {@code min..max} (decimal, 0x hex or 0o octal). A quoted number is text
+     * and refused, with the advice to drop the quotes.
+     */
     Integer integer(Node n, String key, long min, long max) {
         if (!(n instanceof ScalarNode s) || isNull(n)) {
             error(n, key + " must be a whole number, not " + describe(n));
@@ -60,6 +64,7 @@ abstract class NodeReader {
         return v.intValueExact();
     }
 
+    /** The value of a YAML 1.2 core-schema integer, or null. */
     static BigInteger parseInt(String text) {
         String t = text.strip();
         boolean negative = t.startsWith("-");
@@ -81,6 +86,7 @@ abstract class NodeReader {
         }
     }
 
+    /** An IPv4 address in dotted-quad notation. */
     Ipv4Address ipv4(Node n, String key) {
         String s = scalar(n, key, "an IPv4 address such as 10.0.1.11");
         if (s == null) {
@@ -89,9 +95,7 @@ abstract class NodeReader {
         try {
             return Ipv4Address.of(s);
         } catch (IllegalArgumentException e) {
-            String m = e.getMessage();
-            String why = m.contains("bad octet") ? " (" + m.substring(m.indexOf("bad octet"), m.indexOf(')') + 1) : "";
-            error(n, key + " '" + s + "' is not an IPv4 address" + why + " — write four numbers 0..255, e.g. 10.0.1.11");
+            error(n, key + " '" + s + "' is not an IPv4 address — write four numbers 0..255 joined by dots, e.g. 10.0.1.11");
             return null;
         }
     }
@@ -122,6 +126,7 @@ abstract class NodeReader {
         return null;
     }
 
+    /** A list's items; an error (and null) for anything else. */
     List<Node> list(Node n, String key, String expected) {
         if (n instanceof SequenceNode s) {
             return s.getValue();
@@ -144,6 +149,20 @@ abstract class NodeReader {
         return n instanceof ScalarNode s && s.getTag().equals(Tag.NULL);
     }
 
+    /** Text with control characters shown as {@code <U+0007>}, so that a message never hides what it quotes. */
+    static String printable(String text) {
+        StringBuilder sb = new StringBuilder(text.length());
+        text.codePoints().forEach(c -> {
+            if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT) {
+                sb.append(String.format("<U+%04X>", c));
+            } else {
+                sb.appendCodePoint(c);
+            }
+        });
+        return sb.toString();
+    }
+
+    /** What a node is, for "must be X, not Y" messages: "a list", "the number 3", "the text 'abc'". */
     static String describe(Node n) {
         if (n instanceof MappingNode) {
             return "a mapping";
@@ -153,7 +172,7 @@ abstract class NodeReader {
         }
         ScalarNode s = (ScalarNode) n;
         Tag t = s.getTag();
-        String v = s.getValue().length() > 40 ? s.getValue().substring(0, 37) + "..." : s.getValue();
+        String v = printable(s.getValue().length() > 40 ? s.getValue().substring(0, 37) + "..." : s.getValue());
         if (t.equals(Tag.NULL)) {
             return "nothing";
         }
@@ -166,9 +185,9 @@ abstract class NodeReader {
         return "the text '" + v + "'";
     }
 
-    Obj obj(Node n, String what) {
+    CheckedMapping mapping(Node n, String what) {
         if (n instanceof MappingNode m) {
-            return new Obj(m);
+            return new CheckedMapping(m);
         }
         error(n, what.replaceFirst("^(a|an|the) ", "") + " must be a mapping of keys to values, not " + describe(n)
                 + (n instanceof ScalarNode s && !isNull(n) && s.getValue().contains(":") ? " — put a space after each ':'" : ""));
@@ -176,14 +195,14 @@ abstract class NodeReader {
     }
 
     /** A mapping's entries by key, with duplicate and non-text keys reported. */
-    final class Obj {
+    final class CheckedMapping {
         final MappingNode node;
         final Map<String, Node> values = new LinkedHashMap<>();
         final Map<String, Node> keys = new LinkedHashMap<>();
         /** Valid keys that an unknown key here was taken for a misspelling of; they are not also reported missing. */
         final Set<String> misspelled = new HashSet<>();
 
-        Obj(MappingNode node) {
+        CheckedMapping(MappingNode node) {
             this.node = node;
             for (NodeTuple t : node.getValue()) {
                 if (!(t.getKeyNode() instanceof ScalarNode k) || isNull(t.getKeyNode())) {

@@ -159,7 +159,7 @@ final class TopologyParser extends NodeReader {
             errors.add(new TopologyError(file, 1, 1, "the file is empty — a topology needs at least 'name' and 'hosts'"));
             return null;
         }
-        Obj top = obj(root, "the topology");
+        CheckedMapping top = mapping(root, "the topology");
         if (top == null) {
             return null;
         }
@@ -191,7 +191,7 @@ final class TopologyParser extends NodeReader {
         if (n == null) {
             return ControllerSpec.DEFAULT;
         }
-        Obj o = obj(n, "controller");
+        CheckedMapping o = mapping(n, "controller");
         if (o == null) {
             return null;
         }
@@ -216,7 +216,7 @@ final class TopologyParser extends NodeReader {
 
     // ---------------------------------------------------------------- hosts
 
-    private List<HostSpec> readHosts(Obj top, Node n) {
+    private List<HostSpec> readHosts(CheckedMapping top, Node n) {
         List<HostSpec> out = new ArrayList<>();
         if (n == null) {
             if (!brokenSections.contains("hosts")) {
@@ -232,7 +232,7 @@ final class TopologyParser extends NodeReader {
             error(n, "hosts is empty — list at least one host, e.g. hosts: [ { name: hv1 } ]");
         }
         for (Node item : items == null ? List.<Node>of() : items) {
-            Obj o = obj(item, "a host");
+            CheckedMapping o = mapping(item, "a host");
             if (o == null) {
                 continue;
             }
@@ -251,7 +251,7 @@ final class TopologyParser extends NodeReader {
     }
 
     private HostSpec.NicSpec readHostNic(Node n) {
-        Obj o = obj(n, "nic");
+        CheckedMapping o = mapping(n, "nic");
         if (o == null) {
             return null;
         }
@@ -291,7 +291,7 @@ final class TopologyParser extends NodeReader {
     private List<NetworkSpec> readNetworks(Node n) {
         List<NetworkSpec> out = new ArrayList<>();
         for (Node item : section(n, "networks", "a list of networks")) {
-            Obj o = obj(item, "a network");
+            CheckedMapping o = mapping(item, "a network");
             if (o == null) {
                 continue;
             }
@@ -376,7 +376,7 @@ final class TopologyParser extends NodeReader {
     private void readVms(Node n) {
         Map<String, Integer> vfsUsed = new HashMap<>();
         for (Node item : section(n, "vms", "a list of VMs")) {
-            Obj o = obj(item, "a vm");
+            CheckedMapping o = mapping(item, "a vm");
             if (o == null) {
                 continue;
             }
@@ -443,7 +443,7 @@ final class TopologyParser extends NodeReader {
 
     private NicDraft readVmNic(Node item, String vm, String nicName) {
         String label = vm != null ? vm + "." + nicName : nicName;
-        Obj o = obj(item, "a NIC");
+        CheckedMapping o = mapping(item, "a NIC");
         if (o == null) {
             return null;
         }
@@ -495,7 +495,7 @@ final class TopologyParser extends NodeReader {
             }
         }
         if (o.has("impair")) {
-            Obj io = obj(o.get("impair"), "impair");
+            CheckedMapping io = mapping(o.get("impair"), "impair");
             if (io != null) {
                 io.checkKeys(IMPAIR_KEYS, "impair");
                 Impairment imp = impairment(io);
@@ -634,7 +634,7 @@ final class TopologyParser extends NodeReader {
     private List<ApplianceSpec> readAppliances(Node n) {
         List<ApplianceSpec> out = new ArrayList<>();
         for (Node item : section(n, "appliances", "a list of appliances")) {
-            Obj o = obj(item, "an appliance");
+            CheckedMapping o = mapping(item, "an appliance");
             if (o == null) {
                 continue;
             }
@@ -687,7 +687,7 @@ final class TopologyParser extends NodeReader {
         return out;
     }
 
-    private void checkApplianceKeys(Obj o, ApplianceSpec.Kind kind) {
+    private void checkApplianceKeys(CheckedMapping o, ApplianceSpec.Kind kind) {
         List<String> valid = new ArrayList<>(APPLIANCE_KEYS);
         valid.addAll(KIND_KEYS.get(kind));
         for (Map.Entry<String, Node> e : o.keys.entrySet()) {
@@ -710,7 +710,7 @@ final class TopologyParser extends NodeReader {
         }
     }
 
-    private ApplianceSpec.Firewall firewall(Obj o, String label) {
+    private ApplianceSpec.Firewall firewall(CheckedMapping o, String label) {
         Node rulesNode = o.required("rules", label, "a list of rules such as { allow: udp, from: web, to: db, port: 5432 }");
         if (rulesNode == null) {
             return null;
@@ -728,7 +728,7 @@ final class TopologyParser extends NodeReader {
     }
 
     private ApplianceSpec.FirewallRule rule(Node item) {
-        Obj o = obj(item, "a firewall rule");
+        CheckedMapping o = mapping(item, "a firewall rule");
         if (o == null) {
             return null;
         }
@@ -763,7 +763,7 @@ final class TopologyParser extends NodeReader {
         return new ApplianceSpec.FirewallRule(action, proto, from, to, port);
     }
 
-    private Optional<String> ruleNetwork(Obj o, String key) {
+    private Optional<String> ruleNetwork(CheckedMapping o, String key) {
         if (!o.has(key)) {
             return Optional.empty();
         }
@@ -785,7 +785,7 @@ final class TopologyParser extends NodeReader {
         return l;
     }
 
-    private ApplianceSpec.Nat nat(Obj o, String label) {
+    private ApplianceSpec.Nat nat(CheckedMapping o, String label) {
         String inside = networkRef(o, "inside", label);
         String outside = networkRef(o, "outside", label);
         Optional<Ipv4Address> address = Optional.empty();
@@ -803,7 +803,7 @@ final class TopologyParser extends NodeReader {
         return inside == null || outside == null ? null : new ApplianceSpec.Nat(inside, outside, address);
     }
 
-    private ApplianceSpec.LoadBalancer loadBalancer(Obj o, String label, String name) {
+    private ApplianceSpec.LoadBalancer loadBalancer(CheckedMapping o, String label, String name) {
         Node vipNode = o.required("vip", label, "the virtual address and port, e.g. 10.0.1.100:80");
         Ipv4Address vip = null;
         Integer port = null;
@@ -886,7 +886,7 @@ final class TopologyParser extends NodeReader {
                 : new ApplianceSpec.LoadBalancer(vip, port, net, backends);
     }
 
-    private ApplianceSpec.Router router(Obj o, String label) {
+    private ApplianceSpec.Router router(CheckedMapping o, String label) {
         Node netsNode = o.required("networks", label, "a list of the networks it routes between");
         if (netsNode == null) {
             return null;
@@ -918,7 +918,7 @@ final class TopologyParser extends NodeReader {
         return nets.size() == items.size() ? new ApplianceSpec.Router(nets) : null;
     }
 
-    private ApplianceSpec.Dhcp dhcp(Obj o, String label, String name) {
+    private ApplianceSpec.Dhcp dhcp(CheckedMapping o, String label, String name) {
         String net = networkRef(o, "network", label);
         if (net == null) {
             return null;
@@ -965,7 +965,7 @@ final class TopologyParser extends NodeReader {
     }
 
     /** Reads a required key naming a defined network. */
-    private String networkRef(Obj o, String key, String label) {
+    private String networkRef(CheckedMapping o, String key, String label) {
         Node n = o.required(key, label, "the name of a network");
         String net = n == null ? null : scalar(n, key, "the name of a network");
         if (net != null && unknownNetwork(net)) {
@@ -1001,7 +1001,7 @@ final class TopologyParser extends NodeReader {
     private List<ChainSpec> readChains(Node n) {
         List<ChainSpec> out = new ArrayList<>();
         for (Node item : section(n, "chains", "a list of chains")) {
-            Obj o = obj(item, "a chain");
+            CheckedMapping o = mapping(item, "a chain");
             if (o == null) {
                 continue;
             }
@@ -1054,7 +1054,7 @@ final class TopologyParser extends NodeReader {
     private List<TrafficSpec> readTraffic(Node n) {
         List<TrafficSpec> out = new ArrayList<>();
         for (Node item : section(n, "traffic", "a list of traffic entries such as - ping: { from: web1, to: db1 }")) {
-            Obj entry = obj(item, "a traffic entry (ping, udp or tcp)");
+            CheckedMapping entry = mapping(item, "a traffic entry (ping, udp or tcp)");
             if (entry == null) {
                 continue;
             }
@@ -1073,7 +1073,7 @@ final class TopologyParser extends NodeReader {
                 continue; // the unknown key was reported
             }
             String kind = kinds.get(0);
-            Obj o = obj(entry.get(kind), kind);
+            CheckedMapping o = mapping(entry.get(kind), kind);
             if (o == null) {
                 continue;
             }
@@ -1149,7 +1149,7 @@ final class TopologyParser extends NodeReader {
         List<CaptureSpec> out = new ArrayList<>();
         Map<String, Node> files = new HashMap<>();
         for (Node item : section(n, "captures", "a list of captures")) {
-            Obj o = obj(item, "a capture");
+            CheckedMapping o = mapping(item, "a capture");
             if (o == null) {
                 continue;
             }
@@ -1226,7 +1226,7 @@ final class TopologyParser extends NodeReader {
         List<LinkSpec> out = new ArrayList<>();
         Map<Set<String>, Node> seen = new HashMap<>();
         for (Node item : section(n, "links", "a list of links such as { between: [hv1, hv2], delay: 1ms }")) {
-            Obj o = obj(item, "a link");
+            CheckedMapping o = mapping(item, "a link");
             if (o == null) {
                 continue;
             }
@@ -1267,7 +1267,7 @@ final class TopologyParser extends NodeReader {
     }
 
     /** Reads the delay, jitter, loss and rate keys of {@code o}, whose other keys are checked by the caller. */
-    private Impairment impairment(Obj o) {
+    private Impairment impairment(CheckedMapping o) {
         int before = errors.size();
         Duration delay = o.has("delay") ? duration(o.get("delay"), "delay") : Duration.ZERO;
         Duration jitter = o.has("jitter") ? duration(o.get("jitter"), "jitter") : Duration.ZERO;
@@ -1301,7 +1301,7 @@ final class TopologyParser extends NodeReader {
         if (n == null) {
             return out;
         }
-        Obj o = obj(n, "cost-model");
+        CheckedMapping o = mapping(n, "cost-model");
         if (o == null) {
             return out;
         }
@@ -1359,7 +1359,7 @@ final class TopologyParser extends NodeReader {
     }
 
     /** Reads the required {@code name} of an entry and checks its spelling. */
-    private String name(Obj o, String kind) {
+    private String name(CheckedMapping o, String kind) {
         Node n = o.required("name", kind.equals("topology") ? "the topology" : "a " + kind, "a name");
         if (n == null) {
             return null;
@@ -1369,7 +1369,7 @@ final class TopologyParser extends NodeReader {
             return null;
         }
         if (!NAME.matcher(s).matches()) {
-            error(n, kind + " name '" + s + "' is not a valid name — names start with a letter and contain only letters, digits, '-' and '_'"
+            error(n, kind + " name '" + printable(s) + "' is not a valid name — names start with a letter and contain only letters, digits, '-' and '_'"
                     + (s.length() > 63 ? " (at most 63 of them)" : ""));
             return null;
         }

@@ -23,7 +23,9 @@
  *
  * <h2>How a file is read</h2>
  * snakeyaml-engine composes the file into a node tree whose every node carries its start mark; the
- * YAML is never turned into maps of strings. The parser then walks the tree in dependency order,
+ * YAML is never turned into maps of strings. {@code NodeReader} knows how to read typed values and
+ * checked mappings from nodes and to put each error at its node; {@code TopologyParser}, built on
+ * it, knows what a topology is. The parser walks the tree in dependency order,
  * not in file order (controller, hosts, networks, VMs, appliances, chains, traffic, captures,
  * links, cost model), so that each section can check its references against those already read.
  * Each problem is recorded against the node that causes it, with what was expected and, where
