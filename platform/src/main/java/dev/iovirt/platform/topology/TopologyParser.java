@@ -465,7 +465,7 @@ final class TopologyParser extends NodeReader {
             nic.ipGiven = true;
             nic.ip = ipInNetwork(o.get("ip"), "ip", net, label);
             if (nic.ip != null && net != null) {
-                claimIp(net, nic.ip, new Owner(label, o.get("ip")));
+                claimIp(net, "ip", nic.ip, new Owner(label, o.get("ip")));
             }
         }
         if (o.has("mac")) {
@@ -536,10 +536,10 @@ final class TopologyParser extends NodeReader {
         return ip;
     }
 
-    private void claimIp(String net, Ipv4Address ip, Owner owner) {
+    private void claimIp(String net, String key, Ipv4Address ip, Owner owner) {
         Owner other = ipsByNetwork.computeIfAbsent(net, k -> new HashMap<>()).putIfAbsent(ip, owner);
         if (other != null) {
-            error(owner.node(), "ip " + ip + " is already used by " + other.label() + " (at " + pos(other.node())
+            error(owner.node(), key + " " + ip + " is already used by " + other.label() + " (at " + pos(other.node())
                     + ") on network '" + net + "' — every address on a network must be unique");
         }
     }
@@ -792,7 +792,7 @@ final class TopologyParser extends NodeReader {
         if (o.has("address")) {
             Ipv4Address a = ipInNetwork(o.get("address"), "address", outside, label);
             if (a != null && outside != null) {
-                claimIp(outside, a, new Owner(label, o.get("address")));
+                claimIp(outside, "address", a, new Owner(label, o.get("address")));
             }
             address = Optional.ofNullable(a);
         }
@@ -850,7 +850,7 @@ final class TopologyParser extends NodeReader {
             }
         }
         if (vip != null && net != null) {
-            claimIp(net, vip, new Owner(label, vipNode));
+            claimIp(net, "vip", vip, new Owner(label, vipNode));
             if (name != null) {
                 vips.put(name, vip);
             }
@@ -911,8 +911,8 @@ final class TopologyParser extends NodeReader {
             }
         }
         if (nets.size() < 2 && nets.size() == items.size()) {
-            error(netsNode, label + " routes between " + nets.size() + " network" + (nets.size() == 1 ? "" : "s")
-                    + " — a router needs at least two");
+            error(netsNode, label + (nets.isEmpty() ? " routes no network" : " routes only network '" + nets.get(0) + "'")
+                    + " — a router joins at least two networks");
             return null;
         }
         return nets.size() == items.size() ? new ApplianceSpec.Router(nets) : null;
@@ -1136,7 +1136,7 @@ final class TopologyParser extends NodeReader {
             return new TrafficSpec.Target.Address(ip);
         }
         if (vips.containsKey(s)) {
-            error(n, kind + " to '" + s + "', a load balancer — send to its vip instead: to: " + vips.get(s));
+            error(n, kind + " is sent to '" + s + "', a load balancer — send it to the VIP instead: to: " + vips.get(s));
             return null;
         }
         String vm = vmRef(n, "to", kind + " is sent to");
