@@ -51,6 +51,19 @@ class ValidateCommandTest {
     }
 
     @Test
+    void theDocsExampleOfThreeMistakesPrintsWhatTheDocsSay() throws IOException {
+        String text = Files.readString(THREE_TIER).replace("vcpus: 2", "vcpu: 2")
+                .replace("{ name: db1,  host: hv2", "{ name: db1,  host: hv3")
+                .replace("model: sriov-vf, ip: 10.0.1.12", "model: sriov-vf, ip: 10.0.2.12");
+        Path f = dir.resolve("three-tier.yaml");
+        Files.writeString(f, text);
+        CliRunner r = CliRunner.run("validate", f.toString());
+        assertThat(r.status()).isEqualTo(1);
+        String shown = r.err().replace(f.toString(), "three-tier.yaml");
+        assertThat(Files.readString(Path.of("..", "docs", "topology.md"))).contains("$ ./iovirt validate three-tier.yaml\n" + shown + "$ echo $?");
+    }
+
+    @Test
     void aGoodFileStillPrintsOkWhenAnotherFails() throws IOException {
         Path bad = dir.resolve("bad.yaml");
         Files.writeString(bad, "name: x\n");
