@@ -7,6 +7,11 @@ package dev.iovirt.platform.topology;
  * @param nic the host's physical NIC
  */
 public record HostSpec(String name, NicSpec nic) {
+    public HostSpec {
+        java.util.Objects.requireNonNull(name, "name");
+        java.util.Objects.requireNonNull(nic, "nic");
+    }
+
     /**
      * A host's physical NIC.
      *

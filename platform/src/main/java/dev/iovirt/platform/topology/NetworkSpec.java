@@ -10,4 +10,9 @@ import dev.iovirt.packet.Vni;
  * @param subnet the IPv4 subnet of the network's addresses; two networks may overlap (tenants)
  */
 public record NetworkSpec(String name, Vni vni, Subnet subnet) {
+    public NetworkSpec {
+        java.util.Objects.requireNonNull(name, "name");
+        java.util.Objects.requireNonNull(vni, "vni");
+        java.util.Objects.requireNonNull(subnet, "subnet");
+    }
 }

@@ -65,12 +65,9 @@ final class TopologyParser extends NodeReader {
     static final List<String> CAPTURE_KEYS = List.of("port", "file", "filter");
     static final List<String> LINK_KEYS = List.of("between", "delay", "jitter", "loss", "rate");
 
-    static final int MAX_VCPUS = 64;
     static final long MIN_MEMORY = 16L << 20;
     static final long MAX_MEMORY = 64L << 30;
     static final int MAX_TOTAL_VFS = 256;
-    static final int MIN_FRAME = 64;
-    static final int MAX_FRAME = 9000;
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,62}");
     private static final Pattern COST_NAME = Pattern.compile("[a-z][a-z0-9]*(-[a-z0-9]+)*");
@@ -396,7 +393,7 @@ final class TopologyParser extends NodeReader {
                 host = null;
             }
             vm.host = host;
-            vm.vcpus = o.has("vcpus") ? integer(o.get("vcpus"), "vcpus", 1, MAX_VCPUS) : (Integer) VmSpec.DEFAULT_VCPUS;
+            vm.vcpus = o.has("vcpus") ? integer(o.get("vcpus"), "vcpus", 1, VmSpec.MAX_VCPUS) : (Integer) VmSpec.DEFAULT_VCPUS;
             vm.memory = o.has("memory") ? memory(o.get("memory")) : (Long) VmSpec.DEFAULT_MEMORY;
             List<Node> nics = listOrEmpty(o.get("nics"), "nics", "a list of NICs");
             for (int i = 0; i < nics.size(); i++) {
@@ -429,9 +426,9 @@ final class TopologyParser extends NodeReader {
                         + " and " + Units.formatSize(MAX_MEMORY));
                 return null;
             }
-            if (bytes % 4096 != 0) {
+            if (bytes % VmSpec.PAGE_SIZE != 0) {
                 error(n, "memory " + s + " is not a whole number of 4KiB pages — round it, e.g. to "
-                        + Units.formatSize((bytes + 4095) / 4096 * 4096));
+                        + Units.formatSize((bytes + VmSpec.PAGE_SIZE - 1) / VmSpec.PAGE_SIZE * VmSpec.PAGE_SIZE));
                 return null;
             }
             return bytes;
@@ -1101,7 +1098,7 @@ final class TopologyParser extends NodeReader {
                     Integer port = portNode == null ? null : integer(portNode, "port", 1, 65535);
                     Rate rate = o.has("rate") ? rate(o.get("rate"), "rate", null) : TrafficSpec.Udp.DEFAULT_RATE;
                     Duration duration = o.has("duration") ? duration(o.get("duration"), "duration") : TrafficSpec.Udp.DEFAULT_DURATION;
-                    Integer size = o.has("size") ? integer(o.get("size"), "size", MIN_FRAME, MAX_FRAME) : (Integer) TrafficSpec.Udp.DEFAULT_SIZE;
+                    Integer size = o.has("size") ? integer(o.get("size"), "size", TrafficSpec.Udp.MIN_SIZE, TrafficSpec.Udp.MAX_SIZE) : (Integer) TrafficSpec.Udp.DEFAULT_SIZE;
                     yield errors.size() != before ? null : new TrafficSpec.Udp(from, to, port, rate, duration, size);
                 }
                 default -> {

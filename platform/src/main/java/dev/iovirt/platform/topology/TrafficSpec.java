@@ -42,6 +42,12 @@ public sealed interface TrafficSpec {
         public static final int DEFAULT_COUNT = 3;
         /** Interval when the topology does not say: ping's own default. */
         public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(1);
+
+        public Ping {
+            if (count < 1) {
+                throw new IllegalArgumentException("count must be at least 1: " + count);
+            }
+        }
     }
 
     /**
@@ -56,6 +62,19 @@ public sealed interface TrafficSpec {
         public static final Rate DEFAULT_RATE = Rate.pps(1000);
         public static final Duration DEFAULT_DURATION = Duration.ofSeconds(1);
         public static final int DEFAULT_SIZE = 64;
+        /** The smallest Ethernet frame (IEEE 802.3 minimum, FCS included). */
+        public static final int MIN_SIZE = 64;
+        /** The largest frame a topology may ask for (a common jumbo MTU). */
+        public static final int MAX_SIZE = 9000;
+
+        public Udp {
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("port must be 1..65535: " + port);
+            }
+            if (size < MIN_SIZE || size > MAX_SIZE) {
+                throw new IllegalArgumentException("size must be " + MIN_SIZE + ".." + MAX_SIZE + ": " + size);
+            }
+        }
     }
 
     /**
