@@ -1087,6 +1087,14 @@ final class TopologyParser extends NodeReader {
             }
             Node toNode = o.required("to", kind, "a VM's name or an IPv4 address");
             TrafficSpec.Target to = toNode == null ? null : target(toNode, kind);
+            if (to instanceof TrafficSpec.Target.Vm vm) {
+                VmDraft d = vms.get(vm.name());
+                if (vm.name().equals(from)) {
+                    error(toNode, kind + " is sent from '" + from + "' to itself — name another VM");
+                } else if (d != null && d.complete && d.nics.isEmpty()) {
+                    error(toNode, kind + " is sent to '" + vm.name() + "', which has no NIC to receive it");
+                }
+            }
             TrafficSpec spec = switch (kind) {
                 case "ping" -> {
                     Integer count = o.has("count") ? integer(o.get("count"), "count", 1, 1_000_000) : (Integer) TrafficSpec.Ping.DEFAULT_COUNT;

@@ -176,6 +176,31 @@ class TopologyLoaderTest {
     }
 
     @Test
+    void aGenerated1024VmTopologyLoadsWithDistinctAddresses() {
+        StringBuilder y = new StringBuilder("name: big\nhosts:\n");
+        for (int h = 0; h < 64; h++) {
+            y.append("  - { name: hv").append(h).append(", nic: { model: sriov, vfs: 16 } }\n");
+        }
+        y.append("networks:\n  - { name: n, vni: 1, subnet: 10.0.0.0/16 }\nvms:\n");
+        for (int h = 0; h < 64; h++) {
+            for (int v = 0; v < 16; v++) {
+                String model = switch (v % 3) {
+                    case 0 -> "e1000";
+                    case 1 -> "virtio";
+                    default -> "sriov-vf";
+                };
+                y.append("  - { name: vm").append(h).append('-').append(v).append(", host: hv").append(h)
+                        .append(", nics: [ { network: n, model: ").append(model).append(", ip: 10.0.").append(h).append('.').append(v + 1).append(" } ] }\n");
+            }
+        }
+        LoadResult r = TopologyLoader.parse("big.yaml", y.toString());
+        assertThat(r.errors()).isEmpty();
+        Topology t = ((LoadResult.Loaded) r).topology();
+        assertThat(t.vms()).hasSize(1024);
+        assertThat(t.vms().stream().flatMap(v -> v.nics().stream()).map(NicAttachment::mac).distinct().count()).isEqualTo(1024);
+    }
+
+    @Test
     void aMissingFileThrowsNoSuchFile() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> TopologyLoader.load(Path.of("no-such-topology.yaml")))
                 .isInstanceOf(NoSuchFileException.class);
