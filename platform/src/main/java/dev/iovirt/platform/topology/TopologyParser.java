@@ -831,7 +831,7 @@ final class TopologyParser extends NodeReader {
             if (net != null && vip != null) {
                 vip = inNetwork(vipNode, "vip", vip, net, label);
             }
-        } else if (vip != null) {
+        } else if (vip != null && !brokenSections.contains("networks")) {
             Ipv4Address v = vip;
             List<String> in = networks.values().stream().filter(ns -> ns.subnet().contains(v)).map(NetworkSpec::name).sorted().toList();
             if (in.isEmpty()) {
