@@ -49,12 +49,12 @@ public class DatapathBenchmark {
     private Datapath datapath;
 
     /** Replays preallocated frames, 32 per receive, cycling; allocates nothing. */
-    static final class ReplayPort implements FramePort {
+    public static final class ReplayPort implements FramePort {
         final byte[][] frames;
         final PortCounters counters = new PortCounters();
         int next;
 
-        ReplayPort(byte[][] frames) {
+        public ReplayPort(byte[][] frames) {
             this.frames = frames;
         }
 
@@ -87,7 +87,7 @@ public class DatapathBenchmark {
     }
 
     /** Counts what it is given and drops it. */
-    static final class SinkPort implements FramePort {
+    public static final class SinkPort implements FramePort {
         final PortCounters counters = new PortCounters();
 
         @Override
@@ -112,7 +112,7 @@ public class DatapathBenchmark {
         }
     }
 
-    static byte[][] frames(int n, boolean uniqueSources) {
+    public static byte[][] frames(int n, boolean uniqueSources) {
         byte[][] frames = new byte[n][];
         PacketBuilder b = PacketBuilder.ethernet(MacAddress.of("02:00:00:00:00:0a"), MacAddress.of("02:00:00:00:00:0b"));
         for (int i = 0; i < n; i++) {
