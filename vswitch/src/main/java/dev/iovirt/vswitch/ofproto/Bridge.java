@@ -99,6 +99,7 @@ public final class Bridge implements UpcallHandler {
     private final TreeMap<Integer, BridgePort> ports = new TreeMap<>();
     private final TreeMap<Integer, GroupEntry> groups = new TreeMap<>();
     private final TreeMap<Integer, MeterEntry> meters = new TreeMap<>();
+    private List<Mirror> mirrors = List.of();
     private final MacLearningTable macTable = new MacLearningTable(MacLearningTable.DEFAULT_AGING_NANOS);
     private final long createdNanos;
     private Consumer<OfpMessage> events = m -> { };
@@ -205,6 +206,32 @@ public final class Bridge implements UpcallHandler {
             datapath.invalidate();
             events.accept(new OfpPortStatus(0, OfpPortStatus.REASON_MODIFY, bp.describe()));
         }
+    }
+
+    /** Adds a port mirror; cached decisions are dropped so that it applies at once. */
+    public void addMirror(Mirror mirror) {
+        for (Mirror m : mirrors) {
+            if (m.name().equals(mirror.name())) {
+                throw new IllegalArgumentException("mirror " + mirror.name() + " exists");
+            }
+        }
+        List<Mirror> next = new ArrayList<>(mirrors);
+        next.add(mirror);
+        mirrors = List.copyOf(next);
+        datapath.invalidate();
+    }
+
+    /** Removes a mirror by name; false if there was none. */
+    public boolean removeMirror(String mirrorName) {
+        List<Mirror> next = new ArrayList<>(mirrors);
+        boolean removed = next.removeIf(m -> m.name().equals(mirrorName));
+        mirrors = List.copyOf(next);
+        datapath.invalidate();
+        return removed;
+    }
+
+    List<Mirror> mirrors() {
+        return mirrors;
     }
 
     public List<BridgePort> ports() {

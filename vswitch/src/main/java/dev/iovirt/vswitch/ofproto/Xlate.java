@@ -49,6 +49,8 @@ final class Xlate {
     private boolean stopped;
     /** True when NORMAL learned a new address or a move: other megaflows may now be wrong. */
     boolean learned;
+    /** Bit i set once mirror i has its copy of this packet. */
+    private long mirrored;
 
     Xlate(Bridge bridge, long[] words, int off, long[] wildcards, List<DpAction> out, Trace trace) {
         this.bridge = bridge;
@@ -81,6 +83,7 @@ final class Xlate {
 
     /** Runs the pipeline from {@code table}. */
     void run(int table) {
+        mirrorIngress();
         while (!stopped) {
             FlowTable t = bridge.table(table);
             Classifier.Rule<FlowEntry> r = t == null ? null : t.classifier.lookup(key, 0, wildcards);
@@ -353,6 +356,41 @@ final class Xlate {
         }
         out.add(new DpAction.Output(port));
         trace("output:" + port);
+        mirrorEgress(port);
+    }
+
+    /** Copies the packet, as received, to every mirror that selects its ingress port. */
+    private void mirrorIngress() {
+        List<Mirror> ms = bridge.mirrors();
+        for (int i = 0; i < ms.size(); i++) {
+            Mirror m = ms.get(i);
+            if (m.selectSrc().contains(inPort)) {
+                mirrorTo(i, m);
+            }
+        }
+    }
+
+    /** Copies the packet, as sent, to every mirror that selects {@code port} on egress. */
+    private void mirrorEgress(int port) {
+        List<Mirror> ms = bridge.mirrors();
+        for (int i = 0; i < ms.size(); i++) {
+            Mirror m = ms.get(i);
+            if (m.selectDst().contains(port)) {
+                mirrorTo(i, m);
+            }
+        }
+    }
+
+    private void mirrorTo(int index, Mirror m) {
+        if ((mirrored & 1L << index) != 0 || m.outputPort() == inPort) {
+            return;
+        }
+        mirrored |= 1L << index;
+        BridgePort bp = bridge.port(m.outputPort());
+        if (bp != null && bp.forwards()) {
+            out.add(new DpAction.Output(m.outputPort()));
+            trace("mirror " + m.name() + ": output:" + m.outputPort());
+        }
     }
 
     /** The NORMAL action: a learning bridge (IEEE 802.1Q) on the packet's VLAN. */

@@ -25,7 +25,8 @@
  * buckets it stands for), when statistics are read and when a megaflow is evicted, as Open
  * vSwitch's revalidators push datapath stats into OpenFlow rules.
  *
- * <p>Not built yet: VXLAN tunnel ports, port mirroring, the OpenFlow agent (connections to
+ * <p>Mirrors ({@link dev.iovirt.vswitch.ofproto.Mirror}) copy packets by ingress or egress port.
+ * Not built yet: the OpenFlow agent (connections to
  * controllers and the passive listener), {@code iovirt switch}. MPLS, PBB and IPv6 ND fields are
  * refused with OFPBMC_BAD_FIELD / OFPBAC_BAD_TYPE.
  */

@@ -416,4 +416,29 @@ class BridgeTest {
                 new MpRequest.PortDesc())).get(0)).body();
         assertThat(descs.entries()).extracting(p -> p.name()).containsExactly("p1", "p2", "p3");
     }
+
+    @Test
+    void mirrorsCopyIngressAsReceivedAndEgressAsSent() {
+        DummyPort tap = new DummyPort("tap");
+        br.addPort(4, "tap", tap);
+        ok(flow(0, 10, Match.builder().inPort(1).build()).apply(new Action.SetField(
+                Oxm.exact(OxmField.ETH_DST, 0x02_00_00_00_00_77L)), Action.Output.to(2)).build());
+        ok(flow(0, 10, Match.builder().inPort(3).build()).apply(Action.Output.to(2)).build());
+        br.addMirror(new Mirror("from-p1", Set.of(1), Set.of(), 4));
+        assertThat(br.trace(1, TestFrames.udp64()).datapathActions())
+                .isEqualTo("4,set(eth(dst=02:00:00:00:00:77)),2");
+        p1.inject(TestFrames.udp64());
+        br.runUntilQuiet();
+        assertThat(tap.transmitted()).containsExactly(TestFrames.udp64());
+
+        br.removeMirror("from-p1");
+        br.addMirror(new Mirror("to-p2", Set.of(), Set.of(2), 4));
+        p1.inject(TestFrames.udp64());
+        p3.inject(TestFrames.arpReply());
+        br.runUntilQuiet();
+        assertThat(tap.transmitted()).hasSize(3);
+        assertThat(MacAddress.read(tap.transmitted().get(1), 0).toString()).as("copied as sent").isEqualTo("02:00:00:00:00:77");
+        assertThat(tap.transmitted().get(2)).isEqualTo(TestFrames.arpReply());
+        assertThat(p3.transmitted()).isEmpty();
+    }
 }
