@@ -48,6 +48,8 @@ public final class Datapath {
     private final long[] wildcards = new long[FlowWords.WORDS];
     private final List<DpAction> translated = new ArrayList<>();
     private final Classifier<Megaflow> megaflows = new Classifier<>();
+    /** One array per distinct action list, shared by every megaflow with those actions (they stay in cache). */
+    private final java.util.HashMap<List<DpAction>, DpAction[]> internedActions = new java.util.HashMap<>();
     private final ExactMatchCache emc = new ExactMatchCache();
     private final DatapathStats stats = new DatapathStats();
     private boolean emcEnabled = true;
@@ -281,7 +283,15 @@ public final class Datapath {
         if (megaflows.size() >= MAX_MEGAFLOWS) {
             invalidate();
         }
-        Megaflow f = new Megaflow(FlowMatch.ofKey(words, off, wildcards), translated, owner);
+        DpAction[] actions = internedActions.get(translated);
+        if (actions == null) {
+            if (internedActions.size() >= MAX_MEGAFLOWS) {
+                internedActions.clear();
+            }
+            actions = translated.toArray(new DpAction[0]);
+            internedActions.put(List.of(actions), actions);
+        }
+        Megaflow f = new Megaflow(FlowMatch.ofKey(words, off, wildcards), actions, owner);
         megaflows.insert(f.match(), 0, f);
         return f;
     }

@@ -26,8 +26,13 @@ public final class Megaflow {
     }
 
     public Megaflow(FlowMatch match, List<DpAction> actions, Object owner) {
+        this(match, actions.toArray(new DpAction[0]), owner);
+    }
+
+    /** A megaflow sharing {@code actions} (not copied: the datapath interns identical action arrays). */
+    Megaflow(FlowMatch match, DpAction[] actions, Object owner) {
         this.match = match;
-        this.actions = actions.toArray(new DpAction[0]);
+        this.actions = actions;
         this.owner = owner;
     }
 
