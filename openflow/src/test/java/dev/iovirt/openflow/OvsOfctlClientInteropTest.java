@@ -108,6 +108,26 @@ class OvsOfctlClientInteropTest {
     }
 
     @Test
+    void ourFlowSyntaxParserAgreesWithOvsOfctlsEncoding() {
+        List<String> flows = List.of(
+                "priority=10,in_port=1,actions=output:2",
+                "table=3,priority=200,cookie=0x1,udp,dl_vlan=7,nw_src=192.168.0.0/16,tp_dst=4789,actions=pop_vlan,set_field:10.0.0.1->ip_dst,output:7",
+                "priority=5,ipv6,ipv6_dst=2001:db8::/32,actions=dec_ttl,group:3",
+                "priority=7,arp,arp_op=2,actions=CONTROLLER:128,clear_actions",
+                "priority=9,dl_vlan=100,dl_dst=02:00:00:00:00:02,actions=meter:4,push_vlan:0x88a8,write_actions(output:3),goto_table:5",
+                "idle_timeout=10,hard_timeout=20,send_flow_rem,priority=1,icmp,icmp_type=8,actions=mod_nw_ttl:4,set_queue:1,IN_PORT");
+        for (String flow : flows) {
+            received.clear();
+            ofctl("add-flow", flow);
+            OfpFlowMod fromOvs = receivedOf(OfpFlowMod.class).get(0);
+            OfpFlowMod ours = OfpText.parseFlow(flow, FlowModCommand.ADD);
+            assertThat(new OfpFlowMod(0, fromOvs.cookie(), fromOvs.cookieMask(), fromOvs.tableId(), fromOvs.command(), fromOvs.idleTimeout(),
+                    fromOvs.hardTimeout(), fromOvs.priority(), fromOvs.bufferId(), fromOvs.outPort(), fromOvs.outGroup(), fromOvs.flags(),
+                    fromOvs.match(), fromOvs.instructions())).as(flow).isEqualTo(ours);
+        }
+    }
+
+    @Test
     void vlanAndArpFlowsFromOvsOfctlDecode() {
         ofctl("add-flow", "priority=5,dl_vlan=10,arp,arp_tpa=10.0.0.2,actions=pop_vlan,NORMAL");
         OfpFlowMod m = receivedOf(OfpFlowMod.class).get(0);
