@@ -56,6 +56,14 @@ class CodecDetailsTest {
             decoded.add((OfpMultipartReply) OfpCodec.decode(b));
         }
         assertThat(OfpMultipartReply.merge(decoded)).isEqualTo(whole);
+
+        MultipartAssembler assembler = new MultipartAssembler();
+        OfpMultipartReply other = OfpMultipartReply.of(4, new MpReply.Aggregate(1, 2, 3));
+        assertThat(assembler.add(decoded.get(0))).isNull();
+        assertThat(assembler.add(other)).isSameAs(other); // another xid, in one part, passes through
+        assertThat(assembler.pending()).isEqualTo(1);
+        assertThat(assembler.add(decoded.get(1))).isEqualTo(whole);
+        assertThat(assembler.pending()).isZero();
     }
 
     @Test
