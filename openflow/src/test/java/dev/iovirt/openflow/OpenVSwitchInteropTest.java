@@ -184,6 +184,23 @@ class OpenVSwitchInteropTest {
     }
 
     @Test
+    void featureAndConfigRepliesDecode() throws IOException {
+        MpReply.GroupFeatures g = (MpReply.GroupFeatures) multipart(new MpRequest.GroupFeatures());
+        assertThat(g.types() & (1 << GroupType.SELECT.code())).isNotZero();
+        MpReply.MeterFeatures m = (MpReply.MeterFeatures) multipart(new MpRequest.MeterFeatures());
+        assertThat(m.bandTypes() & (1 << MeterBand.DROP)).isNotZero();
+        assertThat(multipart(new MpRequest.Queue(PortNo.ANY, QueueStats.ALL))).isInstanceOf(MpReply.Queues.class);
+        List<OfpMessage> async = transact(new OfpGetAsyncRequest(nextXid++));
+        assertThat(async).hasSize(1).first().isInstanceOf(OfpAsyncConfig.class);
+        assertThat(transact(new OfpSetConfig(nextXid++, OfpSetConfig.FRAG_NORMAL, 256))).isEmpty();
+        int getConfig = nextXid++;
+        assertThat(transact(new OfpGetConfigRequest(getConfig))).containsExactly(new OfpGetConfigReply(getConfig, OfpSetConfig.FRAG_NORMAL, 256));
+        assertThat(transact(new OfpRoleRequest(nextXid++, ControllerRole.NOCHANGE, 0))).hasSize(1).first().isInstanceOf(OfpRoleReply.class);
+        int echo = nextXid++;
+        assertThat(transact(new OfpEchoRequest(echo, new byte[] {1, 2}))).containsExactly(new OfpEchoReply(echo, new byte[] {1, 2}));
+    }
+
+    @Test
     void portDescriptionsDecode() throws IOException {
         MpReply.PortDescs ports = (MpReply.PortDescs) multipart(new MpRequest.PortDesc());
         assertThat(ports.entries()).extracting(Port::name).contains("p1", "p2", "br0");

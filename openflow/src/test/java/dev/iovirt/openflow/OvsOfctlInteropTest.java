@@ -50,6 +50,9 @@ class OvsOfctlInteropTest {
         assertPrints(new OfpSetConfig(10, OfpSetConfig.FRAG_DROP, 128), "OFPT_SET_CONFIG", "frags=drop miss_send_len=128");
         assertPrints(new OfpRoleRequest(47, ControllerRole.MASTER, 5), "OFPT_ROLE_REQUEST", "generation_id=5");
         assertPrints(new OfpBarrierRequest(45), "OFPT_BARRIER_REQUEST (OF1.3) (xid=0x2d)");
+        assertPrints(new OfpGetAsyncRequest(57), "OFPT_GET_ASYNC_REQUEST (OF1.3) (xid=0x39)");
+        assertPrints(new OfpAsyncConfig(59, true, 0b11, 0, 0b111, 0b111, 0b1111, 0b1), "OFPT_SET_ASYNC (OF1.3) (xid=0x3b)",
+                "PACKET_IN: no_match action", "FLOW_REMOVED: idle hard delete group_delete");
     }
 
     @Test

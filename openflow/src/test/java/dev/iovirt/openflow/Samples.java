@@ -113,6 +113,12 @@ final class Samples {
         l.add(OfpMultipartRequest.of(33, new MpRequest.Meter(MeterId.ALL)));
         l.add(new OfpMultipartRequest(34, OfpMultipartRequest.FLAG_REQ_MORE, new MpRequest.MeterConfig(MeterId.of(1))));
         l.add(OfpMultipartRequest.of(51, new MpRequest.TableFeatures(List.of())));
+        l.add(OfpMultipartRequest.of(54, new MpRequest.Queue(PortNo.ANY, QueueStats.ALL)));
+        l.add(OfpMultipartRequest.of(55, new MpRequest.GroupFeatures()));
+        l.add(OfpMultipartRequest.of(56, new MpRequest.MeterFeatures()));
+        l.add(new OfpGetAsyncRequest(57));
+        l.add(OfpAsyncConfig.defaults(58, false));
+        l.add(new OfpAsyncConfig(59, true, 0b11, 0, 0b111, 0b111, 0b1111, 0b1));
         l.add(OfpMultipartRequest.of(52, new MpRequest.TableFeatures(List.of(TableFeatures.of(0, 2, 100)))));
         l.addAll(multipartReplies());
         l.add(new OfpBarrierRequest(45));
@@ -142,6 +148,11 @@ final class Samples {
         l.add(new OfpMultipartReply(44, OfpMultipartReply.FLAG_REPLY_MORE, new MpReply.MeterConfigs(List.of(
                 new MeterConfig(OfpMeterMod.FLAG_KBPS, MeterId.of(1), List.of(new MeterBand.Drop(10_000, 0)))))));
         l.add(OfpMultipartReply.of(53, new MpReply.TableFeaturesList(List.of(TableFeatures.of(0, 2, 1000), TableFeatures.of(1, 2, 1000)))));
+        l.add(OfpMultipartReply.of(60, new MpReply.Queues(List.of(new QueueStats(PortNo.of(1), 0, 1000, 10, 0, 5, 0)))));
+        l.add(OfpMultipartReply.of(61, new MpReply.GroupFeatures(0b1111, MpReply.GroupFeatures.CAP_SELECT_WEIGHT | MpReply.GroupFeatures.CAP_CHAINING,
+                new int[] {1024, 1024, 1024, 1024}, new int[] {1 | 1 << 22, 1, 1, 1})));
+        l.add(OfpMultipartReply.of(62, new MpReply.MeterFeatures(1024, 1 << MeterBand.DROP | 1 << MeterBand.DSCP_REMARK,
+                OfpMeterMod.FLAG_KBPS | OfpMeterMod.FLAG_PKTPS | OfpMeterMod.FLAG_BURST | OfpMeterMod.FLAG_STATS, 4, 0)));
         return l;
     }
 }
