@@ -316,6 +316,137 @@ public final class OfpText {
         return ordered;
     }
 
+    /**
+     * A group mod from ovs-ofctl's add-group notation, e.g.
+     * {@code group_id=1,type=select,bucket=weight:3,output:1,bucket=weight:1,output:2}.
+     */
+    public static OfpGroupMod parseGroupMod(String text, GroupModCommand command) {
+        String[] parts = text.split(",?\\s*bucket=", -1);
+        GroupType type = GroupType.ALL;
+        GroupId id = null;
+        for (String word : parts[0].split("[,\\s]+")) {
+            if (word.isEmpty()) {
+                continue;
+            }
+            int eq = word.indexOf('=');
+            String key = eq < 0 ? word : word.substring(0, eq);
+            String value = eq < 0 ? "" : word.substring(eq + 1);
+            switch (key) {
+                case "group_id" -> id = value.equalsIgnoreCase("all") ? GroupId.ALL : GroupId.of((int) parseLong(value));
+                case "type" -> type = switch (value) {
+                    case "all" -> GroupType.ALL;
+                    case "select" -> GroupType.SELECT;
+                    case "indirect" -> GroupType.INDIRECT;
+                    case "ff", "fast_failover" -> GroupType.FF;
+                    default -> throw new IllegalArgumentException("unknown group type '" + value + "'");
+                };
+                default -> throw new IllegalArgumentException("unknown group field '" + key + "'");
+            }
+        }
+        if (id == null) {
+            throw new IllegalArgumentException("a group needs group_id: '" + text + "'");
+        }
+        List<Bucket> buckets = new ArrayList<>();
+        for (int i = 1; i < parts.length; i++) {
+            int weight = 0;
+            PortNo watchPort = PortNo.ANY;
+            GroupId watchGroup = GroupId.ANY;
+            List<String> actions = new ArrayList<>();
+            for (String w : splitTopLevel(parts[i])) {
+                String t = w.trim();
+                if (t.startsWith("actions=")) {
+                    t = t.substring(8);
+                }
+                if (t.startsWith("weight:") || t.startsWith("weight=")) {
+                    weight = parseInt(t.substring(7));
+                } else if (t.startsWith("watch_port:") || t.startsWith("watch_port=")) {
+                    watchPort = PortNo.parse(t.substring(11));
+                } else if (t.startsWith("watch_group:") || t.startsWith("watch_group=")) {
+                    watchGroup = GroupId.of((int) parseLong(t.substring(12)));
+                } else if (!t.isEmpty()) {
+                    actions.add(t);
+                }
+            }
+            buckets.add(new Bucket(weight, watchPort, watchGroup, parseActions(String.join(",", actions))));
+        }
+        return new OfpGroupMod(0, command, type, id, buckets);
+    }
+
+    /**
+     * A meter mod from ovs-ofctl's add-meter notation, e.g.
+     * {@code meter=1,kbps,burst,stats,band=type=drop,rate=1000,burst_size=100}; each {@code type=}
+     * after the first starts another band.
+     */
+    public static OfpMeterMod parseMeterMod(String text, MeterModCommand command) {
+        int b = text.indexOf("band=");
+        String head = b < 0 ? text : text.substring(0, b);
+        MeterId id = null;
+        int flags = 0;
+        for (String word : head.split("[,\\s]+")) {
+            if (word.isEmpty()) {
+                continue;
+            }
+            switch (word) {
+                case "kbps" -> flags |= OfpMeterMod.FLAG_KBPS;
+                case "pktps" -> flags |= OfpMeterMod.FLAG_PKTPS;
+                case "burst" -> flags |= OfpMeterMod.FLAG_BURST;
+                case "stats" -> flags |= OfpMeterMod.FLAG_STATS;
+                default -> {
+                    if (!word.startsWith("meter=")) {
+                        throw new IllegalArgumentException("unknown meter field '" + word + "'");
+                    }
+                    String v = word.substring(6);
+                    id = v.equalsIgnoreCase("all") ? MeterId.ALL : MeterId.of((int) parseLong(v));
+                }
+            }
+        }
+        if (id == null) {
+            throw new IllegalArgumentException("a meter needs meter=: '" + text + "'");
+        }
+        List<MeterBand> bands = new ArrayList<>();
+        if (b >= 0) {
+            String type = null;
+            long rate = 0;
+            long burst = 0;
+            int prec = 0;
+            for (String word : text.substring(b + 5).split("[,\\s]+")) {
+                if (word.isEmpty()) {
+                    continue;
+                }
+                int eq = word.indexOf('=');
+                String key = eq < 0 ? word : word.substring(0, eq);
+                String value = eq < 0 ? "" : word.substring(eq + 1);
+                switch (key) {
+                    case "type" -> {
+                        if (type != null) {
+                            bands.add(band(type, rate, burst, prec));
+                        }
+                        type = value;
+                        rate = 0;
+                        burst = 0;
+                        prec = 0;
+                    }
+                    case "rate" -> rate = parseLong(value);
+                    case "burst_size" -> burst = parseLong(value);
+                    case "prec_level" -> prec = parseInt(value);
+                    default -> throw new IllegalArgumentException("unknown band field '" + key + "'");
+                }
+            }
+            if (type != null) {
+                bands.add(band(type, rate, burst, prec));
+            }
+        }
+        return new OfpMeterMod(0, command, flags, id, bands);
+    }
+
+    private static MeterBand band(String type, long rate, long burst, int prec) {
+        return switch (type) {
+            case "drop" -> new MeterBand.Drop(rate, burst);
+            case "dscp_remark" -> new MeterBand.DscpRemark(rate, burst, prec);
+            default -> throw new IllegalArgumentException("unknown band type '" + type + "'");
+        };
+    }
+
     /** A comma-separated action list, e.g. {@code pop_vlan,set_field:10.0.0.1->ip_dst,output:2}. */
     public static List<Action> parseActions(String text) {
         List<Action> out = new ArrayList<>();

@@ -47,6 +47,22 @@ class OfpTextTest {
     }
 
     @Test
+    void groupAndMeterModsReadBackFromTheirText() {
+        for (OfpMessage msg : Samples.all()) {
+            if (msg instanceof OfpGroupMod g) {
+                assertThat(OfpText.parseGroupMod(g.toGroupString(), g.command()))
+                        .as(g.toGroupString()).isEqualTo(new OfpGroupMod(0, g.command(), g.groupType(), g.groupId(), g.buckets()));
+            }
+            if (msg instanceof OfpMeterMod m) {
+                assertThat(OfpText.parseMeterMod(m.toMeterString(), m.command()))
+                        .as(m.toMeterString()).isEqualTo(new OfpMeterMod(0, m.command(), m.flags(), m.meterId(), m.bands()));
+            }
+        }
+        assertThat(Samples.all().stream().filter(m -> m instanceof OfpMeterMod).map(m -> ((OfpMeterMod) m).toMeterString()))
+                .contains("meter=1,kbps,burst,band=type=drop,rate=10000,burst_size=1000,type=dscp_remark,rate=5000,burst_size=500,prec_level=1");
+    }
+
+    @Test
     void actionsReadBackFromTheirText() {
         List<Action> all = Samples.everyAction();
         assertThat(OfpText.parseActions(Action.toString(all))).isEqualTo(all);

@@ -128,6 +128,28 @@ class OvsOfctlClientInteropTest {
     }
 
     @Test
+    void ourGroupAndMeterSyntaxParserAgreesWithOvsOfctlsEncoding() {
+        for (String group : List.of("group_id=1,type=all,bucket=output:1,bucket=output:2",
+                "group_id=2,type=select,bucket=weight:3,output:1,bucket=weight:1,dec_ttl,output:2",
+                "group_id=3,type=indirect,bucket=set_field:10.0.0.1->ip_dst,output:3",
+                "group_id=4,type=ff,bucket=watch_port:1,output:1,bucket=watch_port:2,watch_group:3,output:2")) {
+            received.clear();
+            ofctl("add-group", group);
+            OfpGroupMod fromOvs = receivedOf(OfpGroupMod.class).get(0);
+            assertThat(new OfpGroupMod(0, fromOvs.command(), fromOvs.groupType(), fromOvs.groupId(), fromOvs.buckets()))
+                    .as(group).isEqualTo(OfpText.parseGroupMod(group, GroupModCommand.ADD));
+        }
+        for (String meter : List.of("meter=1,kbps,burst,band=type=drop,rate=1000,burst_size=100",
+                "meter=2,pktps,stats,band=type=dscp_remark,rate=50,prec_level=2")) {
+            received.clear();
+            ofctl("add-meter", meter);
+            OfpMeterMod fromOvs = receivedOf(OfpMeterMod.class).get(0);
+            assertThat(new OfpMeterMod(0, fromOvs.command(), fromOvs.flags(), fromOvs.meterId(), fromOvs.bands()))
+                    .as(meter).isEqualTo(OfpText.parseMeterMod(meter, MeterModCommand.ADD));
+        }
+    }
+
+    @Test
     void vlanAndArpFlowsFromOvsOfctlDecode() {
         ofctl("add-flow", "priority=5,dl_vlan=10,arp,arp_tpa=10.0.0.2,actions=pop_vlan,NORMAL");
         OfpFlowMod m = receivedOf(OfpFlowMod.class).get(0);
