@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 @Tag("interop")
 class RandomFlowModInteropTest {
     private static final long SEED = 0x5EED_0F13L;
-    private static final int COUNT = 150;
+    private static final int COUNT = 100;
 
     @Test
     void randomFlowModsDecodeInOvs() throws OfpException {
