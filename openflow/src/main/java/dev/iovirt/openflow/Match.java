@@ -102,6 +102,26 @@ public final class Match {
         return true;
     }
 
+    /**
+     * True if every packet {@code other} matches, this matches too: the non-strict comparison of
+     * OF 1.3.5 §6.4 that FLOW_MOD MODIFY/DELETE and flow stats requests use to select entries
+     * ("entries whose match is equal to or more specific than the request's").
+     */
+    public boolean covers(Match other) {
+        for (Oxm mine : fields) {
+            if (mine.isWildcard()) {
+                continue;
+            }
+            Oxm theirs = other.get(mine.field());
+            if (theirs == null
+                    || (theirs.mask() & mine.mask()) != mine.mask() || (theirs.maskHi() & mine.maskHi()) != mine.maskHi()
+                    || (theirs.value() & mine.mask()) != mine.value() || (theirs.valueHi() & mine.maskHi()) != mine.valueHi()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** {@link #matches(FlowKey, long, long)} with metadata and tunnel id 0. */
     public boolean matches(FlowKey key) {
         return matches(key, 0, 0);
