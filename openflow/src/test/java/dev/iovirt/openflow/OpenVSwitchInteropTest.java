@@ -2,13 +2,11 @@ package dev.iovirt.openflow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.iovirt.openflow.testing.OfpTestClient;
 import dev.iovirt.packet.Ipv4Address;
 import dev.iovirt.packet.testing.Peers;
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,8 +31,7 @@ import org.junit.jupiter.api.Test;
 class OpenVSwitchInteropTest {
     private static Path dir;
     private static String netns;
-    private static SocketChannel ch;
-    private static int nextXid = 100;
+    private static OfpTestClient ovs;
 
     @BeforeAll
     static void startOpenVSwitch() throws IOException {
@@ -52,17 +49,13 @@ class OpenVSwitchInteropTest {
         run("ovs-vsctl", "add-port", "br0", "p1", "--", "set", "interface", "p1", "type=dummy", "ofport_request=1",
                 "options:tx_pcap=" + dir + "/p1.pcap");
         run("ovs-vsctl", "add-port", "br0", "p2", "--", "set", "interface", "p2", "type=dummy", "ofport_request=2");
-        ch = SocketChannel.open(StandardProtocolFamily.UNIX);
-        ch.connect(UnixDomainSocketAddress.of(dir.resolve("br0.mgmt")));
-        send(OfpHello.of(1));
-        OfpHello hello = (OfpHello) receive();
-        assertThat(hello.negotiate(1 << OfpMessage.VERSION)).isEqualTo(OfpMessage.VERSION);
+        ovs = OfpTestClient.connect(UnixDomainSocketAddress.of(dir.resolve("br0.mgmt")));
     }
 
     @AfterAll
     static void stopOpenVSwitch() throws IOException {
-        if (ch != null) {
-            ch.close();
+        if (ovs != null) {
+            ovs.close();
         }
         for (String pidFile : List.of("ovs-vswitchd.pid", "ovsdb-server.pid")) {
             Path p = dir == null ? null : dir.resolve(pidFile);
@@ -107,74 +100,28 @@ class OpenVSwitchInteropTest {
     }
 
     private static void send(OfpMessage m) throws IOException {
-        ByteBuffer b = ByteBuffer.wrap(OfpCodec.encode(m));
-        while (b.hasRemaining()) {
-            ch.write(b);
-        }
+        ovs.send(m);
     }
 
-    private static void sendRaw(byte[] wire) throws IOException {
-        ByteBuffer b = ByteBuffer.wrap(wire);
-        while (b.hasRemaining()) {
-            ch.write(b);
-        }
-    }
-
-    private static byte[] readFully(int n) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate(n);
-        while (b.hasRemaining()) {
-            if (ch.read(b) < 0) {
-                throw new IOException("Open vSwitch closed the connection");
-            }
-        }
-        return b.array();
-    }
-
-    /** The next message from OVS, which must decode. */
     private static OfpMessage receive() throws IOException {
-        byte[] header = readFully(8);
-        int length = (header[2] & 0xFF) << 8 | header[3] & 0xFF;
-        byte[] all = new byte[length];
-        System.arraycopy(header, 0, all, 0, 8);
-        System.arraycopy(readFully(length - 8), 0, all, 8, length - 8);
-        try {
-            return OfpCodec.decode(all);
-        } catch (OfpException e) {
-            throw new AssertionError("could not decode what Open vSwitch sent: " + e.getMessage() + "\n" + java.util.HexFormat.of().formatHex(all), e);
-        }
+        return ovs.receive();
     }
 
-    /** Sends {@code request} and returns every message OVS sends up to its barrier reply. */
     private static List<OfpMessage> transact(OfpMessage... requests) throws IOException {
-        for (OfpMessage r : requests) {
-            send(r);
-        }
-        int barrier = nextXid++;
-        send(new OfpBarrierRequest(barrier));
-        List<OfpMessage> replies = new ArrayList<>();
-        for (OfpMessage m = receive(); !(m instanceof OfpBarrierReply b && b.xid() == barrier); m = receive()) {
-            replies.add(m);
-        }
-        return replies;
+        return ovs.transact(requests);
     }
 
-    /** A whole multipart reply, however many parts OVS splits it into. */
     private static MpReply multipart(MpRequest body) throws IOException {
-        int xid = nextXid++;
-        MultipartAssembler assembler = new MultipartAssembler();
-        for (OfpMessage m : transact(OfpMultipartRequest.of(xid, body))) {
-            assertThat(m).as("unexpected reply").isInstanceOf(OfpMultipartReply.class);
-            OfpMultipartReply whole = assembler.add((OfpMultipartReply) m);
-            if (whole != null) {
-                return whole.body();
-            }
-        }
-        throw new AssertionError("no complete reply to " + body);
+        return ovs.multipart(body);
+    }
+
+    private static int xid() {
+        return ovs.nextXid();
     }
 
     @Test
     void featuresAndDescriptionDecode() throws IOException {
-        send(new OfpFeaturesRequest(nextXid++));
+        send(new OfpFeaturesRequest(xid()));
         OfpFeaturesReply f = (OfpFeaturesReply) receive();
         assertThat(f.datapathId()).isEqualTo(DatapathId.of(1));
         assertThat(f.nTables()).isEqualTo(254);
@@ -190,13 +137,13 @@ class OpenVSwitchInteropTest {
         MpReply.MeterFeatures m = (MpReply.MeterFeatures) multipart(new MpRequest.MeterFeatures());
         assertThat(m.bandTypes() & (1 << MeterBand.DROP)).isNotZero();
         assertThat(multipart(new MpRequest.Queue(PortNo.ANY, QueueStats.ALL))).isInstanceOf(MpReply.Queues.class);
-        List<OfpMessage> async = transact(new OfpGetAsyncRequest(nextXid++));
+        List<OfpMessage> async = transact(new OfpGetAsyncRequest(xid()));
         assertThat(async).hasSize(1).first().isInstanceOf(OfpAsyncConfig.class);
-        assertThat(transact(new OfpSetConfig(nextXid++, OfpSetConfig.FRAG_NORMAL, 256))).isEmpty();
-        int getConfig = nextXid++;
+        assertThat(transact(new OfpSetConfig(xid(), OfpSetConfig.FRAG_NORMAL, 256))).isEmpty();
+        int getConfig = xid();
         assertThat(transact(new OfpGetConfigRequest(getConfig))).containsExactly(new OfpGetConfigReply(getConfig, OfpSetConfig.FRAG_NORMAL, 256));
-        assertThat(transact(new OfpRoleRequest(nextXid++, ControllerRole.NOCHANGE, 0))).hasSize(1).first().isInstanceOf(OfpRoleReply.class);
-        int echo = nextXid++;
+        assertThat(transact(new OfpRoleRequest(xid(), ControllerRole.NOCHANGE, 0))).hasSize(1).first().isInstanceOf(OfpRoleReply.class);
+        int echo = xid();
         assertThat(transact(new OfpEchoRequest(echo, new byte[] {1, 2}))).containsExactly(new OfpEchoReply(echo, new byte[] {1, 2}));
     }
 
@@ -220,7 +167,7 @@ class OpenVSwitchInteropTest {
 
     @Test
     void flowWeInstallReadsBackEqual() throws IOException {
-        OfpFlowMod add = OfpFlowMod.builder(FlowModCommand.ADD).xid(nextXid++).table(3).priority(1234).cookie(0xC0FFEEL)
+        OfpFlowMod add = OfpFlowMod.builder(FlowModCommand.ADD).xid(xid()).table(3).priority(1234).cookie(0xC0FFEEL)
                 .match(Match.builder().inPort(1).ethType(0x0800).ipProto(17).ipv4Dst(Ipv4Address.of("10.1.0.0"), 16).udpDst(4789).build())
                 .apply(new Action.SetField(Oxm.exact(OxmField.IPV4_DST, 0x0A010101L)), new Action.DecNwTtl(), Action.Output.to(2))
                 .instruction(new Instruction.WriteMetadata(0x5, 0xF))
@@ -240,13 +187,13 @@ class OpenVSwitchInteropTest {
     void groupsAndMetersWeInstallReadBackEqual() throws IOException {
         List<Bucket> buckets = List.of(new Bucket(3, PortNo.ANY, GroupId.ANY, List.of(Action.Output.to(1))),
                 new Bucket(1, PortNo.ANY, GroupId.ANY, List.of(Action.Output.to(2))));
-        assertThat(transact(new OfpGroupMod(nextXid++, GroupModCommand.ADD, GroupType.SELECT, GroupId.of(7), buckets))).isEmpty();
+        assertThat(transact(new OfpGroupMod(xid(), GroupModCommand.ADD, GroupType.SELECT, GroupId.of(7), buckets))).isEmpty();
         MpReply.GroupDescs groups = (MpReply.GroupDescs) multipart(new MpRequest.GroupDesc());
         assertThat(groups.entries()).contains(new GroupDesc(GroupType.SELECT, GroupId.of(7), buckets));
         assertThat(((MpReply.Groups) multipart(new MpRequest.Group(GroupId.ALL))).entries()).extracting(GroupStats::groupId).contains(GroupId.of(7));
 
         List<MeterBand> bands = List.of(new MeterBand.Drop(1000, 100));
-        assertThat(transact(new OfpMeterMod(nextXid++, MeterModCommand.ADD, OfpMeterMod.FLAG_KBPS | OfpMeterMod.FLAG_BURST, MeterId.of(3), bands))).isEmpty();
+        assertThat(transact(new OfpMeterMod(xid(), MeterModCommand.ADD, OfpMeterMod.FLAG_KBPS | OfpMeterMod.FLAG_BURST, MeterId.of(3), bands))).isEmpty();
         MpReply.MeterConfigs meters = (MpReply.MeterConfigs) multipart(new MpRequest.MeterConfig(MeterId.ALL));
         assertThat(meters.entries()).contains(new MeterConfig(OfpMeterMod.FLAG_KBPS | OfpMeterMod.FLAG_BURST, MeterId.of(3), bands));
         assertThat(((MpReply.Meters) multipart(new MpRequest.Meter(MeterId.of(3)))).entries()).extracting(MeterStats::meterId).containsExactly(MeterId.of(3));
@@ -255,7 +202,7 @@ class OpenVSwitchInteropTest {
     @Test
     void packetOutLeavesThroughTheNamedPort() throws IOException {
         byte[] frame = Samples.udpFrame();
-        assertThat(transact(OfpPacketOut.of(nextXid++, PortNo.CONTROLLER, frame, Action.Output.to(1)))).isEmpty();
+        assertThat(transact(OfpPacketOut.of(xid(), PortNo.CONTROLLER, frame, Action.Output.to(1)))).isEmpty();
         MpReply.Ports stats = (MpReply.Ports) multipart(new MpRequest.PortStats(PortNo.of(1)));
         assertThat(stats.entries().get(0).txPackets()).isGreaterThanOrEqualTo(1);
     }
@@ -276,7 +223,7 @@ class OpenVSwitchInteropTest {
                 Wire.flowMod(Wire.match(""), "0009 0008 00000000"));               // unknown instruction
         List<String> differences = new ArrayList<>();
         for (byte[] wire : cases) {
-            int xid = nextXid++;
+            int xid = xid();
             wire[4] = (byte) (xid >>> 24);
             wire[5] = (byte) (xid >>> 16);
             wire[6] = (byte) (xid >>> 8);
@@ -288,8 +235,8 @@ class OpenVSwitchInteropTest {
             } catch (OfpException e) {
                 ours = e.code();
             }
-            sendRaw(wire);
-            int barrier = nextXid++;
+            ovs.sendRaw(wire);
+            int barrier = xid();
             send(new OfpBarrierRequest(barrier));
             OfpMessage reply = receive();
             assertThat(reply).isInstanceOf(OfpError.class);

@@ -2,31 +2,18 @@ package dev.iovirt.openflow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.iovirt.openflow.netty.OfpMalformed;
-import dev.iovirt.openflow.netty.OfpPipeline;
+import dev.iovirt.openflow.testing.OfpFakeSwitch;
 import dev.iovirt.packet.Ipv4Address;
 import dev.iovirt.packet.MacAddress;
 import dev.iovirt.packet.PacketBuilder;
 import dev.iovirt.packet.testing.Peers;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,7 +21,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * os-ken (the maintained Ryu) as the controller of a minimal switch made of our Netty pipeline:
+ * os-ken (the maintained Ryu) as the controller of {@link OfpFakeSwitch}, a minimal switch made of
+ * our Netty pipeline:
  * the handshake it drives (HELLO, FEATURES, PORT_DESC), the table-miss flow it installs, and the
  * PACKET_OUTs and FLOW_MODs of a learning-switch app in answer to our PACKET_INs all decode, and
  * os-ken reads what we send.
@@ -84,26 +72,17 @@ class OsKenInteropTest {
     private static final MacAddress A = MacAddress.of("02:00:00:00:00:0a");
     private static final MacAddress B = MacAddress.of("02:00:00:00:00:0b");
 
-    private static EventLoopGroup group;
-    private static Channel server;
+    private static OfpFakeSwitch sw;
     private static Process osken;
     private static Path dir;
-    private static final BlockingQueue<Object> received = new LinkedBlockingQueue<>();
-    private static final CompletableFuture<Channel> connection = new CompletableFuture<>();
 
     @BeforeAll
     static void start() throws Exception {
         Peers.require("osken-manager", "python3-os-ken");
-        group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        OfpPipeline.install(ch.pipeline()).addLast(new Switch());
-                    }
-                })
-                .bind("127.0.0.1", 0).sync().channel();
-        int switchPort = ((InetSocketAddress) server.localAddress()).getPort();
+        sw = OfpFakeSwitch.start().onMultipart(r -> r instanceof MpRequest.PortDesc
+                ? new MpReply.PortDescs(List.of(Samples.port(1, "p1"), Samples.port(2, "p2")))
+                : OfpFakeSwitch.defaultMultipart(r));
+        int switchPort = sw.port();
         int listenPort;
         try (ServerSocket s = new ServerSocket(0)) {
             listenPort = s.getLocalPort(); // os-ken also listens; give it a port nobody uses
@@ -122,9 +101,8 @@ class OsKenInteropTest {
             osken.destroy();
             osken.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(t -> null).join();
         }
-        if (server != null) {
-            server.close().syncUninterruptibly();
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        if (sw != null) {
+            sw.close();
         }
         if (dir != null) {
             try (var files = Files.walk(dir)) {
@@ -133,18 +111,12 @@ class OsKenInteropTest {
         }
     }
 
-    /** The next message os-ken sends of {@code type}, skipping others (echo, port desc requests). */
+    /** The next message os-ken sends of {@code type}, skipping others; on a timeout, os-ken's log. */
     private static <T> T next(Class<T> type) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            Object o = received.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            if (o == null) {
-                throw new AssertionError("os-ken sent no " + type.getSimpleName() + "; its log:\n" + Files.readString(dir.resolve("osken.log")));
-            }
-            assertThat(o).isNotInstanceOf(OfpMalformed.class);
-            if (type.isInstance(o)) {
-                return type.cast(o);
-            }
+        try {
+            return sw.next(type, Duration.ofSeconds(30));
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; os-ken's log:\n" + Files.readString(dir.resolve("osken.log")), e);
         }
     }
 
@@ -154,7 +126,7 @@ class OsKenInteropTest {
         assertThat(tableMiss.priority()).isZero();
         assertThat(tableMiss.match()).isEqualTo(Match.ALL);
         assertThat(tableMiss.applyActions()).containsExactly(new Action.Output(PortNo.CONTROLLER, Action.CML_NO_BUFFER));
-        Channel ch = connection.get(30, TimeUnit.SECONDS);
+        Channel ch = sw.connections().get(0);
 
         byte[] fromA = PacketBuilder.ethernet(A, MacAddress.BROADCAST).ipv4(Ipv4Address.of("10.0.0.1"), Ipv4Address.of("10.0.0.255")).udp(68, 67).build();
         ch.writeAndFlush(new OfpPacketIn(0, BufferId.NO_BUFFER, fromA.length, OfpPacketIn.REASON_NO_MATCH, TableId.of(0), 0,
@@ -175,32 +147,5 @@ class OsKenInteropTest {
         OfpPacketOut direct = next(OfpPacketOut.class);
         assertThat(direct.actions()).containsExactly(new Action.Output(PortNo.of(1), Action.CML_MAX));
         assertThat(direct.data()).isEqualTo(fromB);
-    }
-
-    /** Handshake answers and a record of everything os-ken sends. */
-    private static final class Switch extends SimpleChannelInboundHandler<Object> {
-        @Override
-        protected void channelRead0(ChannelHandlerContext ctx, Object msg) {
-            received.add(msg);
-            if (!(msg instanceof OfpMessage m)) {
-                return;
-            }
-            switch (m) {
-                case OfpHello h -> ctx.writeAndFlush(OfpHello.of(h.xid()));
-                case OfpEchoRequest e -> ctx.writeAndFlush(new OfpEchoReply(e.xid(), e.data()));
-                case OfpFeaturesRequest f -> {
-                    ctx.writeAndFlush(new OfpFeaturesReply(f.xid(), DatapathId.of(0x42), 0, 254, 0,
-                            OfpFeaturesReply.CAP_FLOW_STATS | OfpFeaturesReply.CAP_PORT_STATS));
-                    connection.complete(ctx.channel());
-                }
-                case OfpGetConfigRequest g -> ctx.writeAndFlush(new OfpGetConfigReply(g.xid(), 0, 128));
-                case OfpBarrierRequest b -> ctx.writeAndFlush(new OfpBarrierReply(b.xid()));
-                case OfpMultipartRequest r when r.body() instanceof MpRequest.PortDesc ->
-                        ctx.writeAndFlush(OfpMultipartReply.of(r.xid(), new MpReply.PortDescs(List.of(Samples.port(1, "p1"), Samples.port(2, "p2")))));
-                case OfpMultipartRequest r when r.body() instanceof MpRequest.Desc ->
-                        ctx.writeAndFlush(OfpMultipartReply.of(r.xid(), new MpReply.Desc("iovirt", "test", "0.1", "0", "mini")));
-                default -> { }
-            }
-        }
     }
 }
