@@ -162,7 +162,7 @@ public final class Match {
         }
     }
 
-    /** OF 1.3.5 §7.2.3.6 and Table 12: what a field needs, or null if it is satisfied. */
+    /** OF 1.3.5 §7.2.3.6: what a field needs, or null if it is satisfied. */
     private static String missingPrerequisite(OxmField f, Oxm[] all) {
         return switch (f) {
             case IN_PHY_PORT -> present(all, OxmField.IN_PORT) ? null : "in_port";

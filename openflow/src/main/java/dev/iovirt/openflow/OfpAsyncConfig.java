@@ -16,9 +16,13 @@ package dev.iovirt.openflow;
  */
 public record OfpAsyncConfig(int xid, boolean set, int packetInMask0, int packetInMask1, int portStatusMask0,
                              int portStatusMask1, int flowRemovedMask0, int flowRemovedMask1) implements OfpMessage {
-    /** The switch's default (OF 1.3.5 §6.1.1): masters get everything, slaves only port status. */
+    /**
+     * The configuration a switch starts a connection with, as Open vSwitch 3.1 reports it: a master
+     * or equal controller gets PACKET_IN for no_match and action (not invalid_ttl), every
+     * PORT_STATUS and every FLOW_REMOVED; a slave gets only PORT_STATUS.
+     */
     public static OfpAsyncConfig defaults(int xid, boolean set) {
-        return new OfpAsyncConfig(xid, set, 0b111, 0, 0b111, 0b111, 0b1111, 0);
+        return new OfpAsyncConfig(xid, set, 0b011, 0, 0b111, 0b111, 0b1111, 0);
     }
 
     @Override
