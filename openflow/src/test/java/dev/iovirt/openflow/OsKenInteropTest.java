@@ -126,7 +126,8 @@ class OsKenInteropTest {
         assertThat(tableMiss.priority()).isZero();
         assertThat(tableMiss.match()).isEqualTo(Match.ALL);
         assertThat(tableMiss.applyActions()).containsExactly(new Action.Output(PortNo.CONTROLLER, Action.CML_NO_BUFFER));
-        Channel ch = sw.connections().get(0);
+        List<Channel> connections = sw.connections();
+        Channel ch = connections.get(connections.size() - 1); // the one that sent the flow mod, should os-ken have reconnected
 
         byte[] fromA = PacketBuilder.ethernet(A, MacAddress.BROADCAST).ipv4(Ipv4Address.of("10.0.0.1"), Ipv4Address.of("10.0.0.255")).udp(68, 67).build();
         ch.writeAndFlush(new OfpPacketIn(0, BufferId.NO_BUFFER, fromA.length, OfpPacketIn.REASON_NO_MATCH, TableId.of(0), 0,
