@@ -27,6 +27,8 @@ public final class Match {
     /** The match that matches every packet. */
     public static final Match ALL = new Match(new Oxm[0]);
 
+    private static final java.util.Comparator<Oxm> BY_FIELD = (a, b) -> Integer.compare(a.field().code(), b.field().code());
+
     private final Oxm[] fields;
     private final int wireLength;
 
@@ -41,8 +43,12 @@ public final class Match {
 
     /** A match of {@code fields}, checked as a switch checks a received one. */
     public static Match of(Oxm... fields) throws OfpException {
-        Oxm[] sorted = fields.clone();
-        Arrays.sort(sorted, (a, b) -> Integer.compare(a.field().code(), b.field().code()));
+        return ofOwned(fields.clone());
+    }
+
+    /** {@link #of} for an array nobody else holds, which becomes the match's own. */
+    private static Match ofOwned(Oxm[] sorted) throws OfpException {
+        Arrays.sort(sorted, BY_FIELD);
         for (Oxm o : sorted) {
             checkValue(o);
         }
@@ -96,6 +102,26 @@ public final class Match {
         return true;
     }
 
+    /**
+     * True if every packet {@code other} matches, this matches too: the non-strict comparison of
+     * OF 1.3.5 §6.4 that FLOW_MOD MODIFY/DELETE and flow stats requests use to select entries
+     * ("entries whose match is equal to or more specific than the request's").
+     */
+    public boolean covers(Match other) {
+        for (Oxm mine : fields) {
+            if (mine.isWildcard()) {
+                continue;
+            }
+            Oxm theirs = other.get(mine.field());
+            if (theirs == null
+                    || (theirs.mask() & mine.mask()) != mine.mask() || (theirs.maskHi() & mine.maskHi()) != mine.maskHi()
+                    || (theirs.value() & mine.mask()) != mine.value() || (theirs.valueHi() & mine.maskHi()) != mine.valueHi()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** {@link #matches(FlowKey, long, long)} with metadata and tunnel id 0. */
     public boolean matches(FlowKey key) {
         return matches(key, 0, 0);
@@ -136,7 +162,7 @@ public final class Match {
         }
     }
 
-    /** OF 1.3.5 §7.2.3.6 and Table 12: what a field needs, or null if it is satisfied. */
+    /** OF 1.3.5 §7.2.3.6: what a field needs, or null if it is satisfied. */
     private static String missingPrerequisite(OxmField f, Oxm[] all) {
         return switch (f) {
             case IN_PHY_PORT -> present(all, OxmField.IN_PORT) ? null : "in_port";
@@ -247,15 +273,17 @@ public final class Match {
             throw new OfpException(ErrorCode.BAD_MATCH_BAD_LEN, "match length " + length + " with " + (in.readableBytes() + 4) + " bytes left");
         }
         int end = in.readerIndex() + length - 4;
-        List<Oxm> list = new ArrayList<>();
+        // Invariant: every TLV is at least 5 bytes, so (length - 4) / 5 bounds the count.
+        Oxm[] read = new Oxm[(length - 4) / 5];
+        int n = 0;
         while (in.readerIndex() < end) {
-            list.add(readOxm(in, end - in.readerIndex(), ErrorCode.BAD_MATCH_BAD_LEN));
+            read[n++] = readOxm(in, end - in.readerIndex(), ErrorCode.BAD_MATCH_BAD_LEN);
         }
         in.skipBytes(padded - length);
-        if (list.isEmpty()) {
+        if (n == 0) {
             return ALL;
         }
-        return of(list.toArray(new Oxm[0]));
+        return ofOwned(n == read.length ? read : Arrays.copyOf(read, n));
     }
 
     /** Reads one TLV of at most {@code available} bytes; a length problem is reported as {@code lenError}. */

@@ -224,6 +224,98 @@ public sealed interface MpReply {
         }
     }
 
+    /** OFPMP_QUEUE reply (OF 1.3.5 §7.3.5.8). */
+    record Queues(List<QueueStats> entries) implements Entries<QueueStats> {
+        public Queues {
+            entries = List.copyOf(entries);
+        }
+
+        public MultipartType multipartType() {
+            return MultipartType.QUEUE;
+        }
+
+        public int lengthOf(QueueStats e) {
+            return QueueStats.LENGTH;
+        }
+
+        public Queues with(List<QueueStats> entries) {
+            return new Queues(entries);
+        }
+    }
+
+    /**
+     * OFPMP_GROUP_FEATURES reply, {@code struct ofp_group_features} (OF 1.3.5 §7.3.5.11).
+     *
+     * @param types bitmap of supported {@link GroupType}s ({@code 1 << type})
+     * @param capabilities OFPGFC_* bits
+     * @param maxGroups the most groups of each type, indexed by type code
+     * @param actions bitmap of supported action types ({@code 1 << type}) per group type
+     */
+    record GroupFeatures(int types, int capabilities, int[] maxGroups, int[] actions) implements MpReply {
+        /** OFPGFC_SELECT_WEIGHT: support weight for select groups. */
+        public static final int CAP_SELECT_WEIGHT = 1;
+        /** OFPGFC_SELECT_LIVENESS: support liveness for select groups. */
+        public static final int CAP_SELECT_LIVENESS = 1 << 1;
+        /** OFPGFC_CHAINING: support chaining groups. */
+        public static final int CAP_CHAINING = 1 << 2;
+        /** OFPGFC_CHAINING_CHECKS: check chaining for loops and delete. */
+        public static final int CAP_CHAINING_CHECKS = 1 << 3;
+
+        public GroupFeatures {
+            if (maxGroups.length != 4 || actions.length != 4) {
+                throw new IllegalArgumentException("max_groups and actions have one entry per group type (4)");
+            }
+            maxGroups = maxGroups.clone();
+            actions = actions.clone();
+        }
+
+        public MultipartType multipartType() {
+            return MultipartType.GROUP_FEATURES;
+        }
+
+        @Override
+        public int[] maxGroups() {
+            return maxGroups.clone();
+        }
+
+        @Override
+        public int[] actions() {
+            return actions.clone();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof GroupFeatures g && g.types == types && g.capabilities == capabilities
+                    && java.util.Arrays.equals(g.maxGroups, maxGroups) && java.util.Arrays.equals(g.actions, actions);
+        }
+
+        @Override
+        public int hashCode() {
+            return types * 31 + capabilities + java.util.Arrays.hashCode(maxGroups) * 7 + java.util.Arrays.hashCode(actions);
+        }
+
+        @Override
+        public String toString() {
+            return "GroupFeatures[types=" + types + ", capabilities=" + capabilities + ", maxGroups="
+                    + java.util.Arrays.toString(maxGroups) + ", actions=" + java.util.Arrays.toString(actions) + "]";
+        }
+    }
+
+    /**
+     * OFPMP_METER_FEATURES reply, {@code struct ofp_meter_features} (OF 1.3.5 §7.3.5.14).
+     *
+     * @param maxMeter the most meters
+     * @param bandTypes bitmap of supported band types ({@code 1 << type})
+     * @param capabilities OFPMF_* flags supported
+     * @param maxBands the most bands per meter
+     * @param maxColor the most colour values
+     */
+    record MeterFeatures(long maxMeter, int bandTypes, int capabilities, int maxBands, int maxColor) implements MpReply {
+        public MultipartType multipartType() {
+            return MultipartType.METER_FEATURES;
+        }
+    }
+
     /** OFPMP_TABLE_FEATURES reply (OF 1.3.5 §7.3.5.5). */
     record TableFeaturesList(List<TableFeatures> entries) implements Entries<TableFeatures> {
         public TableFeaturesList {
@@ -269,6 +361,25 @@ public sealed interface MpReply {
             case Meters m -> m.entries().forEach(e -> e.write(out));
             case MeterConfigs m -> m.entries().forEach(e -> e.write(out));
             case TableFeaturesList t -> t.entries().forEach(e -> e.write(out));
+            case Queues q -> q.entries().forEach(e -> e.write(out));
+            case GroupFeatures g -> {
+                out.writeInt(g.types());
+                out.writeInt(g.capabilities());
+                for (int v : g.maxGroups) {
+                    out.writeInt(v);
+                }
+                for (int v : g.actions) {
+                    out.writeInt(v);
+                }
+            }
+            case MeterFeatures m -> {
+                out.writeInt((int) m.maxMeter());
+                out.writeInt(m.bandTypes());
+                out.writeInt(m.capabilities());
+                out.writeByte(m.maxBands());
+                out.writeByte(m.maxColor());
+                out.writeZero(2);
+            }
         }
     }
 
@@ -358,6 +469,33 @@ public sealed interface MpReply {
                     l.add(MeterConfig.read(in));
                 }
                 yield new MeterConfigs(l);
+            }
+            case QUEUE -> {
+                List<QueueStats> l = new ArrayList<>();
+                while (in.isReadable()) {
+                    l.add(QueueStats.read(in));
+                }
+                yield new Queues(l);
+            }
+            case GROUP_FEATURES -> {
+                MpRequest.need(in, 40);
+                int types = in.readInt();
+                int caps = in.readInt();
+                int[] max = new int[4];
+                int[] actions = new int[4];
+                for (int i = 0; i < 4; i++) {
+                    max[i] = in.readInt();
+                }
+                for (int i = 0; i < 4; i++) {
+                    actions[i] = in.readInt();
+                }
+                yield new GroupFeatures(types, caps, max, actions);
+            }
+            case METER_FEATURES -> {
+                MpRequest.need(in, 16);
+                MeterFeatures m = new MeterFeatures(in.readUnsignedInt(), in.readInt(), in.readInt(), in.readUnsignedByte(), in.readUnsignedByte());
+                in.skipBytes(2);
+                yield m;
             }
             case TABLE_FEATURES -> {
                 List<TableFeatures> l = new ArrayList<>();

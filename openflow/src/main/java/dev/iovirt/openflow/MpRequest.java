@@ -72,6 +72,27 @@ public sealed interface MpRequest {
         }
     }
 
+    /** OFPMP_QUEUE request (OF 1.3.5 §7.3.5.8); {@link PortNo#ANY} and {@link QueueStats#ALL} for all. */
+    record Queue(PortNo portNo, int queueId) implements MpRequest {
+        public MultipartType multipartType() {
+            return MultipartType.QUEUE;
+        }
+    }
+
+    /** OFPMP_GROUP_FEATURES request: no body (OF 1.3.5 §7.3.5.11). */
+    record GroupFeatures() implements MpRequest {
+        public MultipartType multipartType() {
+            return MultipartType.GROUP_FEATURES;
+        }
+    }
+
+    /** OFPMP_METER_FEATURES request: no body (OF 1.3.5 §7.3.5.14). */
+    record MeterFeatures() implements MpRequest {
+        public MultipartType multipartType() {
+            return MultipartType.METER_FEATURES;
+        }
+    }
+
     /** OFPMP_GROUP_DESC request: no body (OF 1.3.5 §7.3.5.10). */
     record GroupDesc() implements MpRequest {
         public MultipartType multipartType() {
@@ -113,6 +134,12 @@ public sealed interface MpRequest {
             case Table t -> { }
             case PortDesc p -> { }
             case GroupDesc g -> { }
+            case GroupFeatures g -> { }
+            case MeterFeatures m -> { }
+            case Queue q -> {
+                out.writeInt(q.portNo().value());
+                out.writeInt(q.queueId());
+            }
             case Flow f -> writeFlowRequest(out, f.tableId(), f.outPort(), f.outGroup(), f.cookie(), f.cookieMask(), f.match());
             case Aggregate f -> writeFlowRequest(out, f.tableId(), f.outPort(), f.outGroup(), f.cookie(), f.cookieMask(), f.match());
             case PortStats p -> {
@@ -153,6 +180,12 @@ public sealed interface MpRequest {
             case TABLE -> new Table();
             case PORT_DESC -> new PortDesc();
             case GROUP_DESC -> new GroupDesc();
+            case GROUP_FEATURES -> new GroupFeatures();
+            case METER_FEATURES -> new MeterFeatures();
+            case QUEUE -> {
+                need(in, 8);
+                yield new Queue(PortNo.of(in.readInt()), in.readInt());
+            }
             case FLOW, AGGREGATE -> {
                 need(in, 40);
                 TableId table = TableId.of(in.readUnsignedByte());

@@ -12,19 +12,19 @@ public enum MultipartType {
     TABLE(3),
     /** OFPMP_PORT_STATS: port statistics. */
     PORT_STATS(4),
-    /** OFPMP_QUEUE: queue statistics (not carried). */
+    /** OFPMP_QUEUE: queue statistics. */
     QUEUE(5),
     /** OFPMP_GROUP: group counter statistics. */
     GROUP(6),
     /** OFPMP_GROUP_DESC: group description. */
     GROUP_DESC(7),
-    /** OFPMP_GROUP_FEATURES: group features (not carried). */
+    /** OFPMP_GROUP_FEATURES: group features. */
     GROUP_FEATURES(8),
     /** OFPMP_METER: meter statistics. */
     METER(9),
     /** OFPMP_METER_CONFIG: meter configuration. */
     METER_CONFIG(10),
-    /** OFPMP_METER_FEATURES: meter features (not carried). */
+    /** OFPMP_METER_FEATURES: meter features. */
     METER_FEATURES(11),
     /** OFPMP_TABLE_FEATURES: table features. */
     TABLE_FEATURES(12),

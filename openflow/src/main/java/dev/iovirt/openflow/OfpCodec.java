@@ -175,6 +175,15 @@ public final class OfpCodec {
                 out.writeZero(4);
                 out.writeLong(r.generationId());
             }
+            case OfpGetAsyncRequest g -> { }
+            case OfpAsyncConfig a -> {
+                out.writeInt(a.packetInMask0());
+                out.writeInt(a.packetInMask1());
+                out.writeInt(a.portStatusMask0());
+                out.writeInt(a.portStatusMask1());
+                out.writeInt(a.flowRemovedMask0());
+                out.writeInt(a.flowRemovedMask1());
+            }
             case OfpMeterMod mm -> {
                 out.writeShort(mm.command().code());
                 out.writeShort(mm.flags());
@@ -434,7 +443,16 @@ public final class OfpCodec {
                 MeterId meter = MeterId.of(in.readInt());
                 yield new OfpMeterMod(xid, command, flags, meter, MeterBand.readAll(in, in.readableBytes()));
             }
-            case QUEUE_GET_CONFIG_REQUEST, QUEUE_GET_CONFIG_REPLY, GET_ASYNC_REQUEST, GET_ASYNC_REPLY, SET_ASYNC ->
+            case GET_ASYNC_REQUEST -> {
+                exactly(in, 0);
+                yield new OfpGetAsyncRequest(xid);
+            }
+            case GET_ASYNC_REPLY, SET_ASYNC -> {
+                exactly(in, 24);
+                yield new OfpAsyncConfig(xid, type == OfpType.SET_ASYNC, in.readInt(), in.readInt(), in.readInt(), in.readInt(),
+                        in.readInt(), in.readInt());
+            }
+            case QUEUE_GET_CONFIG_REQUEST, QUEUE_GET_CONFIG_REPLY ->
                     throw new OfpException(ErrorCode.BAD_REQUEST_BAD_TYPE, type + " is not supported");
         };
     }

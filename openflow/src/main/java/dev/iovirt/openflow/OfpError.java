@@ -22,6 +22,16 @@ public record OfpError(int xid, int errorType, int code, byte[] data) implements
         return new OfpError(xid, code.type().code(), code.code(), data);
     }
 
+    /**
+     * The error a switch sends when a well-formed message fails its own checks (unknown table,
+     * group or meter, a table full, ...): the message's xid and the first 64 bytes of its encoding.
+     * The bytes equal those received except that OXM fields are in field-number order.
+     */
+    public static OfpError about(OfpMessage offending, ErrorCode code) {
+        byte[] b = OfpCodec.encode(offending);
+        return of(offending.xid(), code, b.length <= OfpException.OFFENDING_BYTES ? b : Arrays.copyOf(b, OfpException.OFFENDING_BYTES));
+    }
+
     @Override
     public OfpType type() {
         return OfpType.ERROR;

@@ -46,6 +46,11 @@ public record OfpFlowMod(int xid, long cookie, long cookieMask, TableId tableId,
         return new Builder(command);
     }
 
+    /** True if a flow entry with {@code entryCookie} is selected by this modify or delete's cookie and mask (OF 1.3.5 §6.4). */
+    public boolean selectsCookie(long entryCookie) {
+        return (entryCookie & cookieMask) == (cookie & cookieMask);
+    }
+
     /** The apply-actions of the entry, or an empty list. */
     public List<Action> applyActions() {
         for (Instruction i : instructions) {

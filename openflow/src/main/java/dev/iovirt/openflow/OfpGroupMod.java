@@ -22,13 +22,18 @@ public record OfpGroupMod(int xid, GroupModCommand command, GroupType groupType,
         return OfpType.GROUP_MOD;
     }
 
-    @Override
-    public String toString() {
-        StringBuilder sb = new StringBuilder("OFPT_GROUP_MOD (xid=0x" + Integer.toHexString(xid) + "): "
-                + command.name() + " group_id=" + groupId + ",type=" + groupType.name().toLowerCase(java.util.Locale.ROOT));
+    /** The group in ovs-ofctl's add-group notation, which {@link OfpText#parseGroupMod} reads back. */
+    public String toGroupString() {
+        StringBuilder sb = new StringBuilder("group_id=" + (groupId.equals(GroupId.ALL) ? "all" : groupId.toString())
+                + ",type=" + groupType.name().toLowerCase(java.util.Locale.ROOT));
         for (Bucket b : buckets) {
             sb.append(',').append(b);
         }
         return sb.toString();
+    }
+
+    @Override
+    public String toString() {
+        return "OFPT_GROUP_MOD (xid=0x" + Integer.toHexString(xid) + "): " + command.name() + " " + toGroupString();
     }
 }

@@ -7,7 +7,8 @@ package dev.iovirt.openflow;
 public sealed interface OfpMessage permits OfpHello, OfpError, OfpEchoRequest, OfpEchoReply, OfpFeaturesRequest,
         OfpFeaturesReply, OfpGetConfigRequest, OfpGetConfigReply, OfpSetConfig, OfpPacketIn, OfpFlowRemoved,
         OfpPortStatus, OfpPacketOut, OfpFlowMod, OfpGroupMod, OfpPortMod, OfpTableMod, OfpMultipartRequest,
-        OfpMultipartReply, OfpBarrierRequest, OfpBarrierReply, OfpRoleRequest, OfpRoleReply, OfpMeterMod {
+        OfpMultipartReply, OfpBarrierRequest, OfpBarrierReply, OfpRoleRequest, OfpRoleReply, OfpMeterMod, OfpGetAsyncRequest,
+        OfpAsyncConfig {
     /** OFP_VERSION for OpenFlow 1.3 (OF 1.3.5 §7.1). */
     int VERSION = 0x04;
     /** The size of {@code struct ofp_header} (OF 1.3.5 §7.1). */

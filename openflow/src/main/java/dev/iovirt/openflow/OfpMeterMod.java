@@ -30,4 +30,32 @@ public record OfpMeterMod(int xid, MeterModCommand command, int flags, MeterId m
     public OfpType type() {
         return OfpType.METER_MOD;
     }
+
+    /** The meter in ovs-ofctl's add-meter notation, which {@link OfpText#parseMeterMod} reads back. */
+    public String toMeterString() {
+        StringBuilder sb = new StringBuilder("meter=" + (meterId.equals(MeterId.ALL) ? "all" : meterId.toString()));
+        if ((flags & FLAG_KBPS) != 0) {
+            sb.append(",kbps");
+        }
+        if ((flags & FLAG_PKTPS) != 0) {
+            sb.append(",pktps");
+        }
+        if ((flags & FLAG_BURST) != 0) {
+            sb.append(",burst");
+        }
+        if ((flags & FLAG_STATS) != 0) {
+            sb.append(",stats");
+        }
+        String sep = ",band=";
+        for (MeterBand b : bands) {
+            sb.append(sep).append(b.toString().replace(' ', ','));
+            sep = ",";
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public String toString() {
+        return "OFPT_METER_MOD (xid=0x" + Integer.toHexString(xid) + "): " + command.name() + " " + toMeterString();
+    }
 }

@@ -28,6 +28,11 @@ public record OfpPacketIn(int xid, BufferId bufferId, int totalLen, int reason, 
     /** OFPR_INVALID_TTL: packet has invalid TTL. */
     public static final int REASON_INVALID_TTL = 2;
 
+    /** An unbuffered packet-in carrying the whole of {@code frame}. */
+    public static OfpPacketIn of(int xid, int reason, TableId tableId, long cookie, Match match, byte[] frame) {
+        return new OfpPacketIn(xid, BufferId.NO_BUFFER, frame.length, reason, tableId, cookie, match, frame);
+    }
+
     /** The in_port of the match, or {@link PortNo#ANY} if it has none. */
     public PortNo inPort() {
         Oxm o = match.get(OxmField.IN_PORT);

@@ -2,7 +2,7 @@ package dev.iovirt.openflow;
 
 /**
  * The OpenFlow-basic OXM match fields, {@code enum oxm_ofb_match_fields} of class
- * {@code OFPXMC_OPENFLOW_BASIC} (OF 1.3.5 §7.2.3.7, Table 12), with each field's payload width,
+ * {@code OFPXMC_OPENFLOW_BASIC} (OF 1.3.5 §7.2.3.7), with each field's payload width,
  * the bits a value may use, whether the spec lets it carry a mask, and the name ovs-ofctl writes.
  */
 public enum OxmField {

@@ -19,8 +19,11 @@ class DecoderRobustnessTest {
 
     @Test
     void decoderThrowsOnlyItsTypedErrorOnMutatedInput() {
-        List<byte[]> seeds = Samples.all().stream().map(OfpCodec::encode).toList();
         SplittableRandom rnd = new SplittableRandom(SEED);
+        List<byte[]> seeds = new java.util.ArrayList<>(Samples.all().stream().map(OfpCodec::encode).toList());
+        for (int i = 0; i < 50; i++) { // deep matches and instruction lists, so mutations reach every OXM field
+            seeds.add(OfpCodec.encode(RandomFlowModInteropTest.randomFlowMod(rnd, i)));
+        }
         Map<ErrorType, Integer> errors = new EnumMap<>(ErrorType.class);
         int decoded = 0;
         for (int i = 0; i < ROUNDS; i++) {

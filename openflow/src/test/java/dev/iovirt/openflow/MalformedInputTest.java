@@ -67,7 +67,7 @@ class MalformedInputTest {
     @Test
     void unknownMessageTypeIsBadType() {
         assertRejected(message(99, 5, ""), ErrorCode.BAD_REQUEST_BAD_TYPE);
-        assertRejected(message(28, 6, ""), ErrorCode.BAD_REQUEST_BAD_TYPE); // SET_ASYNC: not carried
+        assertRejected(message(22, 6, "00000001 00000000"), ErrorCode.BAD_REQUEST_BAD_TYPE); // QUEUE_GET_CONFIG_REQUEST: not carried
     }
 
     @Test
@@ -87,7 +87,8 @@ class MalformedInputTest {
 
     @Test
     void unsupportedMultipartTypeIsBadMultipart() {
-        assertRejected(message(18, 10, "0005 0000 00000000 ffffffff ffffffff"), ErrorCode.BAD_REQUEST_BAD_MULTIPART);
+        assertRejected(message(18, 10, "ffff 0000 00000000 00002320 00000000"), ErrorCode.BAD_REQUEST_BAD_MULTIPART); // experimenter
+        assertRejected(message(18, 11, "0063 0000 00000000"), ErrorCode.BAD_REQUEST_BAD_MULTIPART); // unknown
     }
 
     @Test

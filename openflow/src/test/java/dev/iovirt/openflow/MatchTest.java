@@ -73,6 +73,31 @@ class MatchTest {
     }
 
     @Test
+    void nonStrictSelectionCoversEqualAndMoreSpecificMatches() {
+        Match subnet = Match.builder().ethType(0x0800).ipv4Dst(Ipv4Address.of("10.0.0.0"), 16).build();
+        Match host = Match.builder().inPort(3).ethType(0x0800).ipv4Dst(Ipv4Address.of("10.0.7.7")).build();
+        Match narrower = Match.builder().ethType(0x0800).ipv4Dst(Ipv4Address.of("10.0.7.0"), 24).build();
+        Match elsewhere = Match.builder().ethType(0x0800).ipv4Dst(Ipv4Address.of("10.1.0.0"), 24).build();
+        Match wider = Match.builder().ethType(0x0800).ipv4Dst(Ipv4Address.of("10.0.0.0"), 8).build();
+        assertThat(Match.ALL.covers(host)).isTrue();
+        assertThat(subnet.covers(subnet)).isTrue();
+        assertThat(subnet.covers(host)).isTrue();
+        assertThat(subnet.covers(narrower)).isTrue();
+        assertThat(subnet.covers(elsewhere)).isFalse();
+        assertThat(subnet.covers(wider)).isFalse();
+        assertThat(host.covers(subnet)).isFalse();
+        assertThat(subnet.covers(Match.ALL)).isFalse();
+    }
+
+    @Test
+    void cookieMaskSelectsEntries() {
+        OfpFlowMod del = OfpFlowMod.builder(dev.iovirt.openflow.FlowModCommand.DELETE).cookie(0x1200, 0xFF00).build();
+        assertThat(del.selectsCookie(0x12AB)).isTrue();
+        assertThat(del.selectsCookie(0x13AB)).isFalse();
+        assertThat(OfpFlowMod.builder(dev.iovirt.openflow.FlowModCommand.DELETE).build().selectsCookie(0x9999)).isTrue();
+    }
+
+    @Test
     void builderRefusesWhatASwitchWouldRefuse() {
         assertThatThrownBy(() -> Match.builder().tcpDst(80).build()).hasMessageContaining("BAD_PREREQ");
         assertThatThrownBy(() -> Match.builder().inPort(1).inPort(2).build()).hasMessageContaining("DUP_FIELD");

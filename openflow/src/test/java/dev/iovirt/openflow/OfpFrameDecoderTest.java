@@ -39,9 +39,12 @@ class OfpFrameDecoderTest {
         for (int i = 0; i < both.length; i += 5) {
             ch.writeInbound(Unpooled.wrappedBuffer(both, i, Math.min(5, both.length - i)));
         }
-        assertThat((Object) ch.readInbound()).isEqualTo(Samples.flowMod());
-        assertThat((Object) ch.readInbound()).isEqualTo(OfpHello.of(9));
-        assertThat((Object) ch.readInbound()).isNull();
+        Object first = ch.readInbound();
+        Object second = ch.readInbound();
+        Object none = ch.readInbound();
+        assertThat(first).isEqualTo(Samples.flowMod());
+        assertThat(second).isEqualTo(OfpHello.of(9));
+        assertThat(none).isNull();
     }
 
     @Test
@@ -53,7 +56,8 @@ class OfpFrameDecoderTest {
 
         OfpMalformed m = ch.readInbound();
         assertThat(m.error().code()).isEqualTo(ErrorCode.BAD_MATCH_BAD_PREREQ);
-        assertThat((Object) ch.readInbound()).isEqualTo(new OfpBarrierRequest(5));
+        Object next = ch.readInbound();
+        assertThat(next).isEqualTo(new OfpBarrierRequest(5));
         OfpError reply = (OfpError) written(ch);
         assertThat(reply.error()).isEqualTo(ErrorCode.BAD_MATCH_BAD_PREREQ);
         assertThat(reply.xid()).isEqualTo(0x77);

@@ -3,24 +3,12 @@ package dev.iovirt.openflow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.iovirt.openflow.netty.OfpMalformed;
-import dev.iovirt.openflow.netty.OfpPipeline;
+import dev.iovirt.openflow.testing.OfpFakeSwitch;
 import dev.iovirt.packet.Ipv4Address;
 import dev.iovirt.packet.testing.Peers;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,64 +16,46 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * ovs-ofctl as a real controller-side peer: it connects over TCP to a minimal switch made of our
- * Netty pipeline, so our decoder reads the bytes Open vSwitch writes and ovs-ofctl reads what we
+ * ovs-ofctl as a real controller-side peer: it connects over TCP to {@link OfpFakeSwitch}, a
+ * minimal switch made of our Netty pipeline, so our decoder reads the bytes Open vSwitch writes and ovs-ofctl reads what we
  * answer (handshake, barriers, multipart replies split with REPLY_MORE).
  */
 @Tag("interop")
 class OvsOfctlClientInteropTest {
-    private static EventLoopGroup group;
-    private static Channel server;
-    private static String target;
-    private static final List<Object> received = new CopyOnWriteArrayList<>();
-    private static final List<Channel> connections = new CopyOnWriteArrayList<>();
+    private static OfpFakeSwitch sw;
 
     @BeforeAll
     static void startSwitch() throws InterruptedException {
         Peers.require("ovs-ofctl", "openvswitch-common");
-        group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        connections.add(ch);
-                        OfpPipeline.install(ch.pipeline()).addLast(new MiniSwitch());
-                    }
-                })
-                .bind("127.0.0.1", 0).sync().channel();
-        target = "tcp:127.0.0.1:" + ((InetSocketAddress) server.localAddress()).getPort();
+        sw = OfpFakeSwitch.start().onMultipart(OvsOfctlClientInteropTest::answer);
     }
 
     @AfterAll
     static void stopSwitch() {
-        if (server != null) {
-            server.close().syncUninterruptibly();
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        if (sw != null) {
+            sw.close();
         }
     }
 
     @BeforeEach
     void clear() {
-        received.clear();
-        connections.clear();
+        sw.clear();
     }
 
     /** Runs ovs-ofctl against our switch and returns its output once the connection is closed. */
     private static String ofctl(String... args) {
         List<String> cmd = new ArrayList<>(List.of("ovs-ofctl", "-O", "OpenFlow13"));
         cmd.add(args[0]);
-        cmd.add(target);
+        cmd.add(sw.target());
         cmd.addAll(List.of(args).subList(1, args.length));
         String out = Peers.run(20, cmd).requireSuccess().stdout();
-        for (Channel c : connections) {
-            c.closeFuture().awaitUninterruptibly(10, TimeUnit.SECONDS);
-        }
-        assertThat(received).noneMatch(m -> m instanceof OfpMalformed);
+        sw.awaitDisconnect(Duration.ofSeconds(10));
+        assertThat(sw.received()).noneMatch(m -> m instanceof OfpMalformed);
         return out;
     }
 
     private static <T> List<T> receivedOf(Class<T> type) {
-        return received.stream().filter(type::isInstance).map(type::cast).toList();
+        return sw.received().stream().filter(type::isInstance).map(type::cast).toList();
     }
 
     @Test
@@ -105,6 +75,48 @@ class OvsOfctlClientInteropTest {
                 new Instruction.WriteMetadata(0x10, 0xFF),
                 new Instruction.GotoTable(TableId.of(2)));
         assertThat(receivedOf(OfpBarrierRequest.class)).isNotEmpty();
+    }
+
+    @Test
+    void ourFlowSyntaxParserAgreesWithOvsOfctlsEncoding() {
+        List<String> flows = List.of(
+                "priority=10,in_port=1,actions=output:2",
+                "table=3,priority=200,cookie=0x1,udp,dl_vlan=7,nw_src=192.168.0.0/16,tp_dst=4789,actions=pop_vlan,set_field:10.0.0.1->ip_dst,output:7",
+                "priority=5,ipv6,ipv6_dst=2001:db8::/32,actions=dec_ttl,group:3",
+                "priority=7,arp,arp_op=2,actions=CONTROLLER:128,clear_actions",
+                "priority=9,dl_vlan=100,dl_dst=02:00:00:00:00:02,actions=meter:4,push_vlan:0x88a8,write_actions(output:3),goto_table:5",
+                "idle_timeout=10,hard_timeout=20,send_flow_rem,priority=1,icmp,icmp_type=8,actions=mod_nw_ttl:4,set_queue:1,IN_PORT");
+        for (String flow : flows) {
+            sw.clear();
+            ofctl("add-flow", flow);
+            OfpFlowMod fromOvs = receivedOf(OfpFlowMod.class).get(0);
+            OfpFlowMod ours = OfpText.parseFlow(flow, FlowModCommand.ADD);
+            assertThat(new OfpFlowMod(0, fromOvs.cookie(), fromOvs.cookieMask(), fromOvs.tableId(), fromOvs.command(), fromOvs.idleTimeout(),
+                    fromOvs.hardTimeout(), fromOvs.priority(), fromOvs.bufferId(), fromOvs.outPort(), fromOvs.outGroup(), fromOvs.flags(),
+                    fromOvs.match(), fromOvs.instructions())).as(flow).isEqualTo(ours);
+        }
+    }
+
+    @Test
+    void ourGroupAndMeterSyntaxParserAgreesWithOvsOfctlsEncoding() {
+        for (String group : List.of("group_id=1,type=all,bucket=output:1,bucket=output:2",
+                "group_id=2,type=select,bucket=weight:3,output:1,bucket=weight:1,dec_ttl,output:2",
+                "group_id=3,type=indirect,bucket=set_field:10.0.0.1->ip_dst,output:3",
+                "group_id=4,type=ff,bucket=watch_port:1,output:1,bucket=watch_port:2,watch_group:3,output:2")) {
+            sw.clear();
+            ofctl("add-group", group);
+            OfpGroupMod fromOvs = receivedOf(OfpGroupMod.class).get(0);
+            assertThat(new OfpGroupMod(0, fromOvs.command(), fromOvs.groupType(), fromOvs.groupId(), fromOvs.buckets()))
+                    .as(group).isEqualTo(OfpText.parseGroupMod(group, GroupModCommand.ADD));
+        }
+        for (String meter : List.of("meter=1,kbps,burst,band=type=drop,rate=1000,burst_size=100",
+                "meter=2,pktps,stats,band=type=dscp_remark,rate=50,prec_level=2")) {
+            sw.clear();
+            ofctl("add-meter", meter);
+            OfpMeterMod fromOvs = receivedOf(OfpMeterMod.class).get(0);
+            assertThat(new OfpMeterMod(0, fromOvs.command(), fromOvs.flags(), fromOvs.meterId(), fromOvs.bands()))
+                    .as(meter).isEqualTo(OfpText.parseMeterMod(meter, MeterModCommand.ADD));
+        }
     }
 
     @Test
@@ -133,11 +145,11 @@ class OvsOfctlClientInteropTest {
         assertThat(g.buckets()).extracting(Bucket::weight).containsExactly(3, 1);
         assertThat(g.buckets().get(1).actions()).containsExactly(Action.Output.to(2));
 
-        received.clear();
+        sw.clear();
         ofctl("add-group", "group_id=2,type=ff,bucket=watch_port:1,output:1,bucket=watch_port:2,output:2");
         assertThat(receivedOf(OfpGroupMod.class).get(0).buckets()).extracting(Bucket::watchPort).containsExactly(PortNo.of(1), PortNo.of(2));
 
-        received.clear();
+        sw.clear();
         ofctl("add-meter", "meter=1,kbps,burst,band=type=drop,rate=1000,burst_size=100");
         OfpMeterMod mm = receivedOf(OfpMeterMod.class).get(0);
         assertThat(mm.meterId()).isEqualTo(MeterId.of(1));
@@ -150,7 +162,7 @@ class OvsOfctlClientInteropTest {
         String out = ofctl("dump-flows");
         assertThat(receivedOf(OfpMultipartRequest.class).get(0).body()).isEqualTo(MpRequest.Flow.all());
         assertThat(out).contains("priority=100,tcp,in_port=1,nw_src=10.0.0.1,nw_dst=10.0.0.0/24,tp_dst=80");
-        // MiniSwitch splits the 600 entries into several messages; ovs-ofctl shows all of them.
+        // The fake switch splits the 600 entries into several messages; ovs-ofctl shows all of them.
         assertThat(out.lines().filter(l -> l.contains("cookie=")).count()).isEqualTo(600);
     }
 
@@ -173,46 +185,20 @@ class OvsOfctlClientInteropTest {
         assertThat(p.config() & p.mask() & Port.CONFIG_PORT_DOWN).isEqualTo(Port.CONFIG_PORT_DOWN);
     }
 
-    /** Just enough of a switch to satisfy ovs-ofctl: handshake, barriers and canned multipart replies. */
-    private static final class MiniSwitch extends SimpleChannelInboundHandler<Object> {
-        @Override
-        protected void channelRead0(ChannelHandlerContext ctx, Object msg) {
-            received.add(msg);
-            if (!(msg instanceof OfpMessage m)) {
-                return;
-            }
-            switch (m) {
-                case OfpHello h -> ctx.writeAndFlush(OfpHello.of(h.xid()));
-                case OfpEchoRequest e -> ctx.writeAndFlush(new OfpEchoReply(e.xid(), e.data()));
-                case OfpFeaturesRequest f -> ctx.writeAndFlush(new OfpFeaturesReply(f.xid(), DatapathId.of(1), 0, 254, 0, 0));
-                case OfpGetConfigRequest g -> ctx.writeAndFlush(new OfpGetConfigReply(g.xid(), 0, 128));
-                case OfpBarrierRequest b -> ctx.writeAndFlush(new OfpBarrierReply(b.xid()));
-                case OfpMultipartRequest r -> {
-                    MpReply body = switch (r.body()) {
-                        case MpRequest.Flow f -> flows();
-                        case MpRequest.TableFeatures t -> new MpReply.TableFeaturesList(
-                                java.util.stream.IntStream.range(0, 4).mapToObj(i -> TableFeatures.of(i, 4, 1_000_000)).toList());
-                        case MpRequest.PortDesc p -> Samples.multipartReplies().stream()
-                                .map(x -> ((OfpMultipartReply) x).body()).filter(b -> b instanceof MpReply.PortDescs).findFirst().orElseThrow();
-                        default -> Samples.multipartReplies().stream().map(x -> ((OfpMultipartReply) x).body())
-                                .filter(b -> b.multipartType() == r.body().multipartType()).findFirst().orElseThrow();
-                    };
-                    for (OfpMultipartReply part : OfpMultipartReply.of(r.xid(), body).split(OfpMessage.MAX_LENGTH)) {
-                        ctx.write(part);
-                    }
-                    ctx.flush();
+    /** Canned multipart answers: 600 flows (split over several replies), the samples for the rest. */
+    private static MpReply answer(MpRequest request) {
+        return switch (request) {
+            case MpRequest.Flow f -> {
+                List<FlowStats> l = new ArrayList<>();
+                for (int i = 0; i < 600; i++) {
+                    l.add(new FlowStats(TableId.of(0), 1, 0, 100, 0, 0, 0, i, 0, 0, Samples.ipv4TcpMatch(),
+                            List.of(Instruction.ApplyActions.of(Action.Output.to(2)))));
                 }
-                default -> { }
+                yield new MpReply.Flows(l);
             }
-        }
-
-        private static MpReply flows() {
-            List<FlowStats> l = new ArrayList<>();
-            for (int i = 0; i < 600; i++) {
-                l.add(new FlowStats(TableId.of(0), 1, 0, 100, 0, 0, 0, i, 0, 0, Samples.ipv4TcpMatch(),
-                        List.of(Instruction.ApplyActions.of(Action.Output.to(2)))));
-            }
-            return new MpReply.Flows(l);
-        }
+            case MpRequest.TableFeatures t -> OfpFakeSwitch.defaultMultipart(t);
+            default -> Samples.multipartReplies().stream().map(x -> ((OfpMultipartReply) x).body())
+                    .filter(b -> b.multipartType() == request.multipartType()).findFirst().orElseThrow();
+        };
     }
 }

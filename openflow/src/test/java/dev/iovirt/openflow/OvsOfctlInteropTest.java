@@ -50,6 +50,37 @@ class OvsOfctlInteropTest {
         assertPrints(new OfpSetConfig(10, OfpSetConfig.FRAG_DROP, 128), "OFPT_SET_CONFIG", "frags=drop miss_send_len=128");
         assertPrints(new OfpRoleRequest(47, ControllerRole.MASTER, 5), "OFPT_ROLE_REQUEST", "generation_id=5");
         assertPrints(new OfpBarrierRequest(45), "OFPT_BARRIER_REQUEST (OF1.3) (xid=0x2d)");
+        assertPrints(new OfpGetAsyncRequest(57), "OFPT_GET_ASYNC_REQUEST (OF1.3) (xid=0x39)");
+        assertPrints(new OfpAsyncConfig(59, true, 0b11, 0, 0b111, 0b111, 0b1111, 0b1), "OFPT_SET_ASYNC (OF1.3) (xid=0x3b)",
+                "PACKET_IN: no_match action", "FLOW_REMOVED: idle hard delete group_delete");
+    }
+
+    /** Every (type, code) of §7.4.4 carries the same meaning in Open vSwitch's table of error names. */
+    @Test
+    void everyErrorCodeIsTheOneOvsNames() {
+        java.util.Map<ErrorType, String> prefix = new java.util.EnumMap<>(java.util.Map.ofEntries(
+                java.util.Map.entry(ErrorType.HELLO_FAILED, "OFPHFC"), java.util.Map.entry(ErrorType.BAD_REQUEST, "OFPBRC"),
+                java.util.Map.entry(ErrorType.BAD_ACTION, "OFPBAC"), java.util.Map.entry(ErrorType.BAD_INSTRUCTION, "OFPBIC"),
+                java.util.Map.entry(ErrorType.BAD_MATCH, "OFPBMC"), java.util.Map.entry(ErrorType.FLOW_MOD_FAILED, "OFPFMFC"),
+                java.util.Map.entry(ErrorType.GROUP_MOD_FAILED, "OFPGMFC"), java.util.Map.entry(ErrorType.PORT_MOD_FAILED, "OFPPMFC"),
+                java.util.Map.entry(ErrorType.TABLE_MOD_FAILED, "OFPTMFC"), java.util.Map.entry(ErrorType.QUEUE_OP_FAILED, "OFPQOFC"),
+                java.util.Map.entry(ErrorType.SWITCH_CONFIG_FAILED, "OFPSCFC"), java.util.Map.entry(ErrorType.ROLE_REQUEST_FAILED, "OFPRRFC"),
+                java.util.Map.entry(ErrorType.METER_MOD_FAILED, "OFPMMFC"), java.util.Map.entry(ErrorType.TABLE_FEATURES_FAILED, "OFPTFFC")));
+        // OVS's own names for a few codes (older spec wording, or its table-property errors).
+        java.util.Map<String, String> ovsAlias = java.util.Map.of(
+                "OFPBRC_BAD_MULTIPART", "OFPBRC_BAD_STAT", "OFPBRC_BAD_EXPERIMENTER", "OFPBRC_BAD_VENDOR",
+                "OFPBRC_BAD_EXP_TYPE", "OFPBRC_BAD_SUBTYPE", "OFPBRC_IS_SLAVE", "OFPBRC_IS_SECONDARY",
+                "OFPBAC_BAD_EXPERIMENTER", "OFPBAC_BAD_VENDOR", "OFPBAC_BAD_EXP_TYPE", "OFPBAC_BAD_VENDOR_TYPE",
+                "OFPTFFC_BAD_TYPE", "OFPBPC_BAD_TYPE", "OFPTFFC_BAD_LEN", "OFPBPC_BAD_LEN", "OFPTFFC_BAD_ARGUMENT", "OFPBPC_BAD_VALUE");
+        for (ErrorCode code : ErrorCode.values()) {
+            if (code.type() == ErrorType.EXPERIMENTER) {
+                continue;
+            }
+            String ours = prefix.get(code.type()) + "_" + code.name().substring(code.type().name().length() + 1);
+            String expected = ovsAlias.getOrDefault(ours, ours);
+            String out = ofpPrint(OfpError.of(1, code, new byte[0]));
+            assertThat(out.lines().findFirst().orElseThrow()).as(code.toString()).endsWith(": " + expected);
+        }
     }
 
     @Test

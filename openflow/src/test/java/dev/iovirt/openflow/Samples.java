@@ -49,6 +49,11 @@ final class Samples {
                 new Action.PushPbb(0x88E7), new Action.PopPbb());
     }
 
+    static byte[] udpFrame() {
+        return dev.iovirt.packet.PacketBuilder.ethernet(MAC1, MAC2)
+                .ipv4(Ipv4Address.of("10.0.0.1"), Ipv4Address.of("10.0.0.2")).udp(1000, 53).build();
+    }
+
     static Port port(int no, String name) {
         return new Port(PortNo.of(no), MAC1, name, 0, Port.STATE_LIVE, Port.FEATURE_10GB_FD | Port.FEATURE_COPPER,
                 Port.FEATURE_10GB_FD, Port.FEATURE_10GB_FD | Port.FEATURE_1GB_FD, 0, 10_000_000, 10_000_000);
@@ -68,7 +73,7 @@ final class Samples {
         List<OfpMessage> l = new ArrayList<>();
         l.add(OfpHello.of(1));
         l.add(new OfpHello(2, 0x04, 0));
-        l.add(OfpError.of(3, ErrorCode.BAD_MATCH_BAD_PREREQ, new byte[] {4, 14, 0, 8, 0, 0, 0, 1}));
+        l.add(OfpError.about(new OfpBarrierRequest(3), ErrorCode.BAD_REQUEST_IS_SLAVE));
         l.add(new OfpEchoRequest(4, new byte[] {1, 2, 3}));
         l.add(OfpEchoReply.of(5));
         l.add(new OfpFeaturesRequest(6));
@@ -78,10 +83,10 @@ final class Samples {
         l.add(new OfpGetConfigReply(9, OfpSetConfig.FRAG_NORMAL, 128));
         l.add(new OfpSetConfig(10, OfpSetConfig.FRAG_DROP, OfpSetConfig.MISS_SEND_NO_BUFFER));
         l.add(new OfpPacketIn(11, BufferId.NO_BUFFER, 60, OfpPacketIn.REASON_NO_MATCH, TableId.of(0), 0x1L,
-                Match.builder().inPort(3).tunnelId(42).metadata(7).build(), new byte[60]));
+                Match.builder().inPort(3).tunnelId(42).metadata(7).build(), udpFrame()));
         l.add(new OfpFlowRemoved(12, 0xABCDL, 100, OfpFlowRemoved.REASON_IDLE_TIMEOUT, TableId.of(1), 10, 500, 30, 0, 5, 320, ipv4TcpMatch()));
         l.add(new OfpPortStatus(13, OfpPortStatus.REASON_ADD, port(1, "p1")));
-        l.add(OfpPacketOut.of(14, PortNo.CONTROLLER, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14}, Action.Output.to(PortNo.FLOOD)));
+        l.add(OfpPacketOut.of(14, PortNo.CONTROLLER, udpFrame(), Action.Output.to(PortNo.FLOOD)));
         l.add(new OfpPacketOut(15, BufferId.of(77), PortNo.of(1), everyAction(), new byte[0]));
         l.add(flowMod());
         for (FlowModCommand c : FlowModCommand.values()) {
@@ -108,6 +113,12 @@ final class Samples {
         l.add(OfpMultipartRequest.of(33, new MpRequest.Meter(MeterId.ALL)));
         l.add(new OfpMultipartRequest(34, OfpMultipartRequest.FLAG_REQ_MORE, new MpRequest.MeterConfig(MeterId.of(1))));
         l.add(OfpMultipartRequest.of(51, new MpRequest.TableFeatures(List.of())));
+        l.add(OfpMultipartRequest.of(54, new MpRequest.Queue(PortNo.ANY, QueueStats.ALL)));
+        l.add(OfpMultipartRequest.of(55, new MpRequest.GroupFeatures()));
+        l.add(OfpMultipartRequest.of(56, new MpRequest.MeterFeatures()));
+        l.add(new OfpGetAsyncRequest(57));
+        l.add(OfpAsyncConfig.defaults(58, false));
+        l.add(new OfpAsyncConfig(59, true, 0b11, 0, 0b111, 0b111, 0b1111, 0b1));
         l.add(OfpMultipartRequest.of(52, new MpRequest.TableFeatures(List.of(TableFeatures.of(0, 2, 100)))));
         l.addAll(multipartReplies());
         l.add(new OfpBarrierRequest(45));
@@ -137,6 +148,11 @@ final class Samples {
         l.add(new OfpMultipartReply(44, OfpMultipartReply.FLAG_REPLY_MORE, new MpReply.MeterConfigs(List.of(
                 new MeterConfig(OfpMeterMod.FLAG_KBPS, MeterId.of(1), List.of(new MeterBand.Drop(10_000, 0)))))));
         l.add(OfpMultipartReply.of(53, new MpReply.TableFeaturesList(List.of(TableFeatures.of(0, 2, 1000), TableFeatures.of(1, 2, 1000)))));
+        l.add(OfpMultipartReply.of(60, new MpReply.Queues(List.of(new QueueStats(PortNo.of(1), 0, 1000, 10, 0, 5, 0)))));
+        l.add(OfpMultipartReply.of(61, new MpReply.GroupFeatures(0b1111, MpReply.GroupFeatures.CAP_SELECT_WEIGHT | MpReply.GroupFeatures.CAP_CHAINING,
+                new int[] {1024, 1024, 1024, 1024}, new int[] {1 | 1 << 22, 1, 1, 1})));
+        l.add(OfpMultipartReply.of(62, new MpReply.MeterFeatures(1024, 1 << MeterBand.DROP | 1 << MeterBand.DSCP_REMARK,
+                OfpMeterMod.FLAG_KBPS | OfpMeterMod.FLAG_PKTPS | OfpMeterMod.FLAG_BURST | OfpMeterMod.FLAG_STATS, 4, 0)));
         return l;
     }
 }
