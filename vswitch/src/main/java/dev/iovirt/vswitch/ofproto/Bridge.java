@@ -376,7 +376,8 @@ public final class Bridge implements UpcallHandler {
                     packetOut(m);
                     yield List.of();
                 }
-                case OfpMultipartRequest m -> List.of(multipart(m));
+                // Long replies (254 tables of features, many flows) go out in parts with REPLY_MORE (§7.3.5).
+                case OfpMultipartRequest m -> List.copyOf(multipart(m).split(OfpMessage.MAX_LENGTH));
                 case OfpFeaturesRequest m -> List.of(new OfpFeaturesReply(m.xid(), datapathId, 0, TABLES, 0,
                         OfpFeaturesReply.CAP_FLOW_STATS | OfpFeaturesReply.CAP_TABLE_STATS
                                 | OfpFeaturesReply.CAP_PORT_STATS | OfpFeaturesReply.CAP_GROUP_STATS));
@@ -976,9 +977,53 @@ public final class Bridge implements UpcallHandler {
                 }
                 yield new MpReply.Meters(list);
             }
-            case MpRequest.TableFeatures tf -> new MpReply.TableFeaturesList(List.of());
+            case MpRequest.TableFeatures tf -> {
+                if (!tf.tables().isEmpty()) {
+                    // §7.3.5.5: a request with a body reconfigures the tables; ours are fixed.
+                    throw new OfpException(ErrorCode.TABLE_FEATURES_FAILED_EPERM, "the pipeline cannot be reconfigured");
+                }
+                List<dev.iovirt.openflow.TableFeatures> all = new ArrayList<>(TABLES);
+                for (int id = 0; id < TABLES; id++) {
+                    all.add(tableFeatures(id));
+                }
+                yield new MpReply.TableFeaturesList(all);
+            }
+            default -> throw new OfpException(ErrorCode.BAD_REQUEST_BAD_MULTIPART,
+                    req.body().getClass().getSimpleName() + " statistics are not supported by this switch");
         };
         return new OfpMultipartReply(req.xid(), 0, body);
+    }
+
+    /**
+     * What table {@code id} supports (§7.3.5.5.2), as this switch implements it: ovs-ofctl asks for
+     * these before every flow-mod and refuses to go on without them.
+     */
+    private static dev.iovirt.openflow.TableFeatures tableFeatures(int id) {
+        int[] instructions = id == TABLES - 1
+                ? new int[] {Instruction.WRITE_METADATA, Instruction.WRITE_ACTIONS, Instruction.APPLY_ACTIONS,
+                        Instruction.CLEAR_ACTIONS, Instruction.METER}
+                : new int[] {Instruction.GOTO_TABLE, Instruction.WRITE_METADATA, Instruction.WRITE_ACTIONS,
+                        Instruction.APPLY_ACTIONS, Instruction.CLEAR_ACTIONS, Instruction.METER};
+        int[] actions = {Action.OUTPUT, Action.PUSH_VLAN, Action.POP_VLAN, Action.SET_QUEUE, Action.GROUP,
+                Action.SET_NW_TTL, Action.DEC_NW_TTL, Action.SET_FIELD};
+        int[] next = new int[TABLES - id - 1];
+        for (int i = 0; i < next.length; i++) {
+            next[i] = id + 1 + i;
+        }
+        List<OxmField> match = java.util.Arrays.stream(OxmField.values()).filter(MatchConversion::supports).toList();
+        List<OxmField> settable = List.of(OxmField.ETH_SRC, OxmField.ETH_DST, OxmField.VLAN_VID, OxmField.VLAN_PCP,
+                OxmField.IP_DSCP, OxmField.IPV4_SRC, OxmField.IPV4_DST, OxmField.TCP_SRC, OxmField.TCP_DST,
+                OxmField.UDP_SRC, OxmField.UDP_DST, OxmField.TUNNEL_ID);
+        List<dev.iovirt.openflow.TableFeatureProp> props = List.of(
+                dev.iovirt.openflow.TableFeatureProp.instructions(dev.iovirt.openflow.TableFeatureProp.INSTRUCTIONS, instructions),
+                dev.iovirt.openflow.TableFeatureProp.nextTables(dev.iovirt.openflow.TableFeatureProp.NEXT_TABLES, next),
+                dev.iovirt.openflow.TableFeatureProp.actions(dev.iovirt.openflow.TableFeatureProp.WRITE_ACTIONS, actions),
+                dev.iovirt.openflow.TableFeatureProp.actions(dev.iovirt.openflow.TableFeatureProp.APPLY_ACTIONS, actions),
+                dev.iovirt.openflow.TableFeatureProp.oxms(dev.iovirt.openflow.TableFeatureProp.MATCH, match, true),
+                dev.iovirt.openflow.TableFeatureProp.oxms(dev.iovirt.openflow.TableFeatureProp.WILDCARDS, match, false),
+                dev.iovirt.openflow.TableFeatureProp.oxms(dev.iovirt.openflow.TableFeatureProp.WRITE_SETFIELD, settable, false),
+                dev.iovirt.openflow.TableFeatureProp.oxms(dev.iovirt.openflow.TableFeatureProp.APPLY_SETFIELD, settable, false));
+        return new dev.iovirt.openflow.TableFeatures(TableId.of(id), "table" + id, -1L, -1L, 0, FlowTable.MAX_ENTRIES, props);
     }
 
     private long refCount(int groupId) {

@@ -441,4 +441,19 @@ class BridgeTest {
         assertThat(tap.transmitted().get(2)).isEqualTo(TestFrames.arpReply());
         assertThat(p3.transmitted()).isEmpty();
     }
+
+    @Test
+    void tableFeaturesDescribeWhatThePipelineSupports() {
+        List<OfpMessage> parts = br.handle(new OfpMultipartRequest(5, 0, new MpRequest.TableFeatures(List.of())));
+        // 254 tables do not fit one message: the reply comes in parts with REPLY_MORE, as OVS sends it.
+        assertThat(parts.size()).isGreaterThan(1);
+        for (OfpMessage part : parts) {
+            assertThat(dev.iovirt.openflow.OfpCodec.encode(part).length).isLessThanOrEqualTo(OfpMessage.MAX_LENGTH);
+        }
+        List<OfpMultipartReply> replies = parts.stream().map(OfpMultipartReply.class::cast).toList();
+        MpReply.TableFeaturesList tf = (MpReply.TableFeaturesList) OfpMultipartReply.merge(replies).body();
+        assertThat(tf.entries()).hasSize(Bridge.TABLES);
+        assertThat(tf.entries().get(0).properties()).hasSize(8);
+        assertThat(tf.entries().get(Bridge.TABLES - 1).name()).isEqualTo("table253");
+    }
 }
