@@ -1,0 +1,193 @@
+package dev.iovirt.vmm.apic;
+
+import dev.iovirt.vmm.arch.X86;
+import dev.iovirt.vmm.time.TimerQueue;
+
+/**
+ * A local APIC in x2APIC mode, emulated by the VMM's kernel part (as KVM's in-kernel LAPIC): the
+ * interrupt request and in-service registers, task and processor priority, EOI, and the timer in
+ * TSC-deadline mode. SDM Vol. 3A ch. 11 (2023 numbering).
+ *
+ * <p><b>Priority.</b> A vector's priority class is bits 7:4 (SDM Vol. 3A §11.8.3). PPR is the higher
+ * of TPR and the class of the highest in-service vector (§11.8.3.1); an IRR vector is deliverable
+ * only if its class is above PPR's class. Delivery (the INTA cycle, done by the VMM when it injects)
+ * moves the vector from IRR to ISR; EOI clears the highest ISR bit (§11.8.5).
+ *
+ * <p>Thread safety: devices may raise interrupts from their own threads; every method is synchronized.
+ * {@code wakeup} is run (outside the lock) after an interrupt is accepted, to wake a halted vCPU.
+ */
+public final class Lapic {
+    private final int apicId;
+    private final TimerQueue timers;
+    private final long[] irr = new long[4];
+    private final long[] isr = new long[4];
+    private int tpr;
+    private int svr = 0x1FF;
+    private int lvtTimer = X86.LVT_MASKED;
+    private long tscDeadline;
+    private TimerQueue.Timer armed;
+    private volatile Runnable wakeup = () -> { };
+    private long accepted;
+    private long timerFirings;
+
+    public Lapic(int apicId, TimerQueue timers) {
+        this.apicId = apicId;
+        this.timers = timers;
+    }
+
+    public int apicId() {
+        return apicId;
+    }
+
+    public void setWakeup(Runnable wakeup) {
+        this.wakeup = wakeup;
+    }
+
+    /** Accepts a fixed interrupt (from MSI, IPI or the timer) into IRR. Vectors 0-15 are illegal and dropped (SDM Vol. 3A §11.5.2). */
+    public void acceptInterrupt(int vector) {
+        if (vector < 16 || vector > 255) {
+            return;
+        }
+        synchronized (this) {
+            irr[vector >>> 6] |= 1L << (vector & 63);
+            accepted++;
+        }
+        wakeup.run();
+    }
+
+    private static int highest(long[] bits) {
+        for (int w = 3; w >= 0; w--) {
+            if (bits[w] != 0) {
+                return w * 64 + 63 - Long.numberOfLeadingZeros(bits[w]);
+            }
+        }
+        return -1;
+    }
+
+    /** PPR: SDM Vol. 3A §11.8.3.1. */
+    public synchronized int ppr() {
+        int isrv = highest(isr);
+        int isrClass = isrv < 0 ? 0 : isrv & 0xF0;
+        return (tpr & 0xF0) >= isrClass ? tpr & 0xFF : isrClass;
+    }
+
+    /** The highest IRR vector deliverable now, or -1. */
+    public synchronized int highestDeliverable() {
+        int v = highest(irr);
+        if (v < 0 || (v & 0xF0) <= (ppr() & 0xF0)) {
+            return -1;
+        }
+        return v;
+    }
+
+    /** True if any vector is pending in IRR (deliverable or not). */
+    public synchronized boolean anyPending() {
+        return highest(irr) >= 0;
+    }
+
+    /** The INTA cycle: moves {@code vector} from IRR to ISR. */
+    public synchronized void acknowledge(int vector) {
+        irr[vector >>> 6] &= ~(1L << (vector & 63));
+        isr[vector >>> 6] |= 1L << (vector & 63);
+    }
+
+    /** EOI: clears the highest in-service vector. */
+    public synchronized void eoi() {
+        int v = highest(isr);
+        if (v >= 0) {
+            isr[v >>> 6] &= ~(1L << (v & 63));
+        }
+    }
+
+    public synchronized boolean inService(int vector) {
+        return (isr[vector >>> 6] & (1L << (vector & 63))) != 0;
+    }
+
+    public synchronized boolean requested(int vector) {
+        return (irr[vector >>> 6] & (1L << (vector & 63))) != 0;
+    }
+
+    /** Interrupts accepted into IRR since creation. */
+    public synchronized long accepted() {
+        return accepted;
+    }
+
+    public synchronized long timerFirings() {
+        return timerFirings;
+    }
+
+    /** True if {@code msr} is an x2APIC register or the TSC-deadline MSR. */
+    public static boolean handles(int msr) {
+        return (msr >= 0x800 && msr <= 0x8FF) || msr == X86.MSR_IA32_TSC_DEADLINE;
+    }
+
+    /** RDMSR of an x2APIC register. SDM Vol. 3A §11.12.1.2. */
+    public synchronized long readMsr(int msr) {
+        return switch (msr) {
+            case X86.MSR_X2APIC_ID -> apicId;
+            case X86.MSR_X2APIC_TPR -> tpr;
+            case 0x80A -> ppr();
+            case X86.MSR_X2APIC_SVR -> svr;
+            case X86.MSR_X2APIC_LVT_TIMER -> lvtTimer;
+            case X86.MSR_IA32_TSC_DEADLINE -> tscDeadline;
+            default -> {
+                if (msr >= 0x810 && msr <= 0x817) {
+                    yield (isr[(msr - 0x810) >>> 1] >>> (32 * ((msr - 0x810) & 1))) & 0xFFFF_FFFFL;
+                }
+                if (msr >= 0x820 && msr <= 0x827) {
+                    yield (irr[(msr - 0x820) >>> 1] >>> (32 * ((msr - 0x820) & 1))) & 0xFFFF_FFFFL;
+                }
+                yield 0;
+            }
+        };
+    }
+
+    /** WRMSR of an x2APIC register. SDM Vol. 3A §11.12.1.2. */
+    public void writeMsr(int msr, long value) {
+        synchronized (this) {
+            switch (msr) {
+                case X86.MSR_X2APIC_TPR -> tpr = (int) value & 0xFF;
+                case X86.MSR_X2APIC_EOI -> eoi();
+                case X86.MSR_X2APIC_SVR -> svr = (int) value;
+                case X86.MSR_X2APIC_LVT_TIMER -> {
+                    lvtTimer = (int) value;
+                    rearm();
+                }
+                case X86.MSR_IA32_TSC_DEADLINE -> {
+                    tscDeadline = value;
+                    rearm();
+                }
+                default -> {
+                }
+            }
+        }
+    }
+
+    /** SDM Vol. 3A §11.5.4.1: in TSC-deadline mode the timer fires when the TSC reaches the deadline, once. */
+    private void rearm() {
+        if (armed != null) {
+            armed.cancel();
+            armed = null;
+        }
+        boolean deadlineMode = (lvtTimer & (3 << 17)) == X86.LVT_TIMER_TSC_DEADLINE;
+        if (!deadlineMode || tscDeadline == 0) {
+            return;
+        }
+        long deadline = tscDeadline; // TSC at 1 GHz: one tick per clock nanosecond.
+        armed = timers.schedule(deadline, this::timerFired);
+    }
+
+    private void timerFired() {
+        int vector;
+        synchronized (this) {
+            armed = null;
+            tscDeadline = 0;
+            timerFirings++;
+            if ((lvtTimer & X86.LVT_MASKED) != 0) {
+                return;
+            }
+            vector = lvtTimer & 0xFF;
+        }
+        acceptInterrupt(vector);
+    }
+}

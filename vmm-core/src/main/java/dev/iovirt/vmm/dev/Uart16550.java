@@ -1,0 +1,127 @@
+package dev.iovirt.vmm.dev;
+
+import dev.iovirt.vmm.io.PioDevice;
+import dev.iovirt.vmm.pci.PciFunction;
+
+/**
+ * A 16550A UART on PCI, as QEMU's {@code pci-serial}: vendor 0x1B36 (Red Hat), device 0x0002, class
+ * 0x070002 (serial controller, 16550-compatible), its eight registers behind I/O BAR 0. Register map
+ * from the TI/National PC16550D datasheet, Table 2 (offsets with DLAB = LCR bit 7):
+ *
+ * <pre>
+ * 0  RBR (read) / THR (write) / DLL (DLAB=1)     4  MCR
+ * 1  IER / DLM (DLAB=1)                          5  LSR: bit 0 DR, bit 5 THRE, bit 6 TEMT
+ * 2  IIR (read) / FCR (write)                    6  MSR
+ * 3  LCR                                         7  SCR
+ * </pre>
+ *
+ * <p>Transmission is instantaneous: a byte written to THR goes to the {@link ConsoleSink} at once and
+ * THRE stays set, so a driver that fills the 16-byte FIFO without polling LSR costs one exit per byte,
+ * as on real hardware. Received bytes ({@link #receive}) wait in RBR with LSR.DR set. Interrupts are
+ * not raised (the driver polls); that is the next step for this device.
+ */
+public final class Uart16550 extends PciFunction implements PioDevice {
+    /** QEMU's PCI serial identity (hw/char/serial-pci.c). */
+    public static final int VENDOR_REDHAT = 0x1B36;
+    public static final int DEVICE_PCI_SERIAL = 0x0002;
+    /** PCI class 07h (communication), subclass 00h (serial), prog-if 02h (16550). PCI Code and ID Assignment Spec §1.8. */
+    public static final int CLASS_SERIAL_16550 = 0x07_00_02;
+    public static final int REGISTER_COUNT = 8;
+
+    public static final int THR = 0;
+    public static final int RBR = 0;
+    public static final int IER = 1;
+    public static final int IIR = 2;
+    public static final int FCR = 2;
+    public static final int LCR = 3;
+    public static final int MCR = 4;
+    public static final int LSR = 5;
+    public static final int MSR = 6;
+    public static final int SCR = 7;
+    public static final int LCR_DLAB = 0x80;
+    public static final int LSR_DR = 0x01;
+    public static final int LSR_THRE = 0x20;
+    public static final int LSR_TEMT = 0x40;
+    public static final int FCR_ENABLE_FIFO = 0x01;
+    /** The transmit FIFO depth of a 16550A. */
+    public static final int FIFO_DEPTH = 16;
+
+    private final ConsoleSink console;
+    private int ier;
+    private int lcr = 0x03;
+    private int mcr;
+    private int scr;
+    private int fcr;
+    private int dll = 1;
+    private int dlm;
+    private int rbr = -1;
+    private long transmitted;
+
+    public Uart16550(ConsoleSink console) {
+        super(VENDOR_REDHAT, DEVICE_PCI_SERIAL, CLASS_SERIAL_16550, 1);
+        this.console = console;
+        ioBar(0, REGISTER_COUNT, this);
+    }
+
+    /** Bytes written to THR so far. */
+    public synchronized long transmitted() {
+        return transmitted;
+    }
+
+    /** A byte arriving on the serial line. */
+    public synchronized void receive(int b) {
+        rbr = b & 0xFF;
+    }
+
+    @Override
+    public synchronized int ioRead(int offset, int size) {
+        boolean dlab = (lcr & LCR_DLAB) != 0;
+        return switch (offset) {
+            case RBR -> {
+                if (dlab) {
+                    yield dll;
+                }
+                int v = rbr < 0 ? 0 : rbr;
+                rbr = -1;
+                yield v;
+            }
+            case IER -> dlab ? dlm : ier;
+            case IIR -> ((fcr & FCR_ENABLE_FIFO) != 0 ? 0xC0 : 0) | 0x01; // no interrupt pending
+            case LCR -> lcr;
+            case MCR -> mcr;
+            case LSR -> LSR_THRE | LSR_TEMT | (rbr >= 0 ? LSR_DR : 0);
+            case MSR -> 0xB0; // CTS, DSR, DCD asserted
+            case SCR -> scr;
+            default -> 0xFF;
+        };
+    }
+
+    @Override
+    public synchronized void ioWrite(int offset, int size, int value) {
+        boolean dlab = (lcr & LCR_DLAB) != 0;
+        int v = value & 0xFF;
+        switch (offset) {
+            case THR -> {
+                if (dlab) {
+                    dll = v;
+                } else {
+                    transmitted++;
+                    console.put(v);
+                }
+            }
+            case IER -> {
+                if (dlab) {
+                    dlm = v;
+                } else {
+                    ier = v & 0x0F;
+                }
+            }
+            case FCR -> fcr = v & 0xC9;
+            case LCR -> lcr = v;
+            case MCR -> mcr = v & 0x1F;
+            case SCR -> scr = v;
+            default -> {
+            }
+        }
+    }
+}

@@ -1,0 +1,327 @@
+package dev.iovirt.vmm.hv;
+
+import static dev.iovirt.vmm.vmx.VmcsField.*;
+
+import dev.iovirt.vmm.apic.Lapic;
+import dev.iovirt.vmm.apic.Msi;
+import dev.iovirt.vmm.apic.PostedInterruptDescriptor;
+import dev.iovirt.vmm.arch.GuestCode;
+import dev.iovirt.vmm.arch.X86;
+import dev.iovirt.vmm.cost.VcpuStats;
+import dev.iovirt.vmm.cpu.Vcpu;
+import dev.iovirt.vmm.ept.EptEntry;
+import dev.iovirt.vmm.ept.EptTables;
+import dev.iovirt.vmm.io.IoBus;
+import dev.iovirt.vmm.io.MmioBus;
+import dev.iovirt.vmm.mem.DirectDmaMemory;
+import dev.iovirt.vmm.mem.DmaMemory;
+import dev.iovirt.vmm.mem.Gpa;
+import dev.iovirt.vmm.mem.GuestPhysicalMemory;
+import dev.iovirt.vmm.mem.HostMemory;
+import dev.iovirt.vmm.mem.Hpa;
+import dev.iovirt.vmm.mem.MemoryAccount;
+import dev.iovirt.vmm.pci.PciBus;
+import dev.iovirt.vmm.vmx.Controls;
+import dev.iovirt.vmm.vmx.VmxCapabilities;
+import dev.iovirt.vmm.vmx.VmxResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.Set;
+
+/**
+ * A virtual machine: its guest-physical memory (RAM slots, backed on first touch), its EPT, its vCPUs
+ * with their VMCSs and LAPICs, its port/MMIO buses and PCI bus, and its counters. Everything it
+ * allocates from the host is charged to its {@link MemoryAccount}.
+ *
+ * <p>The VMCS is set up as KVM sets it up: HLT exiting, I/O bitmaps with every port exiting, MSR bitmaps
+ * with everything exiting except EFER, EPT, VPID (if configured), unrestricted guest, external-interrupt
+ * exiting, acknowledge interrupt on exit. The guest starts in flat unpaged mode (unrestricted guest)
+ * at its {@link GuestCode#reset} entry with interrupts disabled.
+ */
+public final class Vm {
+    private final Host host;
+    private final VmConfig config;
+    private final MemoryAccount account;
+    private final GuestPhysicalMemory memory;
+    private final EptTables ept;
+    private final long eptp;
+    private final IoBus ioBus = new IoBus();
+    private final MmioBus mmioBus = new MmioBus();
+    private final PciBus pciBus;
+    private final DmaMemory dma;
+    private final List<VcpuRunner> runners = new ArrayList<>();
+    private final ExitDispatcher dispatcher;
+    private final Set<Long> writeProtected = ConcurrentHashMap.newKeySet();
+    private final Set<Long> dirtyPages = ConcurrentHashMap.newKeySet();
+    private volatile ExitObserver observer = (v, r, q, g) -> { };
+    private volatile String stopReason;
+    /** EPT violations on RAM that backed a page (first touches). */
+    volatile long ramFaults;
+    /** MSIs dropped because their address was not 0xFEExxxxx or named no vCPU. */
+    volatile long droppedMsis;
+
+    Vm(Host host, VmConfig config) {
+        this.host = host;
+        this.config = config;
+        this.account = new MemoryAccount("vm " + config.name());
+        this.memory = new GuestPhysicalMemory(host.memory(), account);
+        memory.addSlot(Gpa.of(0), config.memoryBytes(), false, config.backing());
+        this.ept = new EptTables(host.memory(), account);
+        this.eptp = ept.eptp(config.eptAccessedDirty());
+        this.pciBus = new PciBus(ioBus, mmioBus, PciBus.DEFAULT_ECAM_BASE);
+        this.dma = new DirectDmaMemory(memory);
+        this.dispatcher = new ExitDispatcher(this);
+        for (int i = 0; i < config.vcpus(); i++) {
+            runners.add(createVcpu(i));
+        }
+    }
+
+    private VcpuRunner createVcpu(int index) {
+        HostMemory hm = host.memory();
+        Vcpu vcpu = new Vcpu(index, hm, host.vmcsStore());
+        vcpu.setTsc(() -> host.clock().nanos());
+        Lapic lapic = new Lapic(index, host.timers());
+        // Each vCPU is modeled as its own logical processor: its own VMXON region.
+        Hpa vmxon = hm.allocateFrame(account);
+        hm.write32(vmxon, Vcpu.VMCS_REVISION_ID);
+        Hpa vmcs = hm.allocateFrame(account);
+        hm.write32(vmcs, Vcpu.VMCS_REVISION_ID);
+        Hpa ioA = hm.allocateFrame(account);
+        Hpa ioB = hm.allocateFrame(account);
+        Hpa msrBitmap = hm.allocateFrame(account);
+        for (int off = 0; off < HostMemory.FRAME_SIZE; off += 8) {
+            hm.write64(ioA.value() + off, -1L); // every port exits to the VMM
+            hm.write64(ioB.value() + off, -1L);
+            hm.write64(msrBitmap.value() + off, -1L); // every MSR exits ...
+        }
+        int efer = X86.MSR_IA32_EFER - 0xC000_0000; // ... except EFER, which the guest owns (VMCS-switched).
+        hm.write8(msrBitmap.value() + 1024 + (efer >>> 3), hm.read8(msrBitmap.value() + 1024 + (efer >>> 3)) & ~(1 << (efer & 7)));
+        hm.write8(msrBitmap.value() + 3072 + (efer >>> 3), hm.read8(msrBitmap.value() + 3072 + (efer >>> 3)) & ~(1 << (efer & 7)));
+        Hpa piDescriptorFrame = hm.allocateFrame(account);
+        PostedInterruptDescriptor pi = new PostedInterruptDescriptor(hm, piDescriptorFrame);
+
+        check(vcpu, vcpu.vmxon(vmxon), "VMXON");
+        check(vcpu, vcpu.vmclear(vmcs), "VMCLEAR");
+        check(vcpu, vcpu.vmptrld(vmcs), "VMPTRLD");
+        int secondary = Controls.SEC_ENABLE_EPT | Controls.SEC_UNRESTRICTED_GUEST | (config.vpid() ? Controls.SEC_ENABLE_VPID : 0);
+        write(vcpu, PIN_BASED_CONTROLS, VmxCapabilities.adjust(Controls.PIN_EXTERNAL_INTERRUPT_EXITING,
+                VmxCapabilities.PIN_MUST_BE_1, VmxCapabilities.PIN_MAY_BE_1));
+        write(vcpu, PRIMARY_PROCESSOR_CONTROLS, VmxCapabilities.adjust(Controls.PROC_HLT_EXITING | Controls.PROC_USE_IO_BITMAPS
+                | Controls.PROC_USE_MSR_BITMAPS | Controls.PROC_ACTIVATE_SECONDARY,
+                VmxCapabilities.PROC_MUST_BE_1, VmxCapabilities.PROC_MAY_BE_1));
+        write(vcpu, SECONDARY_PROCESSOR_CONTROLS, VmxCapabilities.adjust(secondary, VmxCapabilities.SEC_MUST_BE_1, VmxCapabilities.SEC_MAY_BE_1));
+        write(vcpu, VM_EXIT_CONTROLS, VmxCapabilities.adjust(Controls.EXIT_HOST_ADDRESS_SPACE_SIZE | Controls.EXIT_ACK_INTERRUPT_ON_EXIT
+                | Controls.EXIT_SAVE_IA32_EFER | Controls.EXIT_LOAD_IA32_EFER, VmxCapabilities.EXIT_MUST_BE_1, VmxCapabilities.EXIT_MAY_BE_1));
+        write(vcpu, VM_ENTRY_CONTROLS, VmxCapabilities.adjust(Controls.ENTRY_LOAD_IA32_EFER, VmxCapabilities.ENTRY_MUST_BE_1,
+                VmxCapabilities.ENTRY_MAY_BE_1));
+        write(vcpu, IO_BITMAP_A, ioA.value());
+        write(vcpu, IO_BITMAP_B, ioB.value());
+        write(vcpu, MSR_BITMAPS, msrBitmap.value());
+        write(vcpu, EPT_POINTER, eptp);
+        if (config.vpid()) {
+            write(vcpu, VIRTUAL_PROCESSOR_ID, host.allocateVpid());
+        }
+        write(vcpu, POSTED_INTERRUPT_DESCRIPTOR, pi.address().value());
+        write(vcpu, HOST_CR4, X86.CR4_VMXE | X86.CR4_PAE);
+        write(vcpu, HOST_CR0, X86.CR0_PE | X86.CR0_PG);
+        write(vcpu, CR4_GUEST_HOST_MASK, X86.CR4_VMXE); // the guest may not turn on VMX
+        write(vcpu, CR4_READ_SHADOW, 0);
+        write(vcpu, GUEST_CR0, 0x10); // ET; PE=PG=0: flat, unpaged (unrestricted guest)
+        write(vcpu, GUEST_CR4, 0);
+        write(vcpu, GUEST_RFLAGS, X86.RFLAGS_FIXED1);
+        write(vcpu, GUEST_RIP, 0xFFF0);
+        VcpuRunner runner = new VcpuRunner(this, vcpu, lapic, pi);
+        vcpu.setExitHandler(dispatcher::handle);
+        lapic.setWakeup(runner::wake);
+        return runner;
+    }
+
+    private static void check(Vcpu vcpu, VmxResult r, String what) {
+        if (r != VmxResult.SUCCEED) {
+            throw new IllegalStateException(what + " failed: " + vcpu.lastFailure());
+        }
+    }
+
+    private static void write(Vcpu vcpu, int field, long value) {
+        check(vcpu, vcpu.vmwrite(field, value), "VMWRITE 0x" + Integer.toHexString(field));
+    }
+
+    public String name() {
+        return config.name();
+    }
+
+    public VmConfig config() {
+        return config;
+    }
+
+    public Host host() {
+        return host;
+    }
+
+    public MemoryAccount account() {
+        return account;
+    }
+
+    public GuestPhysicalMemory memory() {
+        return memory;
+    }
+
+    public EptTables ept() {
+        return ept;
+    }
+
+    public long eptp() {
+        return eptp;
+    }
+
+    public IoBus ioBus() {
+        return ioBus;
+    }
+
+    public MmioBus mmioBus() {
+        return mmioBus;
+    }
+
+    public PciBus pciBus() {
+        return pciBus;
+    }
+
+    /** What device models of this VM use for DMA (no IOMMU). */
+    public DmaMemory dma() {
+        return dma;
+    }
+
+    public List<VcpuRunner> vcpus() {
+        return List.copyOf(runners);
+    }
+
+    public VcpuRunner vcpu(int index) {
+        return runners.get(index);
+    }
+
+    /** Loads the guest's code (kernel image) into every vCPU. */
+    public void load(GuestCode code) {
+        for (VcpuRunner r : runners) {
+            r.vcpu().setGuestCode(code);
+        }
+    }
+
+    public void setExitObserver(ExitObserver observer) {
+        this.observer = observer;
+    }
+
+    ExitObserver observer() {
+        return observer;
+    }
+
+    /** Stops the VM: its vCPUs do not run again. Other VMs and the host are not touched. */
+    public void stop(String reason) {
+        if (stopReason == null) {
+            stopReason = reason;
+        }
+        for (VcpuRunner r : runners) {
+            r.vcpu().stop(reason);
+        }
+    }
+
+    public boolean stopped() {
+        return stopReason != null;
+    }
+
+    /** Why the VM stopped, or {@code null} if it runs. */
+    public String stopReason() {
+        return stopReason;
+    }
+
+    /** EPT violations on RAM that backed a page on first touch. */
+    public long ramFaults() {
+        return ramFaults;
+    }
+
+    public long droppedMsis() {
+        return droppedMsis;
+    }
+
+    /** The sum of every vCPU's counters. */
+    public VcpuStats stats() {
+        VcpuStats sum = new VcpuStats();
+        for (VcpuRunner r : runners) {
+            sum.add(r.vcpu().stats());
+        }
+        return sum;
+    }
+
+    /** Modeled cycles of this VM's virtualization overhead, by the host's cost model. */
+    public long modeledCycles() {
+        return host.costModel().cycles(stats());
+    }
+
+    /**
+     * Makes a RAM page read-only in EPT for dirty logging (the first guest write exits, is recorded and
+     * the page becomes writable again) and invalidates the translations of every vCPU (INVEPT).
+     */
+    public void writeProtect(Gpa page) {
+        long gpa = page.value() & ~0xFFFL;
+        writeProtected.add(gpa);
+        if (ept.leafEntry(Gpa.of(gpa)) != 0) {
+            ept.protect(Gpa.of(gpa), EptEntry.READ | EptEntry.EXECUTE);
+        }
+        inveptAll();
+    }
+
+    /** Pages written since they were write-protected. */
+    public Set<Long> dirtyPages() {
+        return Set.copyOf(dirtyPages);
+    }
+
+    boolean consumeWriteProtect(long gpaPage) {
+        if (writeProtected.remove(gpaPage)) {
+            dirtyPages.add(gpaPage);
+            return true;
+        }
+        return false;
+    }
+
+    boolean isWriteProtected(long gpaPage) {
+        return writeProtected.contains(gpaPage);
+    }
+
+    void inveptAll() {
+        for (VcpuRunner r : runners) {
+            r.vcpu().invept(Vcpu.INVEPT_SINGLE_CONTEXT, eptp);
+        }
+    }
+
+    /**
+     * An MSI write from a device (or an IPI): decoded per SDM Vol. 3A §11.11 and accepted by the
+     * destination LAPIC. A write outside 0xFEExxxxx or to an absent APIC ID is dropped and counted; a
+     * guest can program any MSI address, so this is not an error of the host.
+     */
+    public void signalMsi(long address, int data) {
+        if (!Msi.isInterruptAddress(address)) {
+            droppedMsis++;
+            return;
+        }
+        Msi msi = Msi.decode(address, data);
+        if (msi.deliveryMode() != Msi.DELIVERY_FIXED && msi.deliveryMode() != Msi.DELIVERY_LOWEST_PRIORITY) {
+            droppedMsis++;
+            return;
+        }
+        for (VcpuRunner r : runners) {
+            if (r.lapic().apicId() == msi.destinationId()) {
+                r.lapic().acceptInterrupt(msi.vector());
+                return;
+            }
+        }
+        droppedMsis++;
+    }
+
+    /**
+     * Posts {@code vector} to vCPU {@code index} through its posted-interrupt descriptor, as the IOMMU
+     * will: PIR bit, then ON; the vCPU picks it up at its next entry without an exit of its own.
+     */
+    public void postInterrupt(int index, int vector) {
+        runners.get(index).post(vector);
+    }
+}

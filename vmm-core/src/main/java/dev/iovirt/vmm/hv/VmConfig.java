@@ -1,0 +1,47 @@
+package dev.iovirt.vmm.hv;
+
+import dev.iovirt.vmm.mem.PageSize;
+
+/**
+ * What a VM is made of.
+ *
+ * @param name the VM's name, for messages and accounts
+ * @param memoryBytes guest RAM, mapped at GPA 0 (at most 3 GiB: the MMIO hole starts at 0xC000_0000)
+ * @param vcpus the number of vCPUs
+ * @param backing the page size RAM is backed with on first touch (4 KiB, or 2 MiB "huge pages"), and so the EPT leaf size
+ * @param vpid give each vCPU a VPID so that TLB entries survive exits
+ * @param eptAccessedDirty enable EPT accessed/dirty flags in the EPTP
+ */
+public record VmConfig(String name, long memoryBytes, int vcpus, PageSize backing, boolean vpid, boolean eptAccessedDirty) {
+    /** Guest-physical base of the MMIO hole where BARs are placed. */
+    public static final long MMIO_HOLE = 0xC000_0000L;
+
+    public VmConfig {
+        if (memoryBytes <= 0 || memoryBytes > MMIO_HOLE || (memoryBytes & (backing.bytes - 1)) != 0) {
+            throw new IllegalArgumentException(name + ": memory " + memoryBytes + " must be positive, at most 3 GiB and a multiple of " + backing);
+        }
+        if (vcpus < 1 || vcpus > 255) {
+            throw new IllegalArgumentException(name + ": vcpus must be 1..255, not " + vcpus);
+        }
+    }
+
+    public static VmConfig of(String name, long memoryBytes) {
+        return new VmConfig(name, memoryBytes, 1, PageSize.SIZE_4K, true, false);
+    }
+
+    public VmConfig withBacking(PageSize size) {
+        return new VmConfig(name, memoryBytes, vcpus, size, vpid, eptAccessedDirty);
+    }
+
+    public VmConfig withVpid(boolean on) {
+        return new VmConfig(name, memoryBytes, vcpus, backing, on, eptAccessedDirty);
+    }
+
+    public VmConfig withEptAccessedDirty(boolean on) {
+        return new VmConfig(name, memoryBytes, vcpus, backing, vpid, on);
+    }
+
+    public VmConfig withVcpus(int n) {
+        return new VmConfig(name, memoryBytes, n, backing, vpid, eptAccessedDirty);
+    }
+}

@@ -1,0 +1,62 @@
+package dev.iovirt.vmm.io;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One VM's port-I/O space as the VMM's user-space part sees it: ranges of ports claimed by device
+ * models. A port nobody claims reads as all ones and ignores writes, as on a PC.
+ */
+public final class IoBus {
+    private record Range(int base, int length, PioDevice device) {
+    }
+
+    private volatile Range[] ranges = new Range[0];
+
+    public synchronized void register(int base, int length, PioDevice device) {
+        List<Range> list = new ArrayList<>(List.of(ranges));
+        list.removeIf(r -> r.device == device && r.base == base);
+        for (Range r : list) {
+            if (base < r.base + r.length && r.base < base + length) {
+                throw new IllegalArgumentException("ports 0x" + Integer.toHexString(base) + "+" + length + " overlap a device");
+            }
+        }
+        list.add(new Range(base, length, device));
+        ranges = list.toArray(new Range[0]);
+    }
+
+    public synchronized void unregister(PioDevice device) {
+        List<Range> list = new ArrayList<>(List.of(ranges));
+        list.removeIf(r -> r.device == device);
+        ranges = list.toArray(new Range[0]);
+    }
+
+    private Range find(int port) {
+        for (Range r : ranges) {
+            if (port >= r.base && port < r.base + r.length) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    /** True if a device claims {@code port}. */
+    public boolean claimed(int port) {
+        return find(port) != null;
+    }
+
+    public int read(int port, int size) {
+        Range r = find(port);
+        if (r == null) {
+            return size == 4 ? -1 : (1 << (8 * size)) - 1;
+        }
+        return r.device.ioRead(port - r.base, size);
+    }
+
+    public void write(int port, int size, int value) {
+        Range r = find(port);
+        if (r != null) {
+            r.device.ioWrite(port - r.base, size, value);
+        }
+    }
+}
