@@ -65,6 +65,7 @@ public final class Vcpu {
     public static final int RBX = 3;
     private static final int MAX_EVENT_NESTING = 16;
     private static final int MAX_ACCESS_RETRIES = 8;
+    private static final int MAX_EXIT_NESTING = 64;
     private static final long EMULATED = -2;
 
     private final int index;
@@ -115,6 +116,7 @@ public final class Vcpu {
     private boolean inGuest;
     private boolean resetDone;
     private int eventDepth;
+    private int exitDepth;
     private boolean stopped;
     private String stopReason;
     // The operand of a memory access that exited, as the VMM's instruction emulator decodes it.
@@ -688,12 +690,23 @@ public final class Vcpu {
             mmu.invalidateVpid(0, false);
         }
         inGuest = false;
-        ExitAction action = handler.handleExit(this);
-        if (action == ExitAction.STOP || stopped) {
-            stop("VMM stopped the vCPU after exit " + reason);
+        if (exitDepth >= MAX_EXIT_NESTING) {
+            stop("exits nested " + MAX_EXIT_NESTING + " deep (last " + reason + "): the VMM resumes into the same exit");
             throw new VcpuStoppedException(stopReason);
         }
-        VmxResult r = enter(false, true);
+        ExitAction action;
+        VmxResult r;
+        exitDepth++;
+        try {
+            action = handler.handleExit(this);
+            if (action == ExitAction.STOP || stopped) {
+                stop("VMM stopped the vCPU after exit " + reason);
+                throw new VcpuStoppedException(stopReason);
+            }
+            r = enter(false, true);
+        } finally {
+            exitDepth--;
+        }
         if (r != VmxResult.SUCCEED || lastEntryFailed) {
             stop("VMRESUME after " + reason + " failed: " + lastFailure);
             throw new VcpuStoppedException(stopReason);

@@ -23,7 +23,7 @@ import java.util.List;
  * {@code hv}: a test writes the controls it wants and handles exits itself.
  */
 public final class VmxBench {
-    public final HostMemory memory = new HostMemory(64L << 20);
+    public final HostMemory memory = new HostMemory(4L << 30);
     public final MemoryAccount account = new MemoryAccount("test");
     public final VmcsStore store = new VmcsStore();
     public final Vcpu vcpu = new Vcpu(0, memory, store);
@@ -33,6 +33,10 @@ public final class VmxBench {
     /** Exit reasons seen by the default handler, with qualifications. */
     public final List<ExitReason> exits = new ArrayList<>();
     public final List<Long> qualifications = new ArrayList<>();
+    /** Runs in the exit handler before RIP is advanced; a test does its VMM work here. */
+    public java.util.function.BiConsumer<Vcpu, ExitReason> onExit = (v, r) -> { };
+    /** Whether the default handler advances RIP (false for faults that must retry). */
+    public boolean skip = true;
 
     /** A 4 KiB frame with the VMCS revision identifier written in, as software prepares a VMXON or VMCS region. */
     public Hpa region() {
@@ -55,7 +59,10 @@ public final class VmxBench {
             ExitReason r = ExitReason.of((int) v.vmread(EXIT_REASON));
             exits.add(r);
             qualifications.add(v.vmread(EXIT_QUALIFICATION));
-            v.skipInstruction();
+            onExit.accept(v, r);
+            if (skip) {
+                v.skipInstruction();
+            }
             return ExitAction.RESUME;
         });
         return this;
