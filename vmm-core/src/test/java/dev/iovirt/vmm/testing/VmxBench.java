@@ -77,6 +77,81 @@ public final class VmxBench {
         }
     }
 
+    /** Guest-physical memory as firmware sees it: through this bench's EPT (no A/D side effects). */
+    public final dev.iovirt.vmm.mem.DmaMemory guestMemory = new dev.iovirt.vmm.mem.DmaMemory() {
+        private final dev.iovirt.vmm.ept.EptWalker walker = new dev.iovirt.vmm.ept.EptWalker(memory);
+        private final dev.iovirt.vmm.ept.EptWalk walk = new dev.iovirt.vmm.ept.EptWalk();
+
+        private long hpa(long gpa) {
+            walker.walk(ept.eptp(false), gpa, dev.iovirt.vmm.ept.Access.READ, walk);
+            if (walk.status != dev.iovirt.vmm.ept.EptWalk.OK) {
+                throw new IllegalStateException("GPA 0x" + Long.toHexString(gpa) + " not mapped in the bench EPT");
+            }
+            return walk.hpa;
+        }
+
+        @Override
+        public void read(dev.iovirt.vmm.mem.Gpa a, byte[] dst, int off, int len) {
+            for (int i = 0; i < len; i++) {
+                dst[off + i] = (byte) memory.read8(hpa(a.value() + i));
+            }
+        }
+
+        @Override
+        public void write(dev.iovirt.vmm.mem.Gpa a, byte[] src, int off, int len) {
+            for (int i = 0; i < len; i++) {
+                memory.write8(hpa(a.value() + i), src[off + i]);
+            }
+        }
+
+        @Override
+        public int read8(dev.iovirt.vmm.mem.Gpa a) {
+            return memory.read8(hpa(a.value()));
+        }
+
+        @Override
+        public int read16(dev.iovirt.vmm.mem.Gpa a) {
+            return memory.read16(hpa(a.value()));
+        }
+
+        @Override
+        public int read32(dev.iovirt.vmm.mem.Gpa a) {
+            return memory.read32(hpa(a.value()));
+        }
+
+        @Override
+        public long read64(dev.iovirt.vmm.mem.Gpa a) {
+            return memory.read64(hpa(a.value()));
+        }
+
+        @Override
+        public void write8(dev.iovirt.vmm.mem.Gpa a, int v) {
+            memory.write8(hpa(a.value()), v);
+        }
+
+        @Override
+        public void write16(dev.iovirt.vmm.mem.Gpa a, int v) {
+            memory.write16(hpa(a.value()), v);
+        }
+
+        @Override
+        public void write32(dev.iovirt.vmm.mem.Gpa a, int v) {
+            memory.write32(hpa(a.value()), v);
+        }
+
+        @Override
+        public void write64(dev.iovirt.vmm.mem.Gpa a, long v) {
+            memory.write64(hpa(a.value()), v);
+        }
+    };
+
+    /** Lets every MSR access go to the guest's own MSRs (an all-zero MSR bitmap), so EFER writes do not exit. */
+    public void passThroughMsrs(int moreProc, int sec) {
+        Hpa bitmap = memory.allocateFrame(account);
+        w(MSR_BITMAPS, bitmap.value());
+        controls(0, Controls.PROC_ACTIVATE_SECONDARY | Controls.PROC_USE_MSR_BITMAPS | moreProc, sec, 0, 0);
+    }
+
     /** Writes the five control fields, adding the must-be-1 bits. */
     public void controls(int pin, int proc, int sec, int exit, int entry) {
         w(PIN_BASED_CONTROLS, VmxCapabilities.adjust(pin, VmxCapabilities.PIN_MUST_BE_1, VmxCapabilities.PIN_MAY_BE_1));
