@@ -351,7 +351,8 @@ class MmuTest {
             }
             allocated[0] = mx.getCurrentThreadAllocatedBytes() - before + (sum == 42 ? 1 : 0);
         });
-        assertThat(allocated[0]).isLessThan(1024);
+        // A per-access allocation would be >= 16 bytes x 100,000; JIT bookkeeping accounts for a few KiB at most.
+        assertThat(allocated[0]).isLessThan(32_000);
         VcpuStats s = b.vcpu.stats();
         assertThat(s.tlbHits).isGreaterThanOrEqualTo(120_000);
     }
