@@ -1,0 +1,164 @@
+package dev.iovirt.vmm.hv;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.iovirt.vmm.ept.EptEntry;
+import dev.iovirt.vmm.ept.EptViolation;
+import dev.iovirt.vmm.io.PioDevice;
+import dev.iovirt.vmm.mem.Gpa;
+import dev.iovirt.vmm.mem.PageSize;
+import dev.iovirt.vmm.testing.TestGuest;
+import dev.iovirt.vmm.testing.TestHost;
+import dev.iovirt.vmm.vmx.ExitReason;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class VmTest {
+    private final TestHost t = new TestHost();
+
+    @Test
+    void guestRamIsBackedOnFirstTouchAndChargedToTheVm() {
+        Vm vm = t.vm(VmConfig.of("a", 256L << 20));
+        long framesAtCreation = vm.account().frames();
+        vm.load(new TestGuest(cpu -> {
+            cpu.write64(0x1000, 1);
+            cpu.write64(0x1008, 2); // same page: no new fault
+            cpu.write64(0x80_0000, 3);
+            cpu.read64(0x0FFF_F000L);
+        }));
+        t.driver.runUntilIdle();
+        assertThat(vm.stopReason()).isNull();
+        assertThat(vm.ramFaults()).isEqualTo(3);
+        assertThat(vm.stats().exits(ExitReason.EPT_VIOLATION)).isEqualTo(3);
+        assertThat(vm.memory().slots().get(0).backedPages()).isEqualTo(3);
+        // 3 RAM frames plus the EPT tables they needed (a PDPT, PD and PT for the first 2 MiB, a PT for 8 MiB, a PD and PT near 256 MiB).
+        assertThat(vm.account().frames() - framesAtCreation).isBetween(3L + 3, 3L + 6);
+        assertThat(vm.dma().read64(Gpa.of(0x80_0000))).isEqualTo(3);
+    }
+
+    @Test
+    void aThousandSparselyTouchedVmsOf256MiBUseLittleHostMemory() {
+        TestHost big = new TestHost(4L << 30);
+        List<Vm> vms = new ArrayList<>();
+        for (int i = 0; i < 1024; i++) {
+            Vm vm = big.vm(VmConfig.of("vm" + i, 256L << 20));
+            vm.load(new TestGuest(cpu -> cpu.write32(0x10_0000, 7)));
+            vms.add(vm);
+        }
+        big.driver.runUntilIdle();
+        assertThat(vms).allSatisfy(vm -> assertThat(vm.ramFaults()).isEqualTo(1));
+        long declared = vms.stream().mapToLong(vm -> vm.memory().declaredBytes()).sum();
+        assertThat(declared).isEqualTo(256L << 30); // 256 GiB declared on a 4 GiB host
+        // Per VM: 1 RAM frame, 4 EPT tables, VMXON, VMCS, 2 I/O bitmaps, MSR bitmap, PI descriptor.
+        assertThat(big.host.memory().framesInUse()).isLessThan(1024L * 12);
+        assertThat(big.host.memory().framesMaterialized()).isLessThan(1024L * 12);
+    }
+
+    @Test
+    void hugePageBackingMapsTwoMegabytePagesInEpt() {
+        Vm vm = t.vm(VmConfig.of("huge", 64L << 20).withBacking(PageSize.SIZE_2M));
+        vm.load(new TestGuest(cpu -> {
+            cpu.write8(0x20_0000, 1);
+            cpu.write8(0x3F_F000, 1); // the same 2 MiB page
+        }));
+        t.driver.runUntilIdle();
+        assertThat(vm.ramFaults()).isEqualTo(1);
+        long leaf = vm.ept().leafEntry(Gpa.of(0x20_0000));
+        assertThat(leaf & EptEntry.LARGE_PAGE).isNotZero();
+    }
+
+    @Test
+    void aGuestTouchingMemoryBeyondItsRamIsStoppedWhileTheHostAndAnotherVmGoOn() {
+        Vm bad = t.vm(VmConfig.of("bad", 16L << 20));
+        Vm good = t.vm(VmConfig.of("good", 16L << 20));
+        bad.load(new TestGuest(cpu -> cpu.read32(0x8000_0000L)));
+        int[] goodProgress = new int[1];
+        TestGuest goodGuest = new TestGuest(cpu -> {
+            cpu.write32(0x1000, 1);
+            cpu.sti();
+        });
+        goodGuest.onRun = cpu -> {
+            goodProgress[0]++;
+            cpu.write32(0x2000, goodProgress[0]);
+            cpu.hlt();
+        };
+        good.load(goodGuest);
+        t.driver.runUntilIdle();
+        assertThat(bad.stopped()).isTrue();
+        assertThat(bad.stopReason()).contains("GPA 0x80000000").contains("beyond its memory").contains("read");
+        assertThat(good.stopped()).isFalse();
+        // The good VM keeps running: an interrupt wakes it and it does more work.
+        good.signalMsi(dev.iovirt.vmm.apic.Msi.address(0), 0x40);
+        t.driver.runUntilIdle();
+        assertThat(good.stopped()).isFalse();
+        assertThat(goodProgress[0]).isEqualTo(1);
+        assertThat(good.dma().read32(Gpa.of(0x2000))).isEqualTo(1);
+        assertThat(bad.vcpu(0).vcpu().stopped()).isTrue();
+        assertThat(t.host.vms()).hasSize(2);
+    }
+
+    @Test
+    void aGuestWritingAnEptReadOnlyPageExitsWithTheWriteQualification() {
+        Vm vm = t.vm(VmConfig.of("dirty", 16L << 20));
+        List<Long> qualifications = new ArrayList<>();
+        vm.setExitObserver((v, reason, q, gpa) -> {
+            if (reason == ExitReason.EPT_VIOLATION && gpa == 0x5010) {
+                qualifications.add(q);
+            }
+        });
+        TestGuest guest = new TestGuest(cpu -> {
+            cpu.write8(0x5000, 1); // first touch maps it RWX
+            cpu.sti();
+        });
+        guest.onRun = cpu -> {
+            cpu.write8(0x5010, 2);
+            cpu.hlt();
+        };
+        vm.load(guest);
+        t.driver.runUntilIdle();
+        vm.writeProtect(Gpa.of(0x5000));
+        assertThat(vm.ept().leafEntry(Gpa.of(0x5000)) & EptEntry.RWX).isEqualTo(EptEntry.READ | EptEntry.EXECUTE);
+        vm.signalMsi(dev.iovirt.vmm.apic.Msi.address(0), 0x40); // wake it for one more slice
+        t.driver.runUntilIdle();
+        assertThat(qualifications).containsExactly(EptViolation.DATA_WRITE | EptViolation.READABLE | EptViolation.EXECUTABLE
+                | EptViolation.GLA_VALID | EptViolation.GLA_TRANSLATION);
+        assertThat(vm.dirtyPages()).containsExactly(0x5000L);
+        assertThat(vm.dma().read8(Gpa.of(0x5010))).isEqualTo(2);
+        assertThat(vm.stopped()).isFalse();
+    }
+
+    @Test
+    void inKernelAndUserSpaceExitsAreCountedApartAndCosted() {
+        Vm vm = t.vm(VmConfig.of("count", 16L << 20));
+        int[] written = new int[1];
+        vm.ioBus().register(0x500, 1, new PioDevice() {
+            @Override
+            public int ioRead(int offset, int size) {
+                return 0x42;
+            }
+
+            @Override
+            public void ioWrite(int offset, int size, int value) {
+                written[0] = value;
+            }
+        });
+        int[] regs = new int[4];
+        int[] in = new int[1];
+        vm.load(new TestGuest(cpu -> {
+            cpu.cpuid(0, 0, regs);
+            cpu.vmcall(0, 0);
+            cpu.out8(0x500, 9);
+            in[0] = cpu.in8(0x500);
+        }));
+        t.driver.runUntilIdle();
+        var s = vm.stats();
+        assertThat(s.userSpaceExits).isEqualTo(2);
+        assertThat(s.inKernelExits).isEqualTo(3); // CPUID, VMCALL, HLT
+        assertThat(s.hypercalls).isEqualTo(1);
+        assertThat(written[0]).isEqualTo(9);
+        assertThat(in[0]).isEqualTo(0x42);
+        assertThat(regs[1]).isEqualTo(0x756E_6547); // "Genu"
+        assertThat(vm.modeledCycles()).isEqualTo(1_300 + 2 * 2_600 + 2 * 6_700);
+    }
+}
