@@ -1,0 +1,160 @@
+package dev.iovirt.vmm.pci;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.iovirt.vmm.apic.Msi;
+import dev.iovirt.vmm.arch.GuestCpu;
+import dev.iovirt.vmm.arch.X86;
+import dev.iovirt.vmm.dev.ConsoleBuffer;
+import dev.iovirt.vmm.dev.Uart16550;
+import dev.iovirt.vmm.hv.Vm;
+import dev.iovirt.vmm.hv.VmConfig;
+import dev.iovirt.vmm.io.MmioDevice;
+import dev.iovirt.vmm.testing.TestGuest;
+import dev.iovirt.vmm.testing.TestHost;
+import org.junit.jupiter.api.Test;
+
+class PciTest {
+    /** A device with an MSI-X table of 4 entries at offset 0 of memory BAR 0 and its PBA at 0x800. */
+    static final class MsixDevice extends PciFunction {
+        final MsixCapability msix;
+
+        MsixDevice() {
+            super(0x8086, 0x1234, 0x02_00_00, 1);
+            msix = addMsix(4, 0, 0, 0x800);
+            MmioDevice table = msix.tableRegion();
+            MmioDevice pba = msix.pbaRegion();
+            memoryBar(0, 4096, new MmioDevice() {
+                @Override
+                public long mmioRead(long offset, int size) {
+                    return offset < 0x800 ? table.mmioRead(offset, size) : pba.mmioRead(offset - 0x800, size);
+                }
+
+                @Override
+                public void mmioWrite(long offset, int size, long value) {
+                    if (offset < 0x800) {
+                        table.mmioWrite(offset, size, value);
+                    }
+                }
+            });
+        }
+    }
+
+    private final TestHost t = new TestHost();
+    private final Vm vm = t.vm(VmConfig.of("pci", 16L << 20));
+    private final ConsoleBuffer console = new ConsoleBuffer();
+    private final Uart16550 uart = new Uart16550(console);
+    private final MsixDevice nic = new MsixDevice();
+    private final Bdf uartBdf = vm.pciBus().attach(3, 0, uart);
+    private final Bdf nicBdf = vm.pciBus().attach(4, 0, nic);
+
+    private static int cfgRead(GuestCpu cpu, Bdf bdf, int reg) {
+        cpu.out32(X86.PCI_CONFIG_ADDRESS, PciConfig.configAddress(bdf, reg));
+        return cpu.in32(X86.PCI_CONFIG_DATA);
+    }
+
+    private static void cfgWrite(GuestCpu cpu, Bdf bdf, int reg, int value) {
+        cpu.out32(X86.PCI_CONFIG_ADDRESS, PciConfig.configAddress(bdf, reg));
+        cpu.out32(X86.PCI_CONFIG_DATA, value);
+    }
+
+    @Test
+    void configSpaceIsReachableByPortIoAndByEcamAndAbsentFunctionsReadAllOnes() {
+        int[] r = new int[4];
+        vm.load(new TestGuest(cpu -> {
+            r[0] = cfgRead(cpu, uartBdf, 0);
+            r[1] = cpu.read32(PciBus.DEFAULT_ECAM_BASE + PciConfig.ecamOffset(uartBdf, 0));
+            r[2] = cfgRead(cpu, Bdf.of(0, 9, 0), 0);
+            r[3] = cfgRead(cpu, uartBdf, 0x08) >>> 8; // class code
+        }));
+        t.driver.runUntilIdle();
+        assertThat(r[0]).isEqualTo(Uart16550.DEVICE_PCI_SERIAL << 16 | Uart16550.VENDOR_REDHAT);
+        assertThat(r[1]).isEqualTo(r[0]);
+        assertThat(r[2]).isEqualTo(-1);
+        assertThat(r[3]).isEqualTo(Uart16550.CLASS_SERIAL_16550);
+    }
+
+    @Test
+    void barSizingReturnsTheSizeMaskAndAProgrammedBarDecodes() {
+        int[] r = new int[3];
+        vm.load(new TestGuest(cpu -> {
+            cfgWrite(cpu, uartBdf, PciConfig.BAR0, -1);
+            r[0] = cfgRead(cpu, uartBdf, PciConfig.BAR0);
+            cfgWrite(cpu, nicBdf, PciConfig.BAR0, -1);
+            r[1] = cfgRead(cpu, nicBdf, PciConfig.BAR0);
+            cfgWrite(cpu, uartBdf, PciConfig.BAR0, 0xC000);
+            cfgWrite(cpu, uartBdf, PciConfig.COMMAND, PciConfig.COMMAND_IO);
+            cpu.out8(0xC000 + Uart16550.THR, 'A');
+            r[2] = cpu.in8(0xC000 + Uart16550.LSR);
+        }));
+        t.driver.runUntilIdle();
+        assertThat(r[0]).isEqualTo(0xFFFF_FFF9); // 8-byte I/O BAR: ~7 with bit 0 (I/O) set
+        assertThat(r[1]).isEqualTo(0xFFFF_F000); // 4 KiB 32-bit memory BAR
+        assertThat(console.text()).isEqualTo("A");
+        assertThat(r[2] & Uart16550.LSR_THRE).isNotZero();
+    }
+
+    @Test
+    void theCapabilityListLeadsToMsix() {
+        int[] r = new int[3];
+        vm.load(new TestGuest(cpu -> {
+            r[0] = cfgRead(cpu, nicBdf, PciConfig.COMMAND) >>> 16; // status
+            r[1] = cfgRead(cpu, nicBdf, PciConfig.CAPABILITIES_POINTER) & 0xFF;
+            r[2] = cfgRead(cpu, nicBdf, r[1]);
+        }));
+        t.driver.runUntilIdle();
+        assertThat(r[0] & PciConfig.STATUS_CAPABILITIES_LIST).isNotZero();
+        assertThat(r[1]).isEqualTo(0x40);
+        assertThat(r[2] & 0xFF).isEqualTo(PciConfig.CAP_ID_MSIX);
+        assertThat((r[2] >>> 8) & 0xFF).isZero(); // last capability
+        assertThat((r[2] >>> 16) & 0x7FF).isEqualTo(3); // table size - 1
+    }
+
+    @Test
+    void msixMessagesFollowTheTableTheGuestProgrammedAndMaskingDefersThem() {
+        nic.msix.setSink(vm::signalMsi);
+        long bar = 0xC100_0000L;
+        long[] pba = new long[1];
+        TestGuest g = new TestGuest(cpu -> {
+            cfgWrite(cpu, nicBdf, PciConfig.BAR0, (int) bar);
+            cfgWrite(cpu, nicBdf, PciConfig.COMMAND, PciConfig.COMMAND_MEMORY | PciConfig.COMMAND_BUS_MASTER);
+            cpu.write32(bar, (int) Msi.address(0)); // entry 0: address low
+            cpu.write32(bar + 4, 0);
+            cpu.write32(bar + 8, Msi.data(0x44));
+            // entry 0 stays masked (reset value) for now
+            cpu.out32(X86.PCI_CONFIG_ADDRESS, PciConfig.configAddress(nicBdf, 0x40));
+            cpu.out16(X86.PCI_CONFIG_DATA + 2, PciConfig.MSIX_CONTROL_ENABLE);
+            cpu.sti();
+        });
+        g.onInterrupt = cpu -> cpu.wrmsr(X86.MSR_X2APIC_EOI, 0);
+        g.onRun = cpu -> {
+            pba[0] = cpu.read64(bar + 0x800);
+            cpu.write32(bar + 12, 0); // unmask entry 0: the pending message goes out
+            cpu.hlt();
+        };
+        vm.load(g);
+        t.driver.runUntilIdle();
+        nic.msix.notify(0);
+        assertThat(nic.msix.pending(0)).isTrue();
+        assertThat(g.events).isEmpty();
+        vm.signalMsi(Msi.address(0), 0x30); // wake the guest so it unmasks
+        t.driver.runUntilIdle();
+        assertThat(pba[0]).isEqualTo(1);
+        assertThat(g.events).extracting(TestGuest.Event::vector).containsExactly(0x30, 0x44);
+        nic.msix.notify(0);
+        t.driver.runUntilIdle();
+        assertThat(g.events).extracting(TestGuest.Event::vector).containsExactly(0x30, 0x44, 0x44);
+        assertThat(nic.msix.sent()).isEqualTo(2);
+    }
+
+    @Test
+    void readOnlyConfigBitsIgnoreGuestWrites() {
+        int[] r = new int[1];
+        vm.load(new TestGuest(cpu -> {
+            cfgWrite(cpu, uartBdf, 0, 0xDEAD_BEEF);
+            r[0] = cfgRead(cpu, uartBdf, 0);
+        }));
+        t.driver.runUntilIdle();
+        assertThat(r[0]).isEqualTo(Uart16550.DEVICE_PCI_SERIAL << 16 | Uart16550.VENDOR_REDHAT);
+    }
+}
