@@ -1,12 +1,14 @@
 package dev.iovirt.vmm.dev;
 
+import static dev.iovirt.vmm.dev.UartRegisters.*;
+
 import dev.iovirt.vmm.io.PioDevice;
 import dev.iovirt.vmm.pci.PciFunction;
 
 /**
  * A 16550A UART on PCI, as QEMU's {@code pci-serial}: vendor 0x1B36 (Red Hat), device 0x0002, class
  * 0x070002 (serial controller, 16550-compatible), its eight registers behind I/O BAR 0. Register map
- * from the TI/National PC16550D datasheet, Table 2 (offsets with DLAB = LCR bit 7):
+ * in {@link UartRegisters} (TI/National PC16550D datasheet, Table 2; offsets with DLAB = LCR bit 7):
  *
  * <pre>
  * 0  RBR (read) / THR (write) / DLL (DLAB=1)     4  MCR
@@ -21,30 +23,9 @@ import dev.iovirt.vmm.pci.PciFunction;
  * not raised (the driver polls); that is the next step for this device.
  */
 public final class Uart16550 extends PciFunction implements PioDevice {
-    /** QEMU's PCI serial identity (hw/char/serial-pci.c). */
-    public static final int VENDOR_REDHAT = 0x1B36;
-    public static final int DEVICE_PCI_SERIAL = 0x0002;
-    /** PCI class 07h (communication), subclass 00h (serial), prog-if 02h (16550). PCI Code and ID Assignment Spec §1.8. */
-    public static final int CLASS_SERIAL_16550 = 0x07_00_02;
-    public static final int REGISTER_COUNT = 8;
-
-    public static final int THR = 0;
-    public static final int RBR = 0;
-    public static final int IER = 1;
-    public static final int IIR = 2;
-    public static final int FCR = 2;
-    public static final int LCR = 3;
-    public static final int MCR = 4;
-    public static final int LSR = 5;
-    public static final int MSR = 6;
-    public static final int SCR = 7;
-    public static final int LCR_DLAB = 0x80;
-    public static final int LSR_DR = 0x01;
-    public static final int LSR_THRE = 0x20;
-    public static final int LSR_TEMT = 0x40;
-    public static final int FCR_ENABLE_FIFO = 0x01;
-    /** The transmit FIFO depth of a 16550A. */
-    public static final int FIFO_DEPTH = 16;
+    public static final int VENDOR_REDHAT = UartRegisters.PCI_VENDOR_REDHAT;
+    public static final int DEVICE_PCI_SERIAL = UartRegisters.PCI_DEVICE_SERIAL;
+    public static final int CLASS_SERIAL_16550 = UartRegisters.PCI_CLASS_SERIAL_16550;
 
     private final ConsoleSink console;
     private int ier;

@@ -7,6 +7,7 @@ import dev.iovirt.vmm.arch.GuestCpu;
 import dev.iovirt.vmm.arch.X86;
 import dev.iovirt.vmm.dev.ConsoleBuffer;
 import dev.iovirt.vmm.dev.Uart16550;
+import dev.iovirt.vmm.dev.UartRegisters;
 import dev.iovirt.vmm.hv.Vm;
 import dev.iovirt.vmm.hv.VmConfig;
 import dev.iovirt.vmm.io.MmioDevice;
@@ -84,14 +85,14 @@ class PciTest {
             r[1] = cfgRead(cpu, nicBdf, PciConfig.BAR0);
             cfgWrite(cpu, uartBdf, PciConfig.BAR0, 0xC000);
             cfgWrite(cpu, uartBdf, PciConfig.COMMAND, PciConfig.COMMAND_IO);
-            cpu.out8(0xC000 + Uart16550.THR, 'A');
-            r[2] = cpu.in8(0xC000 + Uart16550.LSR);
+            cpu.out8(0xC000 + UartRegisters.THR, 'A');
+            r[2] = cpu.in8(0xC000 + UartRegisters.LSR);
         }));
         t.driver.runUntilIdle();
         assertThat(r[0]).isEqualTo(0xFFFF_FFF9); // 8-byte I/O BAR: ~7 with bit 0 (I/O) set
         assertThat(r[1]).isEqualTo(0xFFFF_F000); // 4 KiB 32-bit memory BAR
         assertThat(console.text()).isEqualTo("A");
-        assertThat(r[2] & Uart16550.LSR_THRE).isNotZero();
+        assertThat(r[2] & UartRegisters.LSR_THRE).isNotZero();
     }
 
     @Test
