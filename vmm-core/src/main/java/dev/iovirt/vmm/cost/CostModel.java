@@ -13,12 +13,15 @@ import java.util.Map;
  */
 public record CostModel(long hypercallCycles, long inKernelExitCycles, long userSpaceExitCycles, long walkReferenceCycles) {
     /**
-     * The defaults. Exit costs: Dall, Li, Lim, Nieh, Koloventzos, "ARM Virtualization: Performance and
-     * Architectural Implications", ISCA 2016, x86 KVM microbenchmarks on Intel Sandy Bridge, as quoted in
-     * issue 3 (hypercall ~1,300 cycles; in-kernel I/O exit ~2,600; user-space I/O exit ~6,700).
+     * The defaults. Exit costs: the x86 KVM figures issue 3 gives, attributed there to Dall, Li, Lim,
+     * Nieh, Koloventzos, "ARM Virtualization: Performance and Architectural Implications", ISCA 2016
+     * (Intel Sandy Bridge): hypercall ~1,300 cycles, in-kernel I/O exit ~2,600, user-space I/O exit
+     * ~6,700. The hypercall figure matches that paper's microbenchmark table; the two I/O figures match
+     * the "I/O Kernel" / "I/O User" rows of Dall and Nieh, "KVM/ARM", ASPLOS 2014 — to be checked
+     * against both papers before docs/BENCHMARKS.md cites them (see docs/vmm-core.md).
      * Walk reference: an L2 hit on Sandy Bridge, 12 cycles (Intel 64 and IA-32 Architectures
-     * Optimization Reference Manual, §2.3.5, Sandy Bridge cache parameters); paging-structure
-     * entries mostly hit in L1/L2.
+     * Optimization Reference Manual, §2.3.5, Sandy Bridge cache parameters); paging-structure entries
+     * mostly hit in L1/L2.
      */
     public static CostModel defaults() {
         return new CostModel(
