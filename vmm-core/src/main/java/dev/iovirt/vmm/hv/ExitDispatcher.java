@@ -245,7 +245,7 @@ final class ExitDispatcher {
             }
             case 0x4000_0000 -> {
                 a = 0x4000_0000L;
-                b = 0x5649_4F49L; // "IOVI"
+                b = 0x4956_4F49L; // "IOVI"
                 c = 0x4F49_5452L; // "RTIO"
                 d = 0x5452_4956L; // "VIRT"
             }

@@ -161,4 +161,53 @@ class VmTest {
         assertThat(regs[1]).isEqualTo(0x756E_6547); // "Genu"
         assertThat(vm.modeledCycles()).isEqualTo(1_300 + 2 * 2_600 + 2 * 6_700);
     }
+
+    @Test
+    void unknownMsrsAndTurningOnVmxGetAGeneralProtectionFault() {
+        Vm vm = t.vm(VmConfig.of("gp", 16L << 20));
+        TestGuest g = new TestGuest(cpu -> {
+            cpu.wrmsr(0x1234, 1);
+            cpu.movToCr(4, dev.iovirt.vmm.arch.X86.CR4_VMXE);
+        });
+        vm.load(g);
+        t.driver.runUntilIdle();
+        assertThat(g.events).extracting(TestGuest.Event::vector).containsExactly(13, 13);
+        assertThat(g.events).extracting(TestGuest.Event::errorCode).containsExactly(0L, 0L);
+        assertThat(vm.stopped()).isFalse();
+    }
+
+    @Test
+    void cpuidAnnouncesTheHypervisorAndX2apic() {
+        Vm vm = t.vm(VmConfig.of("cpuid", 16L << 20));
+        int[] leaf1 = new int[4];
+        int[] hv = new int[4];
+        vm.load(new TestGuest(cpu -> {
+            cpu.cpuid(1, 0, leaf1);
+            cpu.cpuid(0x4000_0000, 0, hv);
+        }));
+        t.driver.runUntilIdle();
+        assertThat(leaf1[2] & (1 << 21)).isNotZero(); // x2APIC
+        assertThat(leaf1[2] & (1 << 31)).isNotZero(); // hypervisor present
+        byte[] sig = new byte[12];
+        for (int i = 0; i < 4; i++) {
+            sig[i] = (byte) (hv[1] >>> (8 * i));
+            sig[4 + i] = (byte) (hv[2] >>> (8 * i));
+            sig[8 + i] = (byte) (hv[3] >>> (8 * i));
+        }
+        assertThat(new String(sig, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("IOVIRTIOVIRT");
+    }
+
+    @Test
+    void aVmTheHostCannotBackIsStoppedAndTheHostGoesOn() {
+        TestHost small = new TestHost(4L << 20); // 1,024 frames in all
+        Vm hungry = small.vm(VmConfig.of("hungry", 64L << 20));
+        hungry.load(new TestGuest(cpu -> {
+            for (long a = 0; a < (8L << 20); a += 4096) {
+                cpu.write8(a, 1);
+            }
+        }));
+        small.driver.runUntilIdle();
+        assertThat(hungry.stopped()).isTrue();
+        assertThat(hungry.stopReason()).contains("host out of memory");
+    }
 }
