@@ -21,6 +21,7 @@ public final class VcpuRunner implements Steppable {
     private final PostedInterruptDescriptor pi;
     private boolean launched;
     private volatile boolean kicked;
+    private volatile Thread thread;
     private long posted;
 
     VcpuRunner(Vm vm, Vcpu vcpu, Lapic lapic, PostedInterruptDescriptor pi) {
@@ -50,11 +51,24 @@ public final class VcpuRunner implements Steppable {
     /** Called when an interrupt arrives for this vCPU (from any thread). */
     void wake() {
         kicked = true;
+        Thread t = thread;
+        if (t != null) {
+            java.util.concurrent.locks.LockSupport.unpark(t);
+        }
+    }
+
+    /** True if an interrupt arrived since the last step began (a halted vCPU must not sleep). */
+    boolean kicked() {
+        return kicked;
+    }
+
+    void bindThread(Thread t) {
+        this.thread = t;
     }
 
     void post(int vector) {
         if (pi.post(vector)) {
-            kicked = true;
+            wake();
         }
     }
 

@@ -40,6 +40,7 @@ public final class TimerQueue {
     private final Clock clock;
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
     private long sequence;
+    private volatile Runnable onSchedule = () -> { };
 
     public TimerQueue(Clock clock) {
         this.clock = clock;
@@ -49,10 +50,19 @@ public final class TimerQueue {
         return clock;
     }
 
-    public synchronized Timer schedule(long deadlineNanos, Runnable action) {
-        Timer t = new Timer(deadlineNanos, sequence++, action);
-        timers.add(t);
+    public Timer schedule(long deadlineNanos, Runnable action) {
+        Timer t;
+        synchronized (this) {
+            t = new Timer(deadlineNanos, sequence++, action);
+            timers.add(t);
+        }
+        onSchedule.run();
         return t;
+    }
+
+    /** Called after every {@link #schedule}: a real-time timer thread uses it to wake and re-read the next deadline. */
+    public void setOnSchedule(Runnable listener) {
+        this.onSchedule = listener;
     }
 
     /** The earliest live deadline, or {@link Long#MAX_VALUE} if none. */
