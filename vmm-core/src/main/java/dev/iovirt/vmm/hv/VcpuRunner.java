@@ -9,8 +9,8 @@ import dev.iovirt.vmm.vmx.VmcsField;
 import dev.iovirt.vmm.vmx.VmxResult;
 
 /**
- * The VMM's run loop for one vCPU (KVM's {@code vcpu_enter_guest}): before each entry, pick up posted
- * interrupts and inject the highest deliverable LAPIC vector (or ask for an interrupt window when the
+ * The VMM's run loop for one vCPU (KVM's {@code vcpu_enter_guest}): before each entry (the outer one
+ * here, and every resume after an exit, through the dispatcher), pick up posted interrupts and inject the highest deliverable LAPIC vector (or ask for an interrupt window when the
  * guest has IF=0); then VMLAUNCH/VMRESUME. A halted vCPU with nothing to inject is quiet: its thread is
  * free. One {@link #step()} is one entry and the guest slice that follows it.
  */
@@ -78,9 +78,6 @@ public final class VcpuRunner implements Steppable {
             return false;
         }
         kicked = false;
-        if (pi.outstanding()) {
-            posted += pi.drainTo(lapic);
-        }
         boolean injected = injectPending();
         if (launched && vcpu.halted() && !injected) {
             return false;
@@ -105,6 +102,9 @@ public final class VcpuRunner implements Steppable {
      * Runs in VMX root operation with this vCPU's VMCS current.
      */
     boolean injectPending() {
+        if (pi.outstanding()) {
+            posted += pi.drainTo(lapic); // KVM's sync_pir_to_irr, on every entry
+        }
         int vector = lapic.highestDeliverable();
         if (vector < 0) {
             return false;

@@ -137,4 +137,46 @@ class InterruptTest {
         assertThat(vm.droppedMsis()).isEqualTo(2);
         assertThat(vm.vcpu(0).lapic().anyPending()).isFalse();
     }
+
+    @Test
+    void anInterruptPostedWhileAnExitIsHandledIsDeliveredAtThatExitsResume() {
+        vm.ioBus().register(0x601, 1, new PioDevice() {
+            @Override
+            public int ioRead(int offset, int size) {
+                return 0;
+            }
+
+            @Override
+            public void ioWrite(int offset, int size, int value) {
+                vm.postInterrupt(0, 0x58); // e.g. an assigned device completing, through the IOMMU
+            }
+        });
+        vm.load(eoiGuest(cpu -> {
+            cpu.sti();
+            cpu.out8(0x601, 1); // the doorbell
+            trace.add("after doorbell");
+        }));
+        t.driver.runUntilIdle();
+        assertThat(trace).containsExactly("irq", "after doorbell");
+        assertThat(vm.vcpu(0).posted()).isEqualTo(1);
+    }
+
+    @Test
+    void msisReachTheVcpuTheirDestinationIdNames() {
+        TestHost two = new TestHost();
+        Vm smp = two.vm(VmConfig.of("smp", 16L << 20).withVcpus(2));
+        List<String> seen = new ArrayList<>();
+        TestGuest g = new TestGuest(cpu -> cpu.sti());
+        g.onInterrupt = cpu -> {
+            seen.add("cpu" + cpu.vcpuIndex() + " apic " + cpu.rdmsr(X86.MSR_X2APIC_ID));
+            cpu.wrmsr(X86.MSR_X2APIC_EOI, 0);
+        };
+        smp.load(g);
+        two.driver.runUntilIdle();
+        smp.signalMsi(Msi.address(1), Msi.data(0x40));
+        two.driver.runUntilIdle();
+        smp.signalMsi(Msi.address(0), Msi.data(0x40));
+        two.driver.runUntilIdle();
+        assertThat(seen).containsExactly("cpu1 apic 1", "cpu0 apic 0");
+    }
 }
