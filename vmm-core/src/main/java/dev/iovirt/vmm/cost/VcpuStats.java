@@ -30,6 +30,10 @@ public final class VcpuStats {
     public long eventsDelivered;
     /** Page faults delivered to the guest. */
     public long pageFaults;
+    /** Posted-interrupt notifications the processor processed without an exit. */
+    public long postedInterruptsProcessed;
+    /** Virtual interrupts the processor delivered itself (virtual-interrupt delivery), without an exit. */
+    public long virtualInterruptsDelivered;
 
     public void add(VcpuStats o) {
         for (int i = 0; i < exitsByReason.length; i++) {
@@ -47,6 +51,8 @@ public final class VcpuStats {
         injections += o.injections;
         eventsDelivered += o.eventsDelivered;
         pageFaults += o.pageFaults;
+        postedInterruptsProcessed += o.postedInterruptsProcessed;
+        virtualInterruptsDelivered += o.virtualInterruptsDelivered;
     }
 
     /** Exits with basic reason {@code reason}. */

@@ -90,6 +90,15 @@ public final class Vcpu {
     private int proc;
     private int sec;
     private int exceptionBitmap;
+    private int exitControls;
+    private long virtualApic;
+    private long postedInterruptDescriptor;
+    private int notificationVector;
+    /** Guest interrupt status (field 0x0810): requesting virtual interrupt (RVI) and servicing (SVI). SDM Vol. 3C §25.4.2. */
+    private int rvi;
+    private int svi;
+    /** A host (physical) interrupt raised at this logical processor and not yet taken, or -1. */
+    private volatile int externalInterrupt = -1;
     private long ioBitmapA;
     private long ioBitmapB;
     private long msrBitmap;
@@ -516,7 +525,7 @@ public final class Vcpu {
             long errorCode = (info & InterruptionInfo.DELIVER_ERROR_CODE) != 0 ? current.get(VM_ENTRY_EXCEPTION_ERROR_CODE) : -1;
             deliverEvent(InterruptionInfo.vector(info), errorCode);
         }
-        checkInterruptWindow();
+        interruptBoundary();
         if (!nested) {
             if (!resetDone) {
                 resetDone = true;
@@ -632,6 +641,13 @@ public final class Vcpu {
         proc = (int) current.get(PRIMARY_PROCESSOR_CONTROLS);
         sec = (proc & Controls.PROC_ACTIVATE_SECONDARY) != 0 ? (int) current.get(SECONDARY_PROCESSOR_CONTROLS) : 0;
         exceptionBitmap = (int) current.get(EXCEPTION_BITMAP);
+        exitControls = (int) current.get(VM_EXIT_CONTROLS);
+        virtualApic = current.get(VIRTUAL_APIC_ADDRESS);
+        postedInterruptDescriptor = current.get(POSTED_INTERRUPT_DESCRIPTOR);
+        notificationVector = (int) current.get(POSTED_INTERRUPT_NOTIFICATION_VECTOR) & 0xFF;
+        int status = (int) current.get(GUEST_INTERRUPT_STATUS);
+        rvi = status & 0xFF;
+        svi = (status >>> 8) & 0xFF;
         ioBitmapA = current.get(IO_BITMAP_A);
         ioBitmapB = current.get(IO_BITMAP_B);
         msrBitmap = current.get(MSR_BITMAPS);
@@ -669,6 +685,7 @@ public final class Vcpu {
         current.set(GUEST_RFLAGS, rflags);
         current.set(GUEST_RIP, rip);
         current.set(GUEST_ACTIVITY_STATE, activity);
+        current.set(GUEST_INTERRUPT_STATUS, (svi << 8) | rvi);
     }
 
     // ================================================================ VM exit
@@ -733,7 +750,7 @@ public final class Vcpu {
             eventDepth--;
         }
         rflags = (rflags & ~X86.RFLAGS_IF) | savedIf;
-        checkInterruptWindow();
+        interruptBoundary();
     }
 
     private void checkInterruptWindow() {
@@ -754,7 +771,130 @@ public final class Vcpu {
             stop("guest code ran after HLT in the same slice (the vCPU is halted)");
             throw new VcpuStoppedException(stopReason);
         }
+        if (externalInterrupt >= 0) {
+            interruptBoundary();
+        }
         rip++;
+    }
+
+    // ================================================================ external interrupts and APIC virtualization
+
+    /**
+     * A physical interrupt arriving at this logical processor (from another CPU or a device, e.g. a
+     * posted-interrupt notification). It is taken at the next instruction boundary of the guest: with
+     * "external-interrupt exiting" it causes exit 1 (acknowledged, with its vector in the exit
+     * interruption information, if "acknowledge interrupt on exit" is 1); with "process posted
+     * interrupts" and the notification vector it is processed without an exit (SDM Vol. 3C §30.6);
+     * otherwise it is delivered through the guest IDT. Safe to call from any thread.
+     */
+    public void raiseExternalInterrupt(int vector) {
+        externalInterrupt = vector & 0xFF;
+    }
+
+    /** Events the processor takes between guest instructions, highest priority first. */
+    private void interruptBoundary() {
+        if (!inGuest) {
+            return;
+        }
+        int v = externalInterrupt;
+        if (v >= 0) {
+            if ((pin & Controls.PIN_PROCESS_POSTED_INTERRUPTS) != 0 && v == notificationVector) {
+                externalInterrupt = -1;
+                processPostedInterrupts();
+            } else if ((pin & Controls.PIN_EXTERNAL_INTERRUPT_EXITING) != 0) {
+                externalInterrupt = -1;
+                current.set(VM_EXIT_INTERRUPTION_INFO, (exitControls & Controls.EXIT_ACK_INTERRUPT_ON_EXIT) != 0
+                        ? InterruptionInfo.of(InterruptionInfo.TYPE_EXTERNAL_INTERRUPT, v, false) : 0);
+                vmExit(ExitReason.EXTERNAL_INTERRUPT, 0, 0);
+            } else if ((rflags & X86.RFLAGS_IF) != 0) {
+                externalInterrupt = -1;
+                deliverEvent(v, -1);
+            }
+        }
+        deliverVirtualInterrupt();
+        checkInterruptWindow();
+    }
+
+    private static final int VAPIC_TPR = 0x80;
+    private static final int VAPIC_ISR = 0x100;
+    private static final int VAPIC_IRR = 0x200;
+
+    private boolean vapicBit(int base, int vector) {
+        return (memory.read32(virtualApic + base + 16L * (vector >>> 5)) & (1 << (vector & 31))) != 0;
+    }
+
+    private void setVapicBit(int base, int vector, boolean on) {
+        long a = virtualApic + base + 16L * (vector >>> 5);
+        int w = memory.read32(a);
+        memory.write32(a, on ? w | (1 << (vector & 31)) : w & ~(1 << (vector & 31)));
+    }
+
+    private int highestVapic(int base) {
+        for (int r = 7; r >= 0; r--) {
+            int w = memory.read32(virtualApic + base + 16L * r);
+            if (w != 0) {
+                return r * 32 + 31 - Integer.numberOfLeadingZeros(w);
+            }
+        }
+        return 0;
+    }
+
+    /** PPR virtualization. SDM Vol. 3C §30.1.3. */
+    private int vppr() {
+        int vtpr = memory.read32(virtualApic + VAPIC_TPR) & 0xFF;
+        return (vtpr & 0xF0) >= (svi & 0xF0) ? vtpr : svi & 0xF0;
+    }
+
+    /** Posted-interrupt processing. SDM Vol. 3C §30.6: clear ON, move PIR into VIRR, raise RVI, evaluate. */
+    private void processPostedInterrupts() {
+        long d = postedInterruptDescriptor;
+        memory.write8(d + 32, memory.read8(d + 32) & ~1);
+        for (int w = 0; w < 4; w++) {
+            long bits = memory.read64(d + 8L * w);
+            if (bits == 0) {
+                continue;
+            }
+            memory.write64(d + 8L * w, 0);
+            while (bits != 0) {
+                int vector = w * 64 + Long.numberOfTrailingZeros(bits);
+                bits &= bits - 1;
+                setVapicBit(VAPIC_IRR, vector, true);
+                rvi = Math.max(rvi, vector);
+            }
+        }
+        stats.postedInterruptsProcessed++;
+    }
+
+    /**
+     * Evaluation and delivery of pending virtual interrupts. SDM Vol. 3C §30.2.1-§30.2.2: if RVI's class
+     * is above VPPR's and the guest can take interrupts, move RVI from VIRR to VISR, set SVI and VPPR, and
+     * deliver it through the guest IDT — no VM exit.
+     */
+    private void deliverVirtualInterrupt() {
+        if ((sec & Controls.SEC_VIRTUAL_INTERRUPT_DELIVERY) == 0 || rvi == 0 || (rflags & X86.RFLAGS_IF) == 0
+                || activity != ACTIVITY_ACTIVE || (rvi & 0xF0) <= (vppr() & 0xF0)) {
+            return;
+        }
+        int vector = rvi;
+        setVapicBit(VAPIC_ISR, vector, true);
+        svi = vector;
+        setVapicBit(VAPIC_IRR, vector, false);
+        rvi = highestVapic(VAPIC_IRR);
+        stats.virtualInterruptsDelivered++;
+        deliverEvent(vector, -1);
+    }
+
+    /** EOI virtualization. SDM Vol. 3C §30.1.4 (EOI-exit bitmaps not modeled: never exits). */
+    private void virtualEoi() {
+        setVapicBit(VAPIC_ISR, svi, false);
+        svi = highestVapic(VAPIC_ISR);
+        deliverVirtualInterrupt();
+    }
+
+    /** True if the processor virtualizes this x2APIC MSR write instead of passing or exiting it. */
+    private boolean virtualizesX2apicWrite(int msr) {
+        return (sec & Controls.SEC_VIRTUALIZE_X2APIC) != 0 && (sec & Controls.SEC_VIRTUAL_INTERRUPT_DELIVERY) != 0
+                && (msr == X86.MSR_X2APIC_EOI || msr == X86.MSR_X2APIC_TPR);
     }
 
     private void raisePageFault(long gva, int errorCode) {
@@ -1145,6 +1285,16 @@ public final class Vcpu {
         public void wrmsr(int msr, long value) {
             requireRunning();
             if (!msrExits(msr, true)) {
+                if (virtualizesX2apicWrite(msr)) {
+                    // SDM Vol. 3C §30.5: x2APIC virtualization of EOI and TPR writes, no exit.
+                    if (msr == X86.MSR_X2APIC_EOI) {
+                        virtualEoi();
+                    } else {
+                        memory.write32(virtualApic + VAPIC_TPR, (int) value & 0xFF);
+                        deliverVirtualInterrupt();
+                    }
+                    return;
+                }
                 setLocalMsr(msr, value);
                 return;
             }
@@ -1232,7 +1382,7 @@ public final class Vcpu {
         public void sti() {
             requireRunning();
             rflags |= X86.RFLAGS_IF;
-            checkInterruptWindow();
+            interruptBoundary();
         }
 
         @Override
