@@ -10,6 +10,11 @@ import java.util.Map;
 public final class VmcsStore {
     private final Map<Long, Vmcs> regions = new HashMap<>();
 
+    /** Forgets the VMCS data of a region whose memory is being returned to the pool (after VMCLEAR). */
+    public synchronized void release(long region) {
+        regions.remove(region);
+    }
+
     synchronized Vmcs get(long region) {
         return regions.computeIfAbsent(region, Vmcs::new);
     }

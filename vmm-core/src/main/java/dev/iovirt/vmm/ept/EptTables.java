@@ -18,12 +18,23 @@ public final class EptTables {
     private final MemoryAccount account;
     private final Hpa pml4;
     private long tableFrames;
+    private final java.util.List<Hpa> tables = new java.util.ArrayList<>();
 
     public EptTables(HostMemory memory, MemoryAccount account) {
         this.memory = memory;
         this.account = account;
         this.pml4 = memory.allocateFrame(account);
         this.tableFrames = 1;
+        tables.add(pml4);
+    }
+
+    /** Frees every table frame (the VM is gone; no processor may use this EPTP again). */
+    public synchronized void free() {
+        for (Hpa t : tables) {
+            memory.free(t, PageSize.SIZE_4K, account);
+        }
+        tables.clear();
+        tableFrames = 0;
     }
 
     /** The host-physical address of the PML4 table. */
@@ -134,6 +145,7 @@ public final class EptTables {
                     return 0;
                 }
                 Hpa next = memory.allocateFrame(account);
+                tables.add(next);
                 tableFrames++;
                 e = EptEntry.table(next.value());
                 memory.write64(addr, e);

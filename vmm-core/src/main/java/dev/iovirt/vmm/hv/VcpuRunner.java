@@ -77,6 +77,7 @@ public final class VcpuRunner implements Steppable {
         if (vcpu.stopped() || vm.stopped()) {
             return false;
         }
+        // Invariant: a destroyed VM is stopped, so nothing below touches its freed frames.
         kicked = false;
         boolean injected = injectPending();
         if (launched && vcpu.halted() && !injected) {

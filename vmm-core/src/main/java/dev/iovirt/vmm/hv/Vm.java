@@ -51,6 +51,8 @@ public final class Vm {
     private final PciBus pciBus;
     private final DmaMemory dma;
     private final List<VcpuRunner> runners = new ArrayList<>();
+    /** Per-vCPU frames (VMXON, VMCS, bitmaps, PI descriptor), freed with the VM. */
+    private final List<Hpa> controlFrames = new ArrayList<>();
     private final ExitDispatcher dispatcher;
     private final Set<Long> writeProtected = ConcurrentHashMap.newKeySet();
     private final Set<Long> dirtyPages = ConcurrentHashMap.newKeySet();
@@ -99,6 +101,7 @@ public final class Vm {
         hm.write8(msrBitmap.value() + 1024 + (efer >>> 3), hm.read8(msrBitmap.value() + 1024 + (efer >>> 3)) & ~(1 << (efer & 7)));
         hm.write8(msrBitmap.value() + 3072 + (efer >>> 3), hm.read8(msrBitmap.value() + 3072 + (efer >>> 3)) & ~(1 << (efer & 7)));
         Hpa piDescriptorFrame = hm.allocateFrame(account);
+        controlFrames.addAll(List.of(vmxon, vmcs, ioA, ioB, msrBitmap, piDescriptorFrame));
         PostedInterruptDescriptor pi = new PostedInterruptDescriptor(hm, piDescriptorFrame);
 
         check(vcpu, vcpu.vmxon(vmxon), "VMXON");
@@ -223,6 +226,39 @@ public final class Vm {
         for (VcpuRunner r : runners) {
             r.vcpu().stop(reason);
         }
+    }
+
+    /**
+     * Destroys the VM: stops it, clears its VMCSs, leaves VMX operation on its processors and returns
+     * every frame it held — RAM, EPT tables, VMCS and VMXON regions, bitmaps — to the host pool. Its
+     * account ends at zero. Call from the thread that runs it (or after a real-time runner stopped).
+     */
+    public synchronized void destroy() {
+        stop("destroyed");
+        for (VcpuRunner r : runners) {
+            Vcpu v = r.vcpu();
+            long vmcs = v.vmptrst();
+            if (vmcs != -1L) {
+                v.vmclear(Hpa.of(vmcs));
+                host.vmcsStore().release(vmcs);
+            }
+            v.vmxoff();
+        }
+        for (var slot : memory.slots()) {
+            slot.free();
+        }
+        ept.free();
+        for (Hpa f : controlFrames) {
+            host.memory().free(f, dev.iovirt.vmm.mem.PageSize.SIZE_4K, account);
+        }
+        controlFrames.clear();
+        destroyed = true;
+    }
+
+    private boolean destroyed;
+
+    public synchronized boolean destroyed() {
+        return destroyed;
     }
 
     public boolean stopped() {

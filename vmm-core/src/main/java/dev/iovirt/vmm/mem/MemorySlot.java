@@ -91,6 +91,22 @@ public final class MemorySlot {
         return hpa;
     }
 
+    /** Returns every backing page to the host pool (the VM is gone). */
+    public synchronized void free() {
+        for (long[] leaf : pages) {
+            if (leaf == null) {
+                continue;
+            }
+            for (int i = 0; i < leaf.length; i++) {
+                if (leaf[i] != 0) {
+                    host.free(new Hpa(leaf[i]), backing, account);
+                    leaf[i] = 0;
+                    backedPages--;
+                }
+            }
+        }
+    }
+
     /** The host-physical address backing {@code gpa}, allocating on first touch. */
     public long translate(long gpa) {
         return backingPage(gpa) + (gpa & backing.offsetMask);

@@ -210,4 +210,23 @@ class VmTest {
         assertThat(hungry.stopped()).isTrue();
         assertThat(hungry.stopReason()).contains("host out of memory");
     }
+
+    @Test
+    void destroyingAVmReturnsEveryFrameItHeld() {
+        long before = t.host.memory().framesInUse();
+        Vm vm = t.vm(VmConfig.of("gone", 64L << 20).withVcpus(2));
+        vm.load(new TestGuest(cpu -> {
+            for (long a = 0; a < (1L << 20); a += 4096) {
+                cpu.write8(a, 1);
+            }
+        }));
+        t.driver.runUntilIdle();
+        assertThat(vm.ramFaults()).isEqualTo(256); // both vCPUs touch the same 256 pages; only the first touch faults
+        assertThat(t.host.memory().framesInUse() - before).isEqualTo(vm.account().frames());
+        vm.destroy();
+        assertThat(vm.account().frames()).isZero();
+        assertThat(t.host.memory().framesInUse()).isEqualTo(before);
+        assertThat(vm.stopped()).isTrue();
+        t.driver.runUntilIdle(); // its runners are quiet for good
+    }
 }
