@@ -44,6 +44,8 @@ public final class Kernel implements GuestCode {
     /** The LAPIC timer's vector (Linux uses 0xEC for LOCAL_TIMER_VECTOR). */
     public static final int TIMER_VECTOR = 0xEC;
     private static final long MMIO_HOLE = 0xC000_0000L;
+    /** Vectors from here up to the timer's are handed to drivers. */
+    public static final int FIRST_DEVICE_VECTOR = 0x40;
     private static final long PTE_PWT = 1L << 3;
     private static final long PTE_PCD = 1L << 4;
 
@@ -70,6 +72,7 @@ public final class Kernel implements GuestCode {
     private long timerInterrupts;
     private long unexpectedInterrupts;
     private boolean booted;
+    private int nextVector = FIRST_DEVICE_VECTOR;
 
     private Kernel(Map<Integer, Supplier<Driver>> driverTable, List<Task> initTasks) {
         this.driverTable = driverTable;
@@ -208,6 +211,21 @@ public final class Kernel implements GuestCode {
     /** The processor this kernel runs on. */
     public GuestCpu cpu() {
         return cpu;
+    }
+
+    /** Gives a driver an interrupt vector and installs its handler (EOI is sent by the kernel). */
+    public int allocateVector(InterruptHandler handler) {
+        if (nextVector >= TIMER_VECTOR) {
+            throw new IllegalStateException("no free interrupt vector");
+        }
+        int v = nextVector++;
+        idt[v] = handler;
+        return v;
+    }
+
+    /** This processor's APIC ID (x2APIC ID register). */
+    public int apicId() {
+        return (int) cpu.rdmsr(X86.MSR_X2APIC_ID);
     }
 
     public void spawn(Task task) {

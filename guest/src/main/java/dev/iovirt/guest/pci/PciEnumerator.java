@@ -37,6 +37,27 @@ public final class PciEnumerator {
         cpu.out32(X86.PCI_CONFIG_DATA, value);
     }
 
+    /** A 16-bit configuration write (the data port plus the register's offset within its dword). */
+    public void write16(Bdf bdf, int reg, int value) {
+        cpu.out32(X86.PCI_CONFIG_ADDRESS, PciConfig.configAddress(bdf, reg));
+        cpu.out16(X86.PCI_CONFIG_DATA + (reg & 2), value);
+    }
+
+    /** Walks the capability list (PCI 3.0 §6.7), guarding against loops a broken device could make. */
+    public java.util.Map<Integer, Integer> capabilities(Bdf bdf) {
+        java.util.Map<Integer, Integer> caps = new java.util.LinkedHashMap<>();
+        if (((read(bdf, PciConfig.COMMAND) >>> 16) & PciConfig.STATUS_CAPABILITIES_LIST) == 0) {
+            return caps;
+        }
+        int ptr = read(bdf, PciConfig.CAPABILITIES_POINTER) & 0xFC;
+        for (int guard = 0; ptr >= 0x40 && guard < 48; guard++) {
+            int header = read(bdf, ptr);
+            caps.putIfAbsent(header & 0xFF, ptr);
+            ptr = (header >>> 8) & 0xFC;
+        }
+        return caps;
+    }
+
     /** Enumerates bus 0 and places every BAR. */
     public List<PciDevice> enumerate() {
         List<PciDevice> found = new ArrayList<>();
@@ -91,6 +112,6 @@ public final class PciEnumerator {
         if (command != 0) {
             write(bdf, PciConfig.COMMAND, command | PciConfig.COMMAND_BUS_MASTER);
         }
-        return new PciDevice(bdf, id & 0xFFFF, id >>> 16, classCode, address, size, io);
+        return new PciDevice(bdf, id & 0xFFFF, id >>> 16, classCode, address, size, io, capabilities(bdf));
     }
 }
