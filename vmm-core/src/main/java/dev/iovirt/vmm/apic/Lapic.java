@@ -1,6 +1,8 @@
 package dev.iovirt.vmm.apic;
 
 import dev.iovirt.vmm.arch.X86;
+import dev.iovirt.vmm.mem.HostMemory;
+import dev.iovirt.vmm.mem.Hpa;
 import dev.iovirt.vmm.time.TimerQueue;
 
 /**
@@ -13,15 +15,23 @@ import dev.iovirt.vmm.time.TimerQueue;
  * only if its class is above PPR's class. Delivery (the INTA cycle, done by the VMM when it injects)
  * moves the vector from IRR to ISR; EOI clears the highest ISR bit (§11.8.5).
  *
+ * <p><b>Registers live in a page of host memory</b> in the xAPIC layout (SDM Vol. 3A §11.4.1, Table
+ * 11-1: TPR at 0x80, ISR at 0x100, IRR at 0x200, eight 32-bit words 16 bytes apart), as KVM keeps
+ * them. With APIC virtualization that page is the VMCS's virtual-APIC page, so the processor's
+ * virtual-interrupt delivery and EOI virtualization and this emulation see the same bits.
+ *
  * <p>Thread safety: devices may raise interrupts from their own threads; every method is synchronized.
  * {@code wakeup} is run (outside the lock) after an interrupt is accepted, to wake a halted vCPU.
  */
 public final class Lapic {
     private final int apicId;
     private final TimerQueue timers;
-    private final long[] irr = new long[4];
-    private final long[] isr = new long[4];
-    private int tpr;
+    /** Register offsets in the page. SDM Vol. 3A Table 11-1. */
+    public static final int TPR = 0x80;
+    public static final int ISR = 0x100;
+    public static final int IRR = 0x200;
+    private final HostMemory memory;
+    private final long page;
     private int svr = 0x1FF;
     private int lvtTimer = X86.LVT_MASKED;
     private long tscDeadline;
@@ -30,9 +40,41 @@ public final class Lapic {
     private long accepted;
     private long timerFirings;
 
-    public Lapic(int apicId, TimerQueue timers) {
+    /** A LAPIC whose registers live in the 4 KiB page at {@code page}. */
+    public Lapic(int apicId, TimerQueue timers, HostMemory memory, Hpa page) {
         this.apicId = apicId;
         this.timers = timers;
+        this.memory = memory;
+        this.page = page.value();
+    }
+
+    /** The register page (the virtual-APIC page under APIC virtualization). */
+    public Hpa page() {
+        return new Hpa(page);
+    }
+
+    private boolean bit(int base, int vector) {
+        return (memory.read32(page + base + 16L * (vector >>> 5)) & (1 << (vector & 31))) != 0;
+    }
+
+    private void setBit(int base, int vector, boolean on) {
+        long a = page + base + 16L * (vector >>> 5);
+        int w = memory.read32(a);
+        memory.write32(a, on ? w | (1 << (vector & 31)) : w & ~(1 << (vector & 31)));
+    }
+
+    private int highest(int base) {
+        for (int r = 7; r >= 0; r--) {
+            int w = memory.read32(page + base + 16L * r);
+            if (w != 0) {
+                return r * 32 + 31 - Integer.numberOfLeadingZeros(w);
+            }
+        }
+        return -1;
+    }
+
+    private int tpr() {
+        return memory.read32(page + TPR) & 0xFF;
     }
 
     public int apicId() {
@@ -49,31 +91,28 @@ public final class Lapic {
             return;
         }
         synchronized (this) {
-            irr[vector >>> 6] |= 1L << (vector & 63);
+            setBit(IRR, vector, true);
             accepted++;
         }
         wakeup.run();
     }
 
-    private static int highest(long[] bits) {
-        for (int w = 3; w >= 0; w--) {
-            if (bits[w] != 0) {
-                return w * 64 + 63 - Long.numberOfLeadingZeros(bits[w]);
-            }
-        }
-        return -1;
-    }
-
     /** PPR: SDM Vol. 3A §11.8.3.1. */
     public synchronized int ppr() {
-        int isrv = highest(isr);
+        int isrv = highest(ISR);
         int isrClass = isrv < 0 ? 0 : isrv & 0xF0;
-        return (tpr & 0xF0) >= isrClass ? tpr & 0xFF : isrClass;
+        int tpr = tpr();
+        return (tpr & 0xF0) >= isrClass ? tpr : isrClass;
+    }
+
+    /** The highest vector in IRR, or -1 (what the VMM copies into RVI under APIC virtualization). */
+    public synchronized int highestRequested() {
+        return highest(IRR);
     }
 
     /** The highest IRR vector deliverable now, or -1. */
     public synchronized int highestDeliverable() {
-        int v = highest(irr);
+        int v = highest(IRR);
         if (v < 0 || (v & 0xF0) <= (ppr() & 0xF0)) {
             return -1;
         }
@@ -82,29 +121,29 @@ public final class Lapic {
 
     /** True if any vector is pending in IRR (deliverable or not). */
     public synchronized boolean anyPending() {
-        return highest(irr) >= 0;
+        return highest(IRR) >= 0;
     }
 
     /** The INTA cycle: moves {@code vector} from IRR to ISR. */
     public synchronized void acknowledge(int vector) {
-        irr[vector >>> 6] &= ~(1L << (vector & 63));
-        isr[vector >>> 6] |= 1L << (vector & 63);
+        setBit(IRR, vector, false);
+        setBit(ISR, vector, true);
     }
 
     /** EOI: clears the highest in-service vector. */
     public synchronized void eoi() {
-        int v = highest(isr);
+        int v = highest(ISR);
         if (v >= 0) {
-            isr[v >>> 6] &= ~(1L << (v & 63));
+            setBit(ISR, v, false);
         }
     }
 
     public synchronized boolean inService(int vector) {
-        return (isr[vector >>> 6] & (1L << (vector & 63))) != 0;
+        return bit(ISR, vector);
     }
 
     public synchronized boolean requested(int vector) {
-        return (irr[vector >>> 6] & (1L << (vector & 63))) != 0;
+        return bit(IRR, vector);
     }
 
     /** Interrupts accepted into IRR since creation. */
@@ -125,17 +164,17 @@ public final class Lapic {
     public synchronized long readMsr(int msr) {
         return switch (msr) {
             case X86.MSR_X2APIC_ID -> apicId;
-            case X86.MSR_X2APIC_TPR -> tpr;
+            case X86.MSR_X2APIC_TPR -> tpr();
             case 0x80A -> ppr();
             case X86.MSR_X2APIC_SVR -> svr;
             case X86.MSR_X2APIC_LVT_TIMER -> lvtTimer;
             case X86.MSR_IA32_TSC_DEADLINE -> tscDeadline;
             default -> {
                 if (msr >= 0x810 && msr <= 0x817) {
-                    yield (isr[(msr - 0x810) >>> 1] >>> (32 * ((msr - 0x810) & 1))) & 0xFFFF_FFFFL;
+                    yield memory.read32(page + ISR + 16L * (msr - 0x810)) & 0xFFFF_FFFFL;
                 }
                 if (msr >= 0x820 && msr <= 0x827) {
-                    yield (irr[(msr - 0x820) >>> 1] >>> (32 * ((msr - 0x820) & 1))) & 0xFFFF_FFFFL;
+                    yield memory.read32(page + IRR + 16L * (msr - 0x820)) & 0xFFFF_FFFFL;
                 }
                 yield 0;
             }
@@ -146,7 +185,7 @@ public final class Lapic {
     public void writeMsr(int msr, long value) {
         synchronized (this) {
             switch (msr) {
-                case X86.MSR_X2APIC_TPR -> tpr = (int) value & 0xFF;
+                case X86.MSR_X2APIC_TPR -> memory.write32(page + TPR, (int) value & 0xFF);
                 case X86.MSR_X2APIC_EOI -> eoi();
                 case X86.MSR_X2APIC_SVR -> svr = (int) value;
                 case X86.MSR_X2APIC_LVT_TIMER -> {

@@ -122,7 +122,7 @@ public final class Vcpu {
     // Non-root execution.
     private GuestCode code;
     private VmExitHandler handler = v -> ExitAction.STOP;
-    private boolean inGuest;
+    private volatile boolean inGuest;
     private boolean resetDone;
     private int eventDepth;
     private int exitDepth;
@@ -414,6 +414,11 @@ public final class Vcpu {
             stopped = true;
             stopReason = reason;
         }
+    }
+
+    /** True while the processor is in VMX non-root operation (readable from any thread). */
+    public boolean inGuestMode() {
+        return inGuest;
     }
 
     /** True if the guest is in the HLT activity state. */
@@ -871,8 +876,9 @@ public final class Vcpu {
      * deliver it through the guest IDT — no VM exit.
      */
     private void deliverVirtualInterrupt() {
+        // A recognized virtual interrupt is delivered when IF=1 and also wakes a halted processor. SDM Vol. 3C §30.2.2.
         if ((sec & Controls.SEC_VIRTUAL_INTERRUPT_DELIVERY) == 0 || rvi == 0 || (rflags & X86.RFLAGS_IF) == 0
-                || activity != ACTIVITY_ACTIVE || (rvi & 0xF0) <= (vppr() & 0xF0)) {
+                || (rvi & 0xF0) <= (vppr() & 0xF0)) {
             return;
         }
         int vector = rvi;

@@ -68,6 +68,10 @@ public final class VcpuRunner implements Steppable {
 
     void post(int vector) {
         if (pi.post(vector)) {
+            if (vm.config().apicv() && vcpu.inGuestMode()) {
+                // The vCPU is in non-root operation: notify its processor, which processes the PIR without an exit.
+                vcpu.raiseExternalInterrupt(Vm.POSTED_INTERRUPT_VECTOR);
+            }
             wake();
         }
     }
@@ -105,6 +109,19 @@ public final class VcpuRunner implements Steppable {
     boolean injectPending() {
         if (pi.outstanding()) {
             posted += pi.drainTo(lapic); // KVM's sync_pir_to_irr, on every entry
+        }
+        if (vm.config().apicv()) {
+            // APIC virtualization: publish the highest requested vector as RVI; the processor evaluates and
+            // delivers it at entry (or when the guest enables interrupts), and its EOI does not exit.
+            int requested = lapic.highestRequested();
+            if (requested < 0) {
+                return false;
+            }
+            long status = vcpu.vmread(VmcsField.GUEST_INTERRUPT_STATUS);
+            if ((status & 0xFF) < requested) {
+                vcpu.vmwrite(VmcsField.GUEST_INTERRUPT_STATUS, (status & 0xFF00) | requested);
+            }
+            return lapic.highestDeliverable() >= 0 && vcpu.guestInterruptsEnabled();
         }
         int vector = lapic.highestDeliverable();
         if (vector < 0) {

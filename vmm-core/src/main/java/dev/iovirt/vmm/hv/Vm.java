@@ -40,6 +40,8 @@ import java.util.Set;
  * at its {@link GuestCode#reset} entry with interrupts disabled.
  */
 public final class Vm {
+    /** The host vector that notifies a processor of posted interrupts (Linux's POSTED_INTR_VECTOR). */
+    public static final int POSTED_INTERRUPT_VECTOR = 0xF2;
     private final Host host;
     private final VmConfig config;
     private final MemoryAccount account;
@@ -83,7 +85,8 @@ public final class Vm {
         HostMemory hm = host.memory();
         Vcpu vcpu = new Vcpu(index, hm, host.vmcsStore());
         vcpu.setTsc(() -> host.clock().nanos());
-        Lapic lapic = new Lapic(index, host.timers());
+        Hpa apicPage = hm.allocateFrame(account);
+        Lapic lapic = new Lapic(index, host.timers(), hm, apicPage);
         // Each vCPU is modeled as its own logical processor: its own VMXON region.
         Hpa vmxon = hm.allocateFrame(account);
         hm.write32(vmxon, Vcpu.VMCS_REVISION_ID);
@@ -101,18 +104,32 @@ public final class Vm {
         hm.write8(msrBitmap.value() + 1024 + (efer >>> 3), hm.read8(msrBitmap.value() + 1024 + (efer >>> 3)) & ~(1 << (efer & 7)));
         hm.write8(msrBitmap.value() + 3072 + (efer >>> 3), hm.read8(msrBitmap.value() + 3072 + (efer >>> 3)) & ~(1 << (efer & 7)));
         Hpa piDescriptorFrame = hm.allocateFrame(account);
-        controlFrames.addAll(List.of(vmxon, vmcs, ioA, ioB, msrBitmap, piDescriptorFrame));
         PostedInterruptDescriptor pi = new PostedInterruptDescriptor(hm, piDescriptorFrame);
+        controlFrames.addAll(List.of(vmxon, vmcs, ioA, ioB, msrBitmap, piDescriptorFrame, apicPage));
+        boolean apicv = config.apicv();
+        if (apicv) {
+            // x2APIC EOI and TPR writes are virtualized by the processor: clear their write-intercept bits.
+            for (int msr : new int[] {X86.MSR_X2APIC_EOI, X86.MSR_X2APIC_TPR}) {
+                long a = msrBitmap.value() + 2048 + (msr >>> 3);
+                hm.write8(a, hm.read8(a) & ~(1 << (msr & 7)));
+            }
+            pi.setNotification(POSTED_INTERRUPT_VECTOR, index);
+        }
 
         check(vcpu, vcpu.vmxon(vmxon), "VMXON");
         check(vcpu, vcpu.vmclear(vmcs), "VMCLEAR");
         check(vcpu, vcpu.vmptrld(vmcs), "VMPTRLD");
-        int secondary = Controls.SEC_ENABLE_EPT | Controls.SEC_UNRESTRICTED_GUEST | (config.vpid() ? Controls.SEC_ENABLE_VPID : 0);
-        write(vcpu, PIN_BASED_CONTROLS, VmxCapabilities.adjust(Controls.PIN_EXTERNAL_INTERRUPT_EXITING,
-                VmxCapabilities.PIN_MUST_BE_1, VmxCapabilities.PIN_MAY_BE_1));
+        int secondary = Controls.SEC_ENABLE_EPT | Controls.SEC_UNRESTRICTED_GUEST | (config.vpid() ? Controls.SEC_ENABLE_VPID : 0)
+                | (apicv ? Controls.SEC_VIRTUALIZE_X2APIC | Controls.SEC_VIRTUAL_INTERRUPT_DELIVERY : 0);
+        write(vcpu, PIN_BASED_CONTROLS, VmxCapabilities.adjust(Controls.PIN_EXTERNAL_INTERRUPT_EXITING
+                | (apicv ? Controls.PIN_PROCESS_POSTED_INTERRUPTS : 0), VmxCapabilities.PIN_MUST_BE_1, VmxCapabilities.PIN_MAY_BE_1));
         write(vcpu, PRIMARY_PROCESSOR_CONTROLS, VmxCapabilities.adjust(Controls.PROC_HLT_EXITING | Controls.PROC_USE_IO_BITMAPS
-                | Controls.PROC_USE_MSR_BITMAPS | Controls.PROC_ACTIVATE_SECONDARY,
+                | Controls.PROC_USE_MSR_BITMAPS | Controls.PROC_ACTIVATE_SECONDARY | (apicv ? Controls.PROC_USE_TPR_SHADOW : 0),
                 VmxCapabilities.PROC_MUST_BE_1, VmxCapabilities.PROC_MAY_BE_1));
+        if (apicv) {
+            write(vcpu, VIRTUAL_APIC_ADDRESS, apicPage.value());
+            write(vcpu, POSTED_INTERRUPT_NOTIFICATION_VECTOR, POSTED_INTERRUPT_VECTOR);
+        }
         write(vcpu, SECONDARY_PROCESSOR_CONTROLS, VmxCapabilities.adjust(secondary, VmxCapabilities.SEC_MUST_BE_1, VmxCapabilities.SEC_MAY_BE_1));
         write(vcpu, VM_EXIT_CONTROLS, VmxCapabilities.adjust(Controls.EXIT_HOST_ADDRESS_SPACE_SIZE | Controls.EXIT_ACK_INTERRUPT_ON_EXIT
                 | Controls.EXIT_SAVE_IA32_EFER | Controls.EXIT_LOAD_IA32_EFER, VmxCapabilities.EXIT_MUST_BE_1, VmxCapabilities.EXIT_MAY_BE_1));

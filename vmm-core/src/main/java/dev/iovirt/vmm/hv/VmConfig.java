@@ -11,8 +11,11 @@ import dev.iovirt.vmm.mem.PageSize;
  * @param backing the page size RAM is backed with on first touch (4 KiB, or 2 MiB "huge pages"), and so the EPT leaf size
  * @param vpid give each vCPU a VPID so that TLB entries survive exits
  * @param eptAccessedDirty enable EPT accessed/dirty flags in the EPTP
+ * @param apicv use APIC virtualization: virtual-interrupt delivery, x2APIC EOI/TPR virtualization and
+ *     posted-interrupt processing, so interrupts reach the guest without injection and EOIs without exits
  */
-public record VmConfig(String name, long memoryBytes, int vcpus, PageSize backing, boolean vpid, boolean eptAccessedDirty) {
+public record VmConfig(String name, long memoryBytes, int vcpus, PageSize backing, boolean vpid, boolean eptAccessedDirty,
+        boolean apicv) {
     /** Guest-physical base of the MMIO hole where BARs are placed. */
     public static final long MMIO_HOLE = 0xC000_0000L;
 
@@ -26,22 +29,26 @@ public record VmConfig(String name, long memoryBytes, int vcpus, PageSize backin
     }
 
     public static VmConfig of(String name, long memoryBytes) {
-        return new VmConfig(name, memoryBytes, 1, PageSize.SIZE_4K, true, false);
+        return new VmConfig(name, memoryBytes, 1, PageSize.SIZE_4K, true, false, false);
     }
 
     public VmConfig withBacking(PageSize size) {
-        return new VmConfig(name, memoryBytes, vcpus, size, vpid, eptAccessedDirty);
+        return new VmConfig(name, memoryBytes, vcpus, size, vpid, eptAccessedDirty, apicv);
     }
 
     public VmConfig withVpid(boolean on) {
-        return new VmConfig(name, memoryBytes, vcpus, backing, on, eptAccessedDirty);
+        return new VmConfig(name, memoryBytes, vcpus, backing, on, eptAccessedDirty, apicv);
     }
 
     public VmConfig withEptAccessedDirty(boolean on) {
-        return new VmConfig(name, memoryBytes, vcpus, backing, vpid, on);
+        return new VmConfig(name, memoryBytes, vcpus, backing, vpid, on, apicv);
+    }
+
+    public VmConfig withApicv(boolean on) {
+        return new VmConfig(name, memoryBytes, vcpus, backing, vpid, eptAccessedDirty, on);
     }
 
     public VmConfig withVcpus(int n) {
-        return new VmConfig(name, memoryBytes, n, backing, vpid, eptAccessedDirty);
+        return new VmConfig(name, memoryBytes, n, backing, vpid, eptAccessedDirty, apicv);
     }
 }

@@ -50,9 +50,10 @@ class VmTest {
         assertThat(vms).allSatisfy(vm -> assertThat(vm.ramFaults()).isEqualTo(1));
         long declared = vms.stream().mapToLong(vm -> vm.memory().declaredBytes()).sum();
         assertThat(declared).isEqualTo(256L << 30); // 256 GiB declared on a 4 GiB host
-        // Per VM: 1 RAM frame, 4 EPT tables, VMXON, VMCS, 2 I/O bitmaps, MSR bitmap, PI descriptor.
-        assertThat(big.host.memory().framesInUse()).isLessThan(1024L * 12);
-        assertThat(big.host.memory().framesMaterialized()).isLessThan(1024L * 12);
+        // Per VM: 1 RAM frame, 4 EPT tables (PML4, PDPT, PD, PT), VMXON, VMCS, 2 I/O bitmaps, MSR bitmap,
+        // posted-interrupt descriptor, LAPIC page: 12 frames, 48 KiB, for 256 MiB declared.
+        assertThat(big.host.memory().framesInUse()).isEqualTo(1024L * 12);
+        assertThat(big.host.memory().framesMaterialized()).isLessThanOrEqualTo(1024L * 12);
     }
 
     @Test
