@@ -28,7 +28,11 @@ class KernelBootTest {
     }
 
     private Machine machine(String name, Task... tasks) {
-        Vm vm = host.createVm(VmConfig.of(name, 256L << 20));
+        return machine(VmConfig.of(name, 256L << 20), tasks);
+    }
+
+    private Machine machine(VmConfig config, Task... tasks) {
+        Vm vm = host.createVm(config);
         ConsoleBuffer console = new ConsoleBuffer();
         Uart16550 uart = new Uart16550(console);
         vm.pciBus().attach(3, 0, uart);
@@ -140,5 +144,26 @@ class KernelBootTest {
         assertThat(good.console().text()).isEqualTo("hi");
         assertThat(ticks[0]).isEqualTo(1);
         assertThat(host.memory().framesInUse()).isEqualTo(bad.vm().account().frames() + good.vm().account().frames());
+    }
+
+    @Test
+    void underApicvTheKernelsTimerTicksWithoutInjectionsOrEoiExits() {
+        int[] ticks = new int[1];
+        Machine m = machine(VmConfig.of("apicv", 256L << 20).withApicv(true), k -> {
+            k.addTimer(MS, () -> {
+                ticks[0]++;
+                k.addTimer(MS, () -> ticks[0]++);
+            });
+            return false;
+        });
+        driver.runUntil(10 * MS);
+        assertThat(ticks[0]).isEqualTo(2);
+        assertThat(clock.nanos()).isEqualTo(2 * MS);
+        var s = m.vm().stats();
+        assertThat(s.injections).isZero();
+        assertThat(s.virtualInterruptsDelivered).isEqualTo(2);
+        // WRMSRs that exit: SVR, LVT timer, and one TSC-deadline write per arming; the two EOIs do not.
+        assertThat(s.exits(ExitReason.WRMSR)).isEqualTo(2 + 2);
+        assertThat(m.vm().stopped()).isFalse();
     }
 }
