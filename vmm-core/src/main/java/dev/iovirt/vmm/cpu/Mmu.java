@@ -107,6 +107,10 @@ public final class Mmu {
     public long translate(long gva, int access) {
         long vpn = gva >>> 12;
         int i = index(vpn, vpid);
+        // Invariant: an entry is valid only for the VPID and EPTP it was filled under, and every change to
+        // the guest tables, EPT or paging mode that could make it stale is followed by the invalidation the
+        // SDM requires (INVLPG, MOV CR3/CR0/CR4, INVVPID, INVEPT, or the VPID-0 flush at entry and exit).
+        // Skipping one of those leaves a stale translation here, exactly as on hardware.
         if (tlbTag[i] == tag(vpn, vpid) && tlbEptp[i] == eptp) {
             int f = tlbFlags[i];
             boolean ok = switch (access) {

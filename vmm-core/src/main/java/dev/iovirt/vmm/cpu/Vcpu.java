@@ -641,6 +641,11 @@ public final class Vcpu {
         return null;
     }
 
+    /**
+     * Loads the controls and guest state the processor caches while in non-root operation. Guest EFER
+     * is always loaded from the VMCS (as if "load IA32_EFER" were 1) and saved on exit; host state is not
+     * loaded on exit because the VMM here is Java code that never left its own state.
+     */
     private void loadControlsAndGuestState() {
         pin = (int) current.get(PIN_BASED_CONTROLS);
         proc = (int) current.get(PRIMARY_PROCESSOR_CONTROLS);

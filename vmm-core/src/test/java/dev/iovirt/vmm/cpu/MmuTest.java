@@ -254,6 +254,27 @@ class MmuTest {
     }
 
     @Test
+    void inveptAllContextInvalidatesEveryEptp() {
+        setUp(SEC | Controls.SEC_ENABLE_VPID);
+        fourK();
+        b.onExit = (v, r) -> {
+            if (v.gpr(Vcpu.RAX) == 1) {
+                v.invept(Vcpu.INVEPT_SINGLE_CONTEXT, b.ept.eptp(false) + 0x1000_0000L); // another VM's EPTP
+            } else {
+                v.invept(Vcpu.INVEPT_ALL_CONTEXT, 0);
+            }
+        };
+        run(cpu -> {
+            cpu.read64(GVA);
+            cpu.vmcall(1, 0);
+            measure(cpu, c -> c.read64(GVA));
+            cpu.vmcall(2, 0);
+            measure(cpu, c -> c.read64(GVA));
+        });
+        assertThat(deltas).containsExactly(0L, 24L);
+    }
+
+    @Test
     void movToCr3FlushesNonGlobalEntriesAndKeepsGlobalOnes() {
         setUp(SEC | Controls.SEC_ENABLE_VPID);
         fourK();
