@@ -105,7 +105,12 @@ final class ExitDispatcher {
                 if (!Lapic.handles(msr)) {
                     return injectGp(vcpu);
                 }
-                runner.lapic().writeMsr(msr, (vcpu.gpr(Vcpu.RDX) << 32) | (vcpu.gpr(Vcpu.RAX) & 0xFFFF_FFFFL));
+                long value = (vcpu.gpr(Vcpu.RDX) << 32) | (vcpu.gpr(Vcpu.RAX) & 0xFFFF_FFFFL);
+                if (msr == X86.MSR_X2APIC_ICR) {
+                    vm.sendIpi(runner.lapic().apicId(), value);
+                } else {
+                    runner.lapic().writeMsr(msr, value);
+                }
                 vcpu.skipInstruction();
             }
             case VMCALL -> {

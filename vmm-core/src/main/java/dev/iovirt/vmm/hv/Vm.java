@@ -371,6 +371,43 @@ public final class Vm {
     }
 
     /**
+     * An inter-processor interrupt written to the x2APIC ICR (MSR 0x830) by the vCPU with APIC ID
+     * {@code source}. SDM Vol. 3A §11.12.9: bits 7:0 vector, 10:8 delivery mode, 19:18 destination
+     * shorthand (0 none, 1 self, 2 all including self, 3 all excluding self), 63:32 destination. Fixed
+     * delivery only; other modes (INIT, SIPI, NMI) are dropped and counted.
+     */
+    public void sendIpi(int source, long icr) {
+        int vector = (int) icr & 0xFF;
+        int mode = (int) (icr >>> 8) & 7;
+        int shorthand = (int) (icr >>> 18) & 3;
+        int destination = (int) (icr >>> 32);
+        if (mode != Msi.DELIVERY_FIXED) {
+            droppedMsis++;
+            return;
+        }
+        for (VcpuRunner r : runners) {
+            int id = r.lapic().apicId();
+            boolean target = switch (shorthand) {
+                case 0 -> id == destination;
+                case 1 -> id == source;
+                case 2 -> true;
+                default -> id != source;
+            };
+            if (target) {
+                r.lapic().acceptInterrupt(vector);
+                ipis++;
+            }
+        }
+    }
+
+    /** IPIs delivered between this VM's vCPUs. */
+    public long ipis() {
+        return ipis;
+    }
+
+    private volatile long ipis;
+
+    /**
      * Posts {@code vector} to vCPU {@code index} through its posted-interrupt descriptor, as the IOMMU
      * will: PIR bit, then ON; the vCPU picks it up at its next entry without an exit of its own.
      */

@@ -179,4 +179,26 @@ class InterruptTest {
         two.driver.runUntilIdle();
         assertThat(seen).containsExactly("cpu1 apic 1", "cpu0 apic 0");
     }
+
+    @Test
+    void aVcpuWakesAnotherWithAnIpiThroughTheX2apicIcr() {
+        TestHost two = new TestHost();
+        Vm smp = two.vm(VmConfig.of("ipi", 16L << 20).withVcpus(2));
+        List<String> seen = new ArrayList<>();
+        TestGuest g = new TestGuest(cpu -> {
+            cpu.sti();
+            if (cpu.vcpuIndex() == 0) {
+                cpu.wrmsr(X86.MSR_X2APIC_ICR, (1L << 32) | 0x70); // fixed, physical, to APIC ID 1
+                cpu.wrmsr(X86.MSR_X2APIC_ICR, (3L << 18) | 0x71); // all excluding self
+            }
+        });
+        g.onInterrupt = cpu -> {
+            seen.add("cpu" + cpu.vcpuIndex() + " got " + Integer.toHexString(g.events.get(g.events.size() - 1).vector()));
+            cpu.wrmsr(X86.MSR_X2APIC_EOI, 0);
+        };
+        smp.load(g);
+        two.driver.runUntilIdle();
+        assertThat(seen).containsExactly("cpu1 got 71", "cpu1 got 70");
+        assertThat(smp.ipis()).isEqualTo(2);
+    }
 }
