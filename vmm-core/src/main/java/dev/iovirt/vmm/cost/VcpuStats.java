@@ -59,4 +59,23 @@ public final class VcpuStats {
     public long exits(dev.iovirt.vmm.vmx.ExitReason reason) {
         return exitsByReason[reason.number];
     }
+
+    /** A one-line summary: exits by kind and by reason, walks, TLB, interrupts. */
+    @Override
+    public String toString() {
+        StringBuilder b = new StringBuilder();
+        b.append("exits ").append(exits).append(" (in-kernel ").append(inKernelExits).append(", user-space ")
+                .append(userSpaceExits).append(')');
+        for (int i = 0; i < exitsByReason.length; i++) {
+            if (exitsByReason[i] != 0) {
+                dev.iovirt.vmm.vmx.ExitReason r = dev.iovirt.vmm.vmx.ExitReason.of(i);
+                b.append(' ').append(r == null ? "reason" + i : r.name()).append('=').append(exitsByReason[i]);
+            }
+        }
+        b.append(", walks ").append(walks).append(" (").append(walkReferences).append(" refs), TLB ")
+                .append(tlbHits).append(" hits / ").append(tlbMisses).append(" misses, injected ").append(injections)
+                .append(", virtual ").append(virtualInterruptsDelivered).append(", posted ").append(postedInterruptsProcessed)
+                .append(", page faults ").append(pageFaults);
+        return b.toString();
+    }
 }

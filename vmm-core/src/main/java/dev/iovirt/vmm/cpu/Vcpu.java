@@ -471,8 +471,8 @@ public final class Vcpu {
         } catch (VcpuStoppedException e) {
             inGuest = false;
             return VmxResult.SUCCEED;
-        } catch (RuntimeException e) {
-            // A bug or a malicious guest throwing: the VM stops, the host goes on.
+        } catch (RuntimeException | StackOverflowError e) {
+            // A bug or a malicious guest throwing (or recursing without end): the VM stops, the host goes on.
             inGuest = false;
             stop("guest code threw " + e);
             return VmxResult.SUCCEED;

@@ -230,4 +230,19 @@ class VmTest {
         assertThat(vm.stopped()).isTrue();
         t.driver.runUntilIdle(); // its runners are quiet for good
     }
+
+    @Test
+    void aGuestThatRecursesWithoutEndStopsItsVmNotTheHost() {
+        Vm vm = t.vm(VmConfig.of("deep", 16L << 20));
+        vm.load(new TestGuest(new java.util.function.Consumer<dev.iovirt.vmm.arch.GuestCpu>() {
+            @Override
+            public void accept(dev.iovirt.vmm.arch.GuestCpu cpu) {
+                accept(cpu);
+            }
+        }));
+        t.driver.runUntilIdle();
+        assertThat(vm.stopped()).isTrue();
+        assertThat(vm.stopReason()).contains("StackOverflowError");
+        assertThat(vm.stats().toString()).contains("exits 0");
+    }
 }
