@@ -32,20 +32,44 @@ import org.openjdk.jmh.annotations.Warmup;
 public class ExitRoundTripBenchmark {
     static final int CALLS = 100;
     private VcpuRunner runner;
-    private Vm vm;
+    private VcpuRunner ioRunner;
 
     @Setup
     public void setUp() {
         Host host = new Host(256L << 20, new VirtualClock());
-        vm = host.createVm(VmConfig.of("bench", 64L << 20));
+        Vm vm = host.createVm(VmConfig.of("bench", 64L << 20));
         vm.load(new FlatGuest(CALLS));
         runner = vm.vcpu(0);
         runner.step(); // boot
+        Vm io = host.createVm(VmConfig.of("bench-io", 64L << 20));
+        io.ioBus().register(0x510, 1, new dev.iovirt.vmm.io.PioDevice() {
+            private int last;
+
+            @Override
+            public int ioRead(int offset, int size) {
+                return last;
+            }
+
+            @Override
+            public void ioWrite(int offset, int size, int value) {
+                last = value;
+            }
+        });
+        io.load(new FlatGuest(CALLS, 0x510));
+        ioRunner = io.vcpu(0);
+        ioRunner.step();
     }
 
     @Benchmark
     @OperationsPerInvocation(CALLS)
     public boolean vmcallExitAndEntry() {
         return runner.step();
+    }
+
+    /** An OUT that exits and is forwarded to a device model in the VMM's user-space part. */
+    @Benchmark
+    @OperationsPerInvocation(CALLS)
+    public boolean portIoExitToUserSpaceDevice() {
+        return ioRunner.step();
     }
 }

@@ -7,14 +7,20 @@ import dev.iovirt.vmm.arch.X86;
 /**
  * A minimal guest for benchmarks: identity-maps its first 4 MiB with 4 KiB pages (tables written into
  * guest memory at 0x1000-0x5FFF), enables paging, touches {@link #DATA}, and then in every main-loop
- * slice makes {@code callsPerSlice} VMCALLs.
+ * slice makes {@code callsPerSlice} VMCALLs (or, with a port, OUTs to it).
  */
 final class FlatGuest implements GuestCode {
     static final long DATA = 0x10_0000L;
     private final int callsPerSlice;
+    private final int port;
 
     FlatGuest(int callsPerSlice) {
+        this(callsPerSlice, -1);
+    }
+
+    FlatGuest(int callsPerSlice, int port) {
         this.callsPerSlice = callsPerSlice;
+        this.port = port;
     }
 
     @Override
@@ -41,7 +47,11 @@ final class FlatGuest implements GuestCode {
     @Override
     public void run(GuestCpu cpu) {
         for (int i = 0; i < callsPerSlice; i++) {
-            cpu.vmcall(0, 0);
+            if (port < 0) {
+                cpu.vmcall(0, 0);
+            } else {
+                cpu.out8(port, i);
+            }
         }
     }
 }
