@@ -50,6 +50,13 @@ final class ExitDispatcher {
             s.userSpaceExits++;
             action = userSpace.io(vcpu, q);
         } else if (reason == ExitReason.EPT_VIOLATION && vm.memory().slotFor(gpa) == null) {
+            if ((q & EptViolation.GLA_VALID) != 0 && (q & EptViolation.GLA_TRANSLATION) == 0) {
+                // A guest paging-structure entry outside RAM: nothing can emulate a page walk (KVM reports an
+                // internal error). A malicious or broken guest causes this with a bad CR3 or table pointer.
+                vm.stop("vCPU " + vcpu.index() + ": its page tables reference GPA 0x" + Long.toHexString(gpa)
+                        + ", which is not RAM");
+                return ExitAction.STOP;
+            }
             if (!vm.mmioBus().claimed(gpa)) {
                 vm.stop("vCPU " + vcpu.index() + " touched GPA 0x" + Long.toHexString(gpa) + " (" + accessName(q)
                         + "), which is neither RAM (0x0-0x" + Long.toHexString(vm.config().memoryBytes() - 1)

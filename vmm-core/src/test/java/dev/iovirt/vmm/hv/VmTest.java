@@ -245,4 +245,28 @@ class VmTest {
         assertThat(vm.stopReason()).contains("StackOverflowError");
         assertThat(vm.stats().toString()).contains("exits 0");
     }
+
+    @Test
+    void pageTablesPointingAtADeviceStopTheVmWithAReason() {
+        Vm vm = t.vm(VmConfig.of("cr3", 16L << 20));
+        vm.mmioBus().register(0xC000_0000L, 4096, new dev.iovirt.vmm.io.MmioDevice() {
+            @Override
+            public long mmioRead(long offset, int size) {
+                return 0x1003; // looks like a present table entry
+            }
+
+            @Override
+            public void mmioWrite(long offset, int size, long value) {
+            }
+        });
+        vm.load(new TestGuest(cpu -> {
+            cpu.wrmsr(dev.iovirt.vmm.arch.X86.MSR_IA32_EFER, dev.iovirt.vmm.arch.X86.EFER_LME);
+            cpu.movToCr(4, dev.iovirt.vmm.arch.X86.CR4_PAE);
+            cpu.movToCr(3, 0xC000_0000L); // CR3 at a device's BAR
+            cpu.movToCr(0, dev.iovirt.vmm.arch.X86.CR0_PE | dev.iovirt.vmm.arch.X86.CR0_PG);
+            cpu.read8(0x5000);
+        }));
+        t.driver.runUntilIdle();
+        assertThat(vm.stopReason()).contains("page tables reference GPA 0xc0000000").contains("not RAM");
+    }
 }
