@@ -27,12 +27,17 @@ public final class RealTimeRunner implements AutoCloseable {
         host.timers().setOnSchedule(() -> LockSupport.unpark(timerThread));
         timerThread.start();
         for (Vm vm : host.vms()) {
-            for (VcpuRunner r : vm.vcpus()) {
-                Thread t = Thread.ofVirtual().name(vm.name() + "-vcpu" + r.vcpu().index()).unstarted(() -> vcpuLoop(vm, r));
-                r.bindThread(t);
-                threads.add(t);
-                t.start();
-            }
+            attach(vm);
+        }
+    }
+
+    /** Starts threads for the vCPUs of a VM created after this runner started. */
+    public synchronized void attach(Vm vm) {
+        for (VcpuRunner r : vm.vcpus()) {
+            Thread t = Thread.ofVirtual().name(vm.name() + "-vcpu" + r.vcpu().index()).unstarted(() -> vcpuLoop(vm, r));
+            r.bindThread(t);
+            threads.add(t);
+            t.start();
         }
     }
 
@@ -61,7 +66,7 @@ public final class RealTimeRunner implements AutoCloseable {
 
     /** Stops every thread and waits for them (a guest in the middle of a slice finishes the slice). */
     @Override
-    public void close() throws InterruptedException {
+    public synchronized void close() throws InterruptedException {
         running = false;
         LockSupport.unpark(timerThread);
         for (Thread t : threads) {
