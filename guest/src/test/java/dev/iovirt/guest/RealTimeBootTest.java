@@ -37,8 +37,11 @@ class RealTimeBootTest {
                     return false;
                 })
                 .build());
-        try (RealTimeRunner runner = new RealTimeRunner(host)) {
+        RealTimeRunner runner = new RealTimeRunner(host);
+        try {
             assertThat(done.await(20, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            runner.close();
         }
         assertThat(buffer.text()).isEqualTo("hello!");
         assertThat(vm.stopped()).isFalse();

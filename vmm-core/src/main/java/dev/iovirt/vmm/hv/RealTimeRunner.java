@@ -66,15 +66,32 @@ public final class RealTimeRunner implements AutoCloseable {
 
     /** Stops every thread and waits for them (a guest in the middle of a slice finishes the slice). */
     @Override
-    public synchronized void close() throws InterruptedException {
+    public synchronized void close() {
         running = false;
         LockSupport.unpark(timerThread);
         for (Thread t : threads) {
             LockSupport.unpark(t);
         }
+        boolean interrupted = false;
         for (Thread t : threads) {
-            t.join();
+            interrupted |= join(t);
         }
-        timerThread.join();
+        interrupted |= join(timerThread);
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Joins {@code t}, waiting on through interrupts (the threads stop promptly); returns whether one came. */
+    private static boolean join(Thread t) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                t.join();
+                return interrupted;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
     }
 }
