@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.iovirt.guest.pci.Msix;
 import dev.iovirt.guest.pci.PciDevice;
+import dev.iovirt.guest.pci.PciEnumerator;
 import dev.iovirt.vmm.hv.Host;
 import dev.iovirt.vmm.hv.StepDriver;
 import dev.iovirt.vmm.hv.Vm;
@@ -25,7 +26,7 @@ class MsixDriverTest {
             super(0x1AF4, 0x10FF, 0xFF_00_00, 0);
             msix = addMsix(2, 0, 0, 0x800);
             MmioDevice table = msix.tableRegion();
-            memoryBar(0, 4096, new MmioDevice() {
+            memoryBar64(0, 4096, false, new MmioDevice() {
                 @Override
                 public long mmioRead(long offset, int size) {
                     return offset < 0x800 ? table.mmioRead(offset, size) : msix.pbaRegion().mmioRead(offset - 0x800, size);
@@ -72,6 +73,8 @@ class MsixDriverTest {
         steps.runUntilIdle();
 
         assertThat(driver.tableSize).isEqualTo(2);
+        assertThat(dev.barIs64(0)).isTrue();
+        assertThat(dev.barAddress(0)).isEqualTo(PciEnumerator.MMIO_WINDOW); // placed by the guest's enumerator
         assertThat(driver.vector).isEqualTo(Kernel.FIRST_DEVICE_VECTOR);
         assertThat(dev.msix.enabled()).isTrue();
         assertThat(vm.stats().exits(ExitReason.EPT_VIOLATION)).isGreaterThanOrEqualTo(4); // the table writes were MMIO exits

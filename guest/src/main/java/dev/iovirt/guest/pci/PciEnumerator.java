@@ -94,8 +94,20 @@ public final class PciEnumerator {
                 continue;
             }
             io[i] = (mask & PciConfig.BAR_IO) != 0;
-            long sizeMask = io[i] ? mask & 0xFFFF_FFFCL : mask & 0xFFFF_FFF0L;
-            size[i] = (~sizeMask + 1) & 0xFFFF_FFFFL;
+            boolean is64 = !io[i] && (mask & 6) == PciConfig.BAR_MEM_64;
+            long sizeMask;
+            if (is64) {
+                int upperReg = reg + 4;
+                int upperOriginal = read(bdf, upperReg);
+                write(bdf, upperReg, -1);
+                long upper = read(bdf, upperReg) & 0xFFFF_FFFFL;
+                write(bdf, upperReg, upperOriginal);
+                sizeMask = upper << 32 | (mask & 0xFFFF_FFF0L);
+                size[i] = ~sizeMask + 1;
+            } else {
+                sizeMask = io[i] ? mask & 0xFFFF_FFFCL : mask & 0xFFFF_FFF0L;
+                size[i] = (~sizeMask + 1) & 0xFFFF_FFFFL;
+            }
             if (io[i]) {
                 nextIo = (int) ((nextIo + size[i] - 1) & -size[i]);
                 address[i] = nextIo;
@@ -108,6 +120,10 @@ public final class PciEnumerator {
                 command |= PciConfig.COMMAND_MEMORY;
             }
             write(bdf, reg, (int) address[i]);
+            if (is64) {
+                write(bdf, reg + 4, (int) (address[i] >>> 32));
+                i++; // the upper half is not a BAR of its own
+            }
         }
         if (command != 0) {
             write(bdf, PciConfig.COMMAND, command | PciConfig.COMMAND_BUS_MASTER);

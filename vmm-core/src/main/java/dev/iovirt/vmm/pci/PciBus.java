@@ -137,8 +137,9 @@ public final class PciBus {
             }
             long base = f.barAddress(i);
             boolean enabled = (f.command() & (f.barIsIo(i) ? PciConfig.COMMAND_IO : PciConfig.COMMAND_MEMORY)) != 0;
-            // A BAR still holding the sizing probe (all address bits set) is not a real address.
-            boolean probing = base == ((f.barIsIo(i) ? 0xFFFF_FFFCL : 0xFFFF_FFF0L) & ~(f.barSize(i) - 1));
+            // A BAR still holding the sizing probe (all address bits set, in either half) is not a real address.
+            long top = f.barIs64(i) ? -1L : 0xFFFF_FFFFL;
+            boolean probing = (base | (f.barSize(i) - 1)) == top || (f.barIs64(i) && (base >>> 32) == 0xFFFF_FFFFL);
             if (!enabled || base == 0 || probing) {
                 continue;
             }

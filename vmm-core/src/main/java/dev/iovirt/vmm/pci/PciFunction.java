@@ -21,6 +21,7 @@ public abstract class PciFunction {
     private final long[] barSize = new long[6];
     private final boolean[] barIo = new boolean[6];
     private final Object[] barHandler = new Object[6];
+    private final boolean[] bar64 = new boolean[6];
     private int lastCapability;
     private Runnable onMappingChange = () -> { };
 
@@ -74,6 +75,21 @@ public abstract class PciFunction {
     /** Declares a 32-bit memory BAR of {@code size} bytes (a power of two, at least 16; 4 KiB recommended). */
     protected final void memoryBar(int index, int size, MmioDevice handler) {
         declareBar(index, size, false, handler);
+    }
+
+    /**
+     * Declares a 64-bit memory BAR of {@code size} bytes in registers {@code index} and {@code index + 1}
+     * (PCI 3.0 §6.2.5.1: type bits 2:1 = 10b; the upper register holds address bits 63:32 and is fully
+     * writable for sizes below 4 GiB), optionally prefetchable.
+     */
+    protected final void memoryBar64(int index, int size, boolean prefetchable, MmioDevice handler) {
+        if (index > 4) {
+            throw new IllegalArgumentException("a 64-bit BAR needs two registers: " + index);
+        }
+        declareBar(index, size, false, handler);
+        bar64[index] = true;
+        put32(PciConfig.BAR0 + 4 * index, PciConfig.BAR_MEM_64 | (prefetchable ? PciConfig.BAR_PREFETCHABLE : 0));
+        setWritable(PciConfig.BAR0 + 4 * (index + 1), 4);
     }
 
     private void declareBar(int index, int size, boolean io, Object handler) {
@@ -136,7 +152,13 @@ public abstract class PciFunction {
     /** The address programmed in BAR {@code index} (0 if none). */
     public final long barAddress(int index) {
         int v = get32(PciConfig.BAR0 + 4 * index);
-        return barIo[index] ? v & 0xFFFF_FFFCL : v & 0xFFFF_FFF0L;
+        long low = barIo[index] ? v & 0xFFFF_FFFCL : v & 0xFFFF_FFF0L;
+        return bar64[index] ? low | (get32(PciConfig.BAR0 + 4 * (index + 1)) & 0xFFFF_FFFFL) << 32 : low;
+    }
+
+    /** True if BAR {@code index} is a 64-bit memory BAR (using {@code index + 1} for its upper half). */
+    public final boolean barIs64(int index) {
+        return bar64[index];
     }
 
     public final long barSize(int index) {
@@ -171,7 +193,7 @@ public abstract class PciFunction {
             int nv = (old & ~m) | (b & m);
             if (nv != old) {
                 config[o] = (byte) nv;
-                if (o < 0x28 && (o >= PciConfig.BAR0 || o == PciConfig.COMMAND)) {
+                if (o < 0x28 && (o >= PciConfig.BAR0 || o == PciConfig.COMMAND || o == PciConfig.COMMAND + 1)) {
                     mappingChanged = true;
                 }
             }

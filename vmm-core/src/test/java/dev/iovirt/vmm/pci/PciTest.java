@@ -158,4 +158,51 @@ class PciTest {
         t.driver.runUntilIdle();
         assertThat(r[0]).isEqualTo(Uart16550.DEVICE_PCI_SERIAL << 16 | Uart16550.VENDOR_REDHAT);
     }
+
+    /** A device with a 16 KiB 64-bit prefetchable BAR in registers 2 and 3, as virtio-pci uses. */
+    static final class WideDevice extends PciFunction {
+        long lastWrite;
+
+        WideDevice() {
+            super(0x1AF4, 0x1041, 0x02_00_00, 1);
+            memoryBar64(2, 16 * 1024, true, new MmioDevice() {
+                @Override
+                public long mmioRead(long offset, int size) {
+                    return 0xAB00 + offset;
+                }
+
+                @Override
+                public void mmioWrite(long offset, int size, long value) {
+                    lastWrite = offset << 32 | value;
+                }
+            });
+        }
+    }
+
+    @Test
+    void aSixtyFourBitBarSizesAcrossBothRegistersAndDecodesWhereProgrammed() {
+        WideDevice wide = new WideDevice();
+        Bdf bdf = vm.pciBus().attach(6, 0, wide);
+        int[] r = new int[4];
+        vm.load(new TestGuest(cpu -> {
+            r[0] = cfgRead(cpu, bdf, PciConfig.BAR0 + 8);
+            cfgWrite(cpu, bdf, PciConfig.BAR0 + 8, -1);
+            cfgWrite(cpu, bdf, PciConfig.BAR0 + 12, -1);
+            r[1] = cfgRead(cpu, bdf, PciConfig.BAR0 + 8);
+            r[2] = cfgRead(cpu, bdf, PciConfig.BAR0 + 12);
+            cfgWrite(cpu, bdf, PciConfig.BAR0 + 8, 0xC200_0000);
+            cfgWrite(cpu, bdf, PciConfig.BAR0 + 12, 0);
+            cfgWrite(cpu, bdf, PciConfig.COMMAND, PciConfig.COMMAND_MEMORY);
+            r[3] = cpu.read32(0xC200_0010L);
+            cpu.write32(0xC200_0020L, 7);
+        }));
+        t.driver.runUntilIdle();
+        assertThat(r[0] & 0xF).isEqualTo(PciConfig.BAR_MEM_64 | PciConfig.BAR_PREFETCHABLE);
+        assertThat(r[1]).isEqualTo(0xFFFF_C000 | PciConfig.BAR_MEM_64 | PciConfig.BAR_PREFETCHABLE);
+        assertThat(r[2]).isEqualTo(-1);
+        assertThat(wide.barAddress(2)).isEqualTo(0xC200_0000L);
+        assertThat(r[3]).isEqualTo(0xAB10);
+        assertThat(wide.lastWrite).isEqualTo(0x20L << 32 | 7);
+        assertThat(vm.stopped()).isFalse();
+    }
 }
