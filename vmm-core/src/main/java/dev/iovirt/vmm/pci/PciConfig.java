@@ -45,6 +45,12 @@ public final class PciConfig {
     public static final int CAP_ID_PCIE = 0x10;
     public static final int CAP_ID_MSIX = 0x11;
 
+    /** The first PCIe extended capability sits at 0x100. PCIe Base Spec 6.0 §7.6.3. */
+    public static final int EXTENDED_CAPABILITIES = 0x100;
+    /** Extended capability IDs. PCIe Base Spec 6.0 §7.6.3 / PCI-SIG ECN list. */
+    public static final int EXT_CAP_ID_ARI = 0x000E;
+    public static final int EXT_CAP_ID_SRIOV = 0x0010;
+
     // MSI-X capability. PCI Local Bus Spec 3.0 §6.8.2; PCIe Base Spec 6.0 §7.7.2.
     /** Message control: bits 10:0 table size minus one, bit 14 function mask, bit 15 MSI-X enable. */
     public static final int MSIX_MESSAGE_CONTROL = 2;

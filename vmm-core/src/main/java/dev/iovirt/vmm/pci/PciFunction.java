@@ -128,6 +128,27 @@ public abstract class PciFunction {
     }
 
     private final int[] capLengths = new int[256];
+    private int lastExtended;
+    private int nextExtended = 0x100;
+
+    /**
+     * Appends a PCIe extended capability (config space 0x100-0xFFF, reachable only through ECAM) with
+     * {@code id}, {@code version} and {@code length} bytes; returns its offset. PCIe Base Spec 6.0 §7.6.3:
+     * header bits 15:0 ID, 19:16 version, 31:20 next offset (0 ends the list); the list starts at 0x100.
+     */
+    protected final int addExtendedCapability(int id, int version, int length) {
+        int offset = nextExtended;
+        if (offset + length > 4096) {
+            throw new IllegalStateException("extended configuration space full");
+        }
+        put32(offset, (id & 0xFFFF) | (version & 0xF) << 16);
+        if (lastExtended != 0) {
+            put32(lastExtended, get32(lastExtended) | offset << 20);
+        }
+        lastExtended = offset;
+        nextExtended = (offset + length + 3) & ~3;
+        return offset;
+    }
 
     private int capLength(int offset) {
         return capLengths[offset];

@@ -205,4 +205,32 @@ class PciTest {
         assertThat(wide.lastWrite).isEqualTo(0x20L << 32 | 7);
         assertThat(vm.stopped()).isFalse();
     }
+
+    /** A function with two extended capabilities (ARI, then SR-IOV's header only). */
+    static final class ExtendedDevice extends PciFunction {
+        ExtendedDevice() {
+            super(0x8086, 0x10CA, 0x02_00_00, 1);
+            addExtendedCapability(PciConfig.EXT_CAP_ID_ARI, 1, 8);
+            addExtendedCapability(PciConfig.EXT_CAP_ID_SRIOV, 1, 0x40);
+        }
+    }
+
+    @Test
+    void extendedCapabilitiesAreChainedFrom0x100AndReadThroughEcam() {
+        Bdf bdf = vm.pciBus().attach(7, 0, new ExtendedDevice());
+        int[] r = new int[3];
+        vm.load(new TestGuest(cpu -> {
+            long ecam = PciBus.DEFAULT_ECAM_BASE + PciConfig.ecamOffset(bdf, 0);
+            r[0] = cpu.read32(ecam + PciConfig.EXTENDED_CAPABILITIES);
+            r[1] = cpu.read32(ecam + (r[0] >>> 20));
+            r[2] = cfgRead(cpu, bdf, 0); // the same function through mechanism #1 (its 8-bit register field stops at 0xFF)
+        }));
+        t.driver.runUntilIdle();
+        assertThat(r[0] & 0xFFFF).isEqualTo(PciConfig.EXT_CAP_ID_ARI);
+        assertThat((r[0] >>> 16) & 0xF).isEqualTo(1);
+        assertThat(r[0] >>> 20).isEqualTo(0x108);
+        assertThat(r[1] & 0xFFFF).isEqualTo(PciConfig.EXT_CAP_ID_SRIOV);
+        assertThat(r[1] >>> 20).isZero();
+        assertThat(r[2] & 0xFFFF).isEqualTo(0x8086);
+    }
 }
