@@ -232,6 +232,16 @@ public final class Kernel implements GuestCode {
         runQueue.add(task);
     }
 
+    /** Queues {@code task} after {@code delayNanos}: how a task sleeps (it returns false and is spawned again later). */
+    public void spawnAfter(long delayNanos, Task task) {
+        addTimer(delayNanos, () -> spawn(task));
+    }
+
+    /** The platform time as this guest reads it (RDTSC at 1 GHz). */
+    public long nanos() {
+        return cpu.rdtsc();
+    }
+
     /** Runs {@code action} (in interrupt context) after {@code delayNanos} of platform time. */
     public void addTimer(long delayNanos, Runnable action) {
         timers.add(new Timer(cpu.rdtsc() + delayNanos, timerSequence++, action));

@@ -166,4 +166,28 @@ class KernelBootTest {
         assertThat(s.exits(ExitReason.WRMSR)).isEqualTo(2 + 2);
         assertThat(m.vm().stopped()).isFalse();
     }
+
+    /** A program as a state machine: prints, sleeps 1 ms, prints, three times. */
+    static final class Blinker implements Task {
+        private int state;
+
+        @Override
+        public boolean step(Kernel k) {
+            k.print(state % 2 == 0 ? "on@" + k.nanos() / MS + " " : "off ");
+            if (++state < 3) {
+                k.spawnAfter(MS, this);
+            }
+            return false;
+        }
+    }
+
+    @Test
+    void aTaskSleepsBetweenStepsOnTheKernelTimerAndTheVcpuHaltsMeanwhile() {
+        Machine m = machine("blink", new Blinker());
+        driver.runUntil(100 * MS);
+        assertThat(m.console().text()).isEqualTo("on@0 off on@2 ");
+        assertThat(clock.nanos()).isEqualTo(2 * MS);
+        assertThat(m.vm().stats().exits(ExitReason.HLT)).isEqualTo(3);
+        assertThat(m.kernel().timerInterrupts()).isEqualTo(2);
+    }
 }
