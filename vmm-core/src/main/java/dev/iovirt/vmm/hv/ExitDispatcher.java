@@ -203,7 +203,7 @@ final class ExitDispatcher {
             rwx &= ~EptEntry.WRITE;
         }
         vm.ept().map(Gpa.of(gpa & ~size.offsetMask), Hpa.of(hostPage), size, rwx);
-        vm.ramFaults++;
+        vm.ramFaults.incrementAndGet();
         return ExitAction.RESUME;
     }
 

@@ -61,9 +61,9 @@ public final class Vm {
     private volatile ExitObserver observer = (v, r, q, g) -> { };
     private volatile String stopReason;
     /** EPT violations on RAM that backed a page (first touches). */
-    volatile long ramFaults;
+    final java.util.concurrent.atomic.AtomicLong ramFaults = new java.util.concurrent.atomic.AtomicLong();
     /** MSIs dropped because their address was not 0xFEExxxxx or named no vCPU. */
-    volatile long droppedMsis;
+    private final java.util.concurrent.atomic.AtomicLong droppedMsis = new java.util.concurrent.atomic.AtomicLong();
 
     Vm(Host host, VmConfig config) {
         this.host = host;
@@ -289,11 +289,11 @@ public final class Vm {
 
     /** EPT violations on RAM that backed a page on first touch. */
     public long ramFaults() {
-        return ramFaults;
+        return ramFaults.get();
     }
 
     public long droppedMsis() {
-        return droppedMsis;
+        return droppedMsis.get();
     }
 
     /** The sum of every vCPU's counters. */
@@ -353,12 +353,12 @@ public final class Vm {
      */
     public void signalMsi(long address, int data) {
         if (!Msi.isInterruptAddress(address)) {
-            droppedMsis++;
+            droppedMsis.incrementAndGet();
             return;
         }
         Msi msi = Msi.decode(address, data);
         if (msi.deliveryMode() != Msi.DELIVERY_FIXED && msi.deliveryMode() != Msi.DELIVERY_LOWEST_PRIORITY) {
-            droppedMsis++;
+            droppedMsis.incrementAndGet();
             return;
         }
         for (VcpuRunner r : runners) {
@@ -367,7 +367,7 @@ public final class Vm {
                 return;
             }
         }
-        droppedMsis++;
+        droppedMsis.incrementAndGet();
     }
 
     /**
@@ -382,7 +382,7 @@ public final class Vm {
         int shorthand = (int) (icr >>> 18) & 3;
         int destination = (int) (icr >>> 32);
         if (mode != Msi.DELIVERY_FIXED) {
-            droppedMsis++;
+            droppedMsis.incrementAndGet();
             return;
         }
         for (VcpuRunner r : runners) {
@@ -395,17 +395,17 @@ public final class Vm {
             };
             if (target) {
                 r.lapic().acceptInterrupt(vector);
-                ipis++;
+                ipis.incrementAndGet();
             }
         }
     }
 
     /** IPIs delivered between this VM's vCPUs. */
     public long ipis() {
-        return ipis;
+        return ipis.get();
     }
 
-    private volatile long ipis;
+    private final java.util.concurrent.atomic.AtomicLong ipis = new java.util.concurrent.atomic.AtomicLong();
 
     /**
      * Posts {@code vector} to vCPU {@code index} through its posted-interrupt descriptor, as the IOMMU

@@ -51,4 +51,41 @@ class RealTimeRunnerTest {
         assertThat(vm.stats().exits(dev.iovirt.vmm.vmx.ExitReason.HLT)).isGreaterThanOrEqualTo(1);
         assertThat(vm.stopped()).isFalse();
     }
+
+    @Test
+    void twoVcpusOnTheirOwnThreadsFaultInTheSameRamConcurrently() throws Exception {
+        Host host = new Host(256L << 20, Clock.system());
+        Vm vm = host.createVm(VmConfig.of("rt2", 16L << 20).withVcpus(2));
+        CountDownLatch done = new CountDownLatch(2);
+        vm.ioBus().register(0x701, 1, new PioDevice() {
+            @Override
+            public int ioRead(int offset, int size) {
+                return 0;
+            }
+
+            @Override
+            public void ioWrite(int offset, int size, int value) {
+                done.countDown();
+            }
+        });
+        vm.load(new TestGuest(cpu -> {
+            for (long page = 0; page < 512; page++) {
+                cpu.write32(page * 4096 + 4L * cpu.vcpuIndex(), (int) page + 1000 * cpu.vcpuIndex());
+            }
+            cpu.out8(0x701, 1);
+        }));
+        RealTimeRunner runner = new RealTimeRunner(host);
+        try {
+            assertThat(done.await(20, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            runner.close();
+        }
+        assertThat(vm.stopped()).isFalse();
+        for (long page = 0; page < 512; page++) {
+            assertThat(vm.dma().read32(dev.iovirt.vmm.mem.Gpa.of(page * 4096))).isEqualTo((int) page);
+            assertThat(vm.dma().read32(dev.iovirt.vmm.mem.Gpa.of(page * 4096 + 4))).isEqualTo((int) page + 1000);
+        }
+        assertThat(vm.memory().slots().get(0).backedPages()).isEqualTo(512);
+        assertThat(vm.ramFaults()).isBetween(512L, 1024L); // a page both touch at once faults on both
+    }
 }
