@@ -36,6 +36,7 @@ class KernelBootTest {
         ConsoleBuffer console = new ConsoleBuffer();
         Uart16550 uart = new Uart16550(console);
         vm.pciBus().attach(3, 0, uart);
+        uart.setMsiSink(vm::signalMsi);
         Kernel.Builder b = Kernel.builder().driver(UartRegisters.PCI_VENDOR_REDHAT, UartRegisters.PCI_DEVICE_SERIAL, UartDriver::new);
         for (Task t : tasks) {
             b.task(t);
@@ -189,5 +190,26 @@ class KernelBootTest {
         assertThat(clock.nanos()).isEqualTo(2 * MS);
         assertThat(m.vm().stats().exits(ExitReason.HLT)).isEqualTo(3);
         assertThat(m.kernel().timerInterrupts()).isEqualTo(2);
+    }
+
+    @Test
+    void consoleInputInterruptsTheGuestWhichReadsAndEchoesIt() {
+        Machine m = machine("echo", k -> {
+            k.console().onInput(b -> k.print(String.valueOf((char) Character.toUpperCase(b))));
+            return false;
+        });
+        driver.runUntilIdle();
+        assertThat(m.vm().vcpu(0).vcpu().halted()).isTrue();
+        long userBefore = m.vm().stats().userSpaceExits;
+        m.uart().receive('x');
+        driver.runUntilIdle();
+        m.uart().receive('y');
+        driver.runUntilIdle();
+        assertThat(m.console().text()).isEqualTo("XY");
+        assertThat(m.kernel().console().received()).isEqualTo(2);
+        assertThat(m.vm().stats().injections).isEqualTo(2);
+        // Per byte: LSR (data ready), RBR, LSR (empty), THR for the echo: 4 user-space exits.
+        assertThat(m.vm().stats().userSpaceExits - userBefore).isEqualTo(8);
+        assertThat(m.uart().msi().sent()).isEqualTo(2);
     }
 }

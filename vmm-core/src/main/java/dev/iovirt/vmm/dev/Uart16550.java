@@ -19,15 +19,23 @@ import dev.iovirt.vmm.pci.PciFunction;
  *
  * <p>Transmission is instantaneous: a byte written to THR goes to the {@link ConsoleSink} at once and
  * THRE stays set, so a driver that fills the 16-byte FIFO without polling LSR costs one exit per byte,
- * as on real hardware. Received bytes ({@link #receive}) wait in RBR with LSR.DR set. Interrupts are
- * not raised (the driver polls); that is the next step for this device.
+ * as on real hardware. Received bytes ({@link #receive}) wait in RBR with LSR.DR set and, when the
+ * driver enabled it in IER, raise the device's interrupt. Departure from QEMU's {@code pci-serial}:
+ * that device interrupts by INTx; this platform has no INTx routing (no IOAPIC), so the model carries
+ * an MSI capability instead, as many PCIe serial cards do.
  */
 public final class Uart16550 extends PciFunction implements PioDevice {
     public static final int VENDOR_REDHAT = UartRegisters.PCI_VENDOR_REDHAT;
     public static final int DEVICE_PCI_SERIAL = UartRegisters.PCI_DEVICE_SERIAL;
     public static final int CLASS_SERIAL_16550 = UartRegisters.PCI_CLASS_SERIAL_16550;
 
+    /** Interrupt identification: no interrupt pending (bit 0 set). */
+    private static final int IIR_NONE = 0x01;
+    /** Interrupt identification: received data available. PC16550D Table 4. */
+    private static final int IIR_RX_DATA = 0x04;
+    private static final int IER_RX_DATA = 0x01;
     private final ConsoleSink console;
+    private final dev.iovirt.vmm.pci.MsiCapability msi;
     private int ier;
     private int lcr = 0x03;
     private int mcr;
@@ -42,6 +50,7 @@ public final class Uart16550 extends PciFunction implements PioDevice {
         super(VENDOR_REDHAT, DEVICE_PCI_SERIAL, CLASS_SERIAL_16550, 1);
         this.console = console;
         ioBar(0, REGISTER_COUNT, this);
+        this.msi = addMsi();
     }
 
     /** Bytes written to THR so far. */
@@ -49,9 +58,25 @@ public final class Uart16550 extends PciFunction implements PioDevice {
         return transmitted;
     }
 
-    /** A byte arriving on the serial line. */
-    public synchronized void receive(int b) {
-        rbr = b & 0xFF;
+    /** Where the UART's MSI goes (the VM's interrupt router). */
+    public void setMsiSink(dev.iovirt.vmm.pci.MsiSink sink) {
+        msi.setSink(sink);
+    }
+
+    /**
+     * A byte arriving on the serial line (the platform's console input). With "received data available"
+     * enabled in IER, the UART raises its interrupt — as an MSI, since this model has no INTx wiring.
+     * A byte arriving while RBR is full overwrites it (an overrun; not flagged).
+     */
+    public void receive(int b) {
+        boolean raise;
+        synchronized (this) {
+            rbr = b & 0xFF;
+            raise = (ier & IER_RX_DATA) != 0;
+        }
+        if (raise) {
+            msi.signal();
+        }
     }
 
     @Override
@@ -67,7 +92,8 @@ public final class Uart16550 extends PciFunction implements PioDevice {
                 yield v;
             }
             case IER -> dlab ? dlm : ier;
-            case IIR -> ((fcr & FCR_ENABLE_FIFO) != 0 ? 0xC0 : 0) | 0x01; // no interrupt pending
+            case IIR -> ((fcr & FCR_ENABLE_FIFO) != 0 ? 0xC0 : 0)
+                    | (rbr >= 0 && (ier & IER_RX_DATA) != 0 ? IIR_RX_DATA : IIR_NONE);
             case LCR -> lcr;
             case MCR -> mcr;
             case LSR -> LSR_THRE | LSR_TEMT | (rbr >= 0 ? LSR_DR : 0);

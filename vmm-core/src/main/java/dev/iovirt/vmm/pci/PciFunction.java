@@ -267,6 +267,26 @@ public abstract class PciFunction {
         return msix;
     }
 
+    private MsiCapability msi;
+
+    /** Adds an MSI capability (one message, 64-bit address) and returns it. PCI 3.0 §6.8.1. */
+    protected final MsiCapability addMsi() {
+        int off = addCapability(PciConfig.CAP_ID_MSI, MsiCapability.LENGTH);
+        put16(off + MsiCapability.CONTROL, MsiCapability.CONTROL_64BIT);
+        writable[off + MsiCapability.CONTROL] = (byte) (MsiCapability.CONTROL_ENABLE | 0x70);
+        writable[off + MsiCapability.ADDRESS] = (byte) 0xFC;
+        setWritable(off + MsiCapability.ADDRESS + 1, 3);
+        setWritable(off + MsiCapability.UPPER_ADDRESS, 4);
+        setWritable(off + MsiCapability.DATA, 2);
+        msi = new MsiCapability(off, this::configRead);
+        return msi;
+    }
+
+    /** The MSI capability, or {@code null}. */
+    public final MsiCapability msi() {
+        return msi;
+    }
+
     /** The MSI-X capability, or {@code null}. */
     public final MsixCapability msix() {
         return msix;
