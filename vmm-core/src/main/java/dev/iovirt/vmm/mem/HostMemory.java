@@ -61,6 +61,7 @@ public final class HostMemory {
             throw new IllegalArgumentException("host memory too large: " + capacityBytes);
         }
         this.chunks = new byte[(int) chunkCount][][];
+        // Invariant relied on by MemorySlot and the VMM: frame 0 is never allocated, so HPA 0 means "none".
         this.bump = 1;
     }
 

@@ -81,6 +81,7 @@ public final class MemorySlot {
             pages[(int) (index >>> 9)] = leaf;
         }
         long hpa = leaf[(int) (index & 511)];
+        // Invariant: HostMemory never hands out frame 0, so host-physical address 0 means "not backed yet".
         if (hpa == 0) {
             hpa = backing == PageSize.SIZE_4K
                     ? host.allocateFrame(account).value()
