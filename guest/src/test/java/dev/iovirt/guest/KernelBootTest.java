@@ -79,6 +79,7 @@ class KernelBootTest {
         assertThat(m.vm().stats().userSpaceExits - userBefore).isEqualTo(5);
         assertThat(m.vm().stats().exits(ExitReason.IO_INSTRUCTION) - ioBefore).isEqualTo(5);
         assertThat(m.uart().transmitted()).isEqualTo(5);
+        long uartAccessesAfterPrint = m.vm().ioBus().accesses(m.uart());
         assertThat(cpu0.vcpu().halted()).isTrue();
 
         driver.runUntilIdle();
@@ -90,6 +91,7 @@ class KernelBootTest {
         assertThat(clock.nanos()).isEqualTo(MS);
         assertThat(m.kernel().timerInterrupts()).isEqualTo(1);
         assertThat(m.console().text()).isEqualTo("hello!");
+        assertThat(m.vm().ioBus().accesses(m.uart()) - uartAccessesAfterPrint).isEqualTo(1); // the "!"
         assertThat(cpu0.vcpu().halted()).isTrue();
         assertThat(m.vm().stats().exits(ExitReason.HLT)).isEqualTo(2);
         assertThat(m.vm().stats().injections).isEqualTo(1);

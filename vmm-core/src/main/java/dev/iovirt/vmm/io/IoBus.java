@@ -2,6 +2,9 @@ package dev.iovirt.vmm.io;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One VM's port-I/O space as the VMM's user-space part sees it: ranges of ports claimed by device
@@ -12,6 +15,17 @@ public final class IoBus {
     }
 
     private volatile Range[] ranges = new Range[0];
+    private final Map<PioDevice, AtomicLong> accesses = new ConcurrentHashMap<>();
+
+    /** Accesses dispatched to {@code device} so far (each one an exit to the VMM's user space). */
+    public long accesses(PioDevice device) {
+        AtomicLong n = accesses.get(device);
+        return n == null ? 0 : n.get();
+    }
+
+    private void count(PioDevice device) {
+        accesses.computeIfAbsent(device, d -> new AtomicLong()).incrementAndGet();
+    }
 
     public synchronized void register(int base, int length, PioDevice device) {
         List<Range> list = new ArrayList<>(List.of(ranges));
@@ -50,12 +64,14 @@ public final class IoBus {
         if (r == null) {
             return size == 4 ? -1 : (1 << (8 * size)) - 1;
         }
+        count(r.device);
         return r.device.ioRead(port - r.base, size);
     }
 
     public void write(int port, int size, int value) {
         Range r = find(port);
         if (r != null) {
+            count(r.device);
             r.device.ioWrite(port - r.base, size, value);
         }
     }

@@ -2,6 +2,9 @@ package dev.iovirt.vmm.io;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** One VM's MMIO space: guest-physical ranges (never RAM) claimed by device models. */
 public final class MmioBus {
@@ -9,6 +12,17 @@ public final class MmioBus {
     }
 
     private volatile Range[] ranges = new Range[0];
+    private final Map<MmioDevice, AtomicLong> accesses = new ConcurrentHashMap<>();
+
+    /** Accesses dispatched to {@code device} so far (each one an exit to the VMM's user space). */
+    public long accesses(MmioDevice device) {
+        AtomicLong n = accesses.get(device);
+        return n == null ? 0 : n.get();
+    }
+
+    private void count(MmioDevice device) {
+        accesses.computeIfAbsent(device, d -> new AtomicLong()).incrementAndGet();
+    }
 
     public synchronized void register(long base, long length, MmioDevice device) {
         List<Range> list = new ArrayList<>(List.of(ranges));
@@ -47,12 +61,14 @@ public final class MmioBus {
         if (r == null) {
             return size == 8 ? -1L : (1L << (8 * size)) - 1;
         }
+        count(r.device);
         return r.device.mmioRead(gpa - r.base, size);
     }
 
     public void write(long gpa, int size, long value) {
         Range r = find(gpa);
         if (r != null) {
+            count(r.device);
             r.device.mmioWrite(gpa - r.base, size, value);
         }
     }
