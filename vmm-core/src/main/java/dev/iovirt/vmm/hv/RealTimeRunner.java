@@ -43,7 +43,10 @@ public final class RealTimeRunner implements AutoCloseable {
 
     private void vcpuLoop(Vm vm, VcpuRunner r) {
         while (running && !vm.stopped()) {
-            if (!r.step() && !r.kicked()) {
+            if (r.step()) {
+                // Slices are not preempted; between them a busy vCPU lets the other virtual threads on its carrier run.
+                Thread.yield();
+            } else if (!r.kicked()) {
                 LockSupport.park(this); // halted: the thread is given back until an interrupt kicks it
             }
         }
