@@ -91,6 +91,8 @@ public final class Vcpu {
     private int sec;
     private int exceptionBitmap;
     private int exitControls;
+    /** The VMX-preemption timer: guest operations left before exit 52, when the control is on. */
+    private long preemptionTimer;
     private long virtualApic;
     private long postedInterruptDescriptor;
     private int notificationVector;
@@ -652,6 +654,7 @@ public final class Vcpu {
         sec = (proc & Controls.PROC_ACTIVATE_SECONDARY) != 0 ? (int) current.get(SECONDARY_PROCESSOR_CONTROLS) : 0;
         exceptionBitmap = (int) current.get(EXCEPTION_BITMAP);
         exitControls = (int) current.get(VM_EXIT_CONTROLS);
+        preemptionTimer = current.get(VMX_PREEMPTION_TIMER_VALUE);
         virtualApic = current.get(VIRTUAL_APIC_ADDRESS);
         postedInterruptDescriptor = current.get(POSTED_INTERRUPT_DESCRIPTOR);
         notificationVector = (int) current.get(POSTED_INTERRUPT_NOTIFICATION_VECTOR) & 0xFF;
@@ -696,6 +699,9 @@ public final class Vcpu {
         current.set(GUEST_RIP, rip);
         current.set(GUEST_ACTIVITY_STATE, activity);
         current.set(GUEST_INTERRUPT_STATUS, (svi << 8) | rvi);
+        if ((exitControls & Controls.EXIT_SAVE_PREEMPTION_TIMER) != 0) {
+            current.set(VMX_PREEMPTION_TIMER_VALUE, preemptionTimer);
+        }
     }
 
     // ================================================================ VM exit
@@ -783,6 +789,12 @@ public final class Vcpu {
         }
         if (externalInterrupt >= 0) {
             interruptBoundary();
+        }
+        if ((pin & Controls.PIN_ACTIVATE_PREEMPTION_TIMER) != 0 && preemptionTimer-- <= 0) {
+            // SDM Vol. 3C §26.5.1: the timer counts down at a rate tied to the TSC; here one tick per guest
+            // operation. At zero the processor exits (reason 52) before the next instruction.
+            preemptionTimer = 0;
+            vmExit(ExitReason.PREEMPTION_TIMER, 0, 0);
         }
         rip++;
     }

@@ -147,6 +147,10 @@ final class ExitDispatcher {
                 vcpu.setGpr(Vcpu.RDX, t >>> 32);
                 vcpu.skipInstruction();
             }
+            case PREEMPTION_TIMER -> {
+                vcpu.vmwrite(VMX_PREEMPTION_TIMER_VALUE, vm.preemptionQuantum());
+                Thread.yield(); // the scheduler's tick: let other vCPU threads on this carrier run
+            }
             case INVLPG -> {
                 long vpid = vcpu.vmread(VIRTUAL_PROCESSOR_ID);
                 long sec = vcpu.vmread(SECONDARY_PROCESSOR_CONTROLS);

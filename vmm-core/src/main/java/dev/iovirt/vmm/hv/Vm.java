@@ -220,6 +220,28 @@ public final class Vm {
         return runners.get(index);
     }
 
+    /**
+     * Arms the VMX-preemption timer on every vCPU: after {@code operations} guest operations without an
+     * exit the guest is preempted (exit 52) and its thread yields, so a guest spinning inside one slice
+     * cannot hold a carrier thread. 0 turns it off. Call before the VM runs, or from its own thread.
+     */
+    public void setPreemptionQuantum(long operations) {
+        this.preemptionQuantum = operations;
+        for (VcpuRunner r : runners) {
+            Vcpu v = r.vcpu();
+            long pin = v.vmread(PIN_BASED_CONTROLS);
+            pin = operations > 0 ? pin | Controls.PIN_ACTIVATE_PREEMPTION_TIMER : pin & ~Controls.PIN_ACTIVATE_PREEMPTION_TIMER;
+            write(v, PIN_BASED_CONTROLS, pin);
+            write(v, VMX_PREEMPTION_TIMER_VALUE, operations);
+        }
+    }
+
+    private volatile long preemptionQuantum;
+
+    long preemptionQuantum() {
+        return preemptionQuantum;
+    }
+
     /** Loads the guest's code (kernel image) into every vCPU. */
     public void load(GuestCode code) {
         for (VcpuRunner r : runners) {

@@ -12,6 +12,8 @@ public final class Controls {
     /** External interrupts cause VM exits (reason 1) instead of being delivered through the guest IDT. */
     public static final int PIN_EXTERNAL_INTERRUPT_EXITING = 1;
     public static final int PIN_NMI_EXITING = 1 << 3;
+    /** The VMX-preemption timer counts down in non-root operation and causes exit 52 at zero. SDM Vol. 3C §26.5.1. */
+    public static final int PIN_ACTIVATE_PREEMPTION_TIMER = 1 << 6;
     /** The posted-interrupt notification vector is processed by the CPU, updating the virtual APIC without an exit. */
     public static final int PIN_PROCESS_POSTED_INTERRUPTS = 1 << 7;
 
@@ -44,6 +46,8 @@ public final class Controls {
     public static final int EXIT_ACK_INTERRUPT_ON_EXIT = 1 << 15;
     public static final int EXIT_SAVE_IA32_EFER = 1 << 20;
     public static final int EXIT_LOAD_IA32_EFER = 1 << 21;
+    /** Save the remaining VMX-preemption timer value on exit. */
+    public static final int EXIT_SAVE_PREEMPTION_TIMER = 1 << 22;
 
     // VM-entry controls. SDM Vol. 3C Table 25-15.
     public static final int ENTRY_IA32E_MODE_GUEST = 1 << 9;

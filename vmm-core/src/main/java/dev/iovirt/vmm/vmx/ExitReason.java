@@ -22,6 +22,7 @@ public enum ExitReason {
     EPT_VIOLATION(48),
     EPT_MISCONFIG(49),
     INVEPT(50),
+    PREEMPTION_TIMER(52),
     INVVPID(53);
 
     /** Bit 31 of the exit-reason field: VM-entry failure. SDM Vol. 3C §25.9.1. */

@@ -14,7 +14,7 @@ public final class VmxCapabilities {
     /** Default-1 pin-based bits 1, 2, 4. SDM Vol. 3C Appendix A.3.1. */
     public static final int PIN_MUST_BE_1 = 0x16;
     public static final int PIN_MAY_BE_1 = PIN_MUST_BE_1 | Controls.PIN_EXTERNAL_INTERRUPT_EXITING | Controls.PIN_NMI_EXITING
-            | Controls.PIN_PROCESS_POSTED_INTERRUPTS;
+            | Controls.PIN_ACTIVATE_PREEMPTION_TIMER | Controls.PIN_PROCESS_POSTED_INTERRUPTS;
     /** Default-1 primary bits 1, 4-6, 8, 13, 14, 26 (the TRUE MSR lets 15 and 16 be 0). SDM Vol. 3C Appendix A.3.2. */
     public static final int PROC_MUST_BE_1 = 0x0400_6172;
     public static final int PROC_MAY_BE_1 = PROC_MUST_BE_1 | Controls.PROC_INTERRUPT_WINDOW_EXITING | Controls.PROC_HLT_EXITING
@@ -28,7 +28,8 @@ public final class VmxCapabilities {
     /** Default-1 exit bits 0, 1, 3-8, 10, 11, 13, 14, 16, 17 (TRUE MSR: bit 2 may be 0). SDM Vol. 3C Appendix A.4. */
     public static final int EXIT_MUST_BE_1 = 0x0003_6DFB;
     public static final int EXIT_MAY_BE_1 = EXIT_MUST_BE_1 | Controls.EXIT_HOST_ADDRESS_SPACE_SIZE
-            | Controls.EXIT_ACK_INTERRUPT_ON_EXIT | Controls.EXIT_SAVE_IA32_EFER | Controls.EXIT_LOAD_IA32_EFER;
+            | Controls.EXIT_ACK_INTERRUPT_ON_EXIT | Controls.EXIT_SAVE_IA32_EFER | Controls.EXIT_LOAD_IA32_EFER
+            | Controls.EXIT_SAVE_PREEMPTION_TIMER;
     /** Default-1 entry bits 0, 1, 3-8, 12 (TRUE MSR: bit 2 may be 0). SDM Vol. 3C Appendix A.5. */
     public static final int ENTRY_MUST_BE_1 = 0x11FB;
     public static final int ENTRY_MAY_BE_1 = ENTRY_MUST_BE_1 | Controls.ENTRY_IA32E_MODE_GUEST | Controls.ENTRY_LOAD_IA32_EFER;

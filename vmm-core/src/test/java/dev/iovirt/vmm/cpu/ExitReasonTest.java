@@ -257,4 +257,23 @@ class ExitReasonTest {
         assertThat(b.vcpu.mmu().misconfigReason).contains("write permission without read");
         assertThat(b.vcpu.stopped()).isTrue();
     }
+
+    @Test
+    void theVmxPreemptionTimerCausesReason52AfterItsCountOfOperations() {
+        b.controls(Controls.PIN_ACTIVATE_PREEMPTION_TIMER, Controls.PROC_ACTIVATE_SECONDARY, SEC, 0, 0);
+        b.w(VMX_PREEMPTION_TIMER_VALUE, 3);
+        b.skip = false;
+        int[] opsBeforeExit = new int[1];
+        b.onExit = (v, r) -> v.vmwrite(VMX_PREEMPTION_TIMER_VALUE, 1_000);
+        b.run(new TestGuest(cpu -> {
+            for (int i = 0; i < 5; i++) {
+                if (b.exits.isEmpty()) {
+                    opsBeforeExit[0]++;
+                }
+                cpu.read8(0x100);
+            }
+        }));
+        assertThat(b.exits).containsExactly(ExitReason.PREEMPTION_TIMER);
+        assertThat(opsBeforeExit[0]).isEqualTo(4); // 3 operations run; the 4th exits first, then runs
+    }
 }

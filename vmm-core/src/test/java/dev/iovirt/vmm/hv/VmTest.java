@@ -269,4 +269,22 @@ class VmTest {
         t.driver.runUntilIdle();
         assertThat(vm.stopReason()).contains("page tables reference GPA 0xc0000000").contains("not RAM");
     }
+
+    @Test
+    void theVmxPreemptionTimerPreemptsALongSliceAndTheGuestCarriesOn() {
+        Vm vm = t.vm(VmConfig.of("busy", 16L << 20));
+        vm.setPreemptionQuantum(1_000);
+        long[] sum = new long[1];
+        vm.load(new TestGuest(cpu -> {
+            for (int i = 0; i < 10_000; i++) {
+                sum[0] += cpu.read8(0x1000);
+            }
+        }));
+        t.driver.runUntilIdle();
+        assertThat(vm.stopped()).isFalse();
+        // After the first read's EPT violation the timer restarts at 1,000; every 1,001st operation then
+        // exits and reloads it: the remaining 9,999 reads and the HLT make 9 preemptions.
+        assertThat(vm.stats().exits(ExitReason.PREEMPTION_TIMER)).isEqualTo(9);
+        assertThat(sum[0]).isZero();
+    }
 }
