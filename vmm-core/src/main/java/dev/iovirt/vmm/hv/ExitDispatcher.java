@@ -59,8 +59,7 @@ final class ExitDispatcher {
             }
             if (!vm.mmioBus().claimed(gpa)) {
                 vm.stop("vCPU " + vcpu.index() + " touched GPA 0x" + Long.toHexString(gpa) + " (" + accessName(q)
-                        + "), which is neither RAM (0x0-0x" + Long.toHexString(vm.config().memoryBytes() - 1)
-                        + ") nor a device: beyond its memory");
+                        + "), which is neither RAM (" + ramRanges() + ") nor a device: beyond its memory");
                 return ExitAction.STOP;
             }
             s.userSpaceExits++;
@@ -73,6 +72,18 @@ final class ExitDispatcher {
             runner.injectPending();
         }
         return action;
+    }
+
+    private String ramRanges() {
+        StringBuilder b = new StringBuilder();
+        for (MemorySlot slot : vm.memory().slots()) {
+            if (b.length() > 0) {
+                b.append(", ");
+            }
+            b.append("0x").append(Long.toHexString(slot.base().value())).append("-0x")
+                    .append(Long.toHexString(slot.base().value() + slot.size() - 1));
+        }
+        return b.toString();
     }
 
     private static String accessName(long q) {

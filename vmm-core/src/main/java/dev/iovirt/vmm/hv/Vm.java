@@ -70,7 +70,11 @@ public final class Vm {
         this.config = config;
         this.account = new MemoryAccount("vm " + config.name());
         this.memory = new GuestPhysicalMemory(host.memory(), account);
-        memory.addSlot(Gpa.of(0), config.memoryBytes(), false, config.backing());
+        long low = Math.min(config.memoryBytes(), VmConfig.MMIO_HOLE);
+        memory.addSlot(Gpa.of(0), low, false, config.backing());
+        if (config.memoryBytes() > low) {
+            memory.addSlot(Gpa.of(VmConfig.HIGH_MEMORY), config.memoryBytes() - low, false, config.backing());
+        }
         this.ept = new EptTables(host.memory(), account);
         this.eptp = ept.eptp(config.eptAccessedDirty());
         this.pciBus = new PciBus(ioBus, mmioBus, PciBus.DEFAULT_ECAM_BASE);

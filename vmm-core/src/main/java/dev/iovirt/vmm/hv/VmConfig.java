@@ -6,7 +6,8 @@ import dev.iovirt.vmm.mem.PageSize;
  * What a VM is made of.
  *
  * @param name the VM's name, for messages and accounts
- * @param memoryBytes guest RAM, mapped at GPA 0 (at most 3 GiB: the MMIO hole starts at 0xC000_0000)
+ * @param memoryBytes guest RAM: up to 3 GiB at GPA 0, the rest from 4 GiB up (the PC layout around the
+ *     MMIO hole 0xC000_0000-0xFFFF_FFFF); at most 1 TiB
  * @param vcpus the number of vCPUs
  * @param backing the page size RAM is backed with on first touch (4 KiB, or 2 MiB "huge pages"), and so the EPT leaf size
  * @param vpid give each vCPU a VPID so that TLB entries survive exits
@@ -18,10 +19,13 @@ public record VmConfig(String name, long memoryBytes, int vcpus, PageSize backin
         boolean apicv) {
     /** Guest-physical base of the MMIO hole where BARs are placed. */
     public static final long MMIO_HOLE = 0xC000_0000L;
+    /** Where RAM above the hole starts. */
+    public static final long HIGH_MEMORY = 0x1_0000_0000L;
+    public static final long MAX_MEMORY = 1L << 40;
 
     public VmConfig {
-        if (memoryBytes <= 0 || memoryBytes > MMIO_HOLE || (memoryBytes & (backing.bytes - 1)) != 0) {
-            throw new IllegalArgumentException(name + ": memory " + memoryBytes + " must be positive, at most 3 GiB and a multiple of " + backing);
+        if (memoryBytes <= 0 || memoryBytes > MAX_MEMORY || (memoryBytes & (backing.bytes - 1)) != 0) {
+            throw new IllegalArgumentException(name + ": memory " + memoryBytes + " must be positive, at most 1 TiB and a multiple of " + backing);
         }
         if (vcpus < 1 || vcpus > 255) {
             throw new IllegalArgumentException(name + ": vcpus must be 1..255, not " + vcpus);

@@ -287,4 +287,22 @@ class VmTest {
         assertThat(vm.stats().exits(ExitReason.PREEMPTION_TIMER)).isEqualTo(9);
         assertThat(sum[0]).isZero();
     }
+
+    @Test
+    void ramBeyondThreeGigabytesLivesAboveTheHoleAndTheHoleIsNotRam() {
+        TestHost big = new TestHost(1L << 30);
+        Vm vm = big.vm(VmConfig.of("big", 4L << 30)); // declared 4 GiB on a 1 GiB host: backed on touch
+        vm.load(new TestGuest(cpu -> {
+            cpu.write64(0x1_0000_0000L + 0x1000, 42); // high memory
+            cpu.write64(0xBFFF_F000L, 7); // the last low page
+            cpu.read64(0xC000_0000L); // the hole: nothing there
+        }));
+        big.driver.runUntilIdle();
+        assertThat(vm.memory().slots()).hasSize(2);
+        assertThat(vm.memory().slots().get(1).base().value()).isEqualTo(0x1_0000_0000L);
+        assertThat(vm.memory().slots().get(1).size()).isEqualTo(1L << 30);
+        assertThat(vm.dma().read64(Gpa.of(0x1_0000_1000L))).isEqualTo(42);
+        assertThat(vm.stopReason()).contains("GPA 0xc0000000").contains("0x0-0xbfffffff, 0x100000000-0x13fffffff");
+        assertThat(vm.ramFaults()).isEqualTo(2);
+    }
 }
