@@ -83,6 +83,16 @@ public interface GuestCpu {
 
     void invlpg(long gva);
 
+    /**
+     * Changes the privilege level: 3 as SYSRET/IRET to user code does, 0 as SYSCALL back into the kernel.
+     * User-mode accesses are checked against the U/S and R/W bits of the guest's page tables. Event
+     * handlers always run at CPL 0 and return to the level they interrupted.
+     */
+    void switchToCpl(int cpl);
+
+    /** The current privilege level, 0 or 3. */
+    int cpl();
+
     /** STI: set RFLAGS.IF. */
     void sti();
 

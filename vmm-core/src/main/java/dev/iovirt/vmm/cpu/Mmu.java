@@ -50,6 +50,10 @@ public final class Mmu {
     private static final int T_EXEC = 4;
     private static final int T_DIRTY = 8;
     private static final int T_GLOBAL = 16;
+    /** User-mode (CPL 3) reads allowed: U/S=1 on every level. */
+    private static final int T_USER = 32;
+    /** User-mode writes allowed: U/S=1 and R/W=1 on every level (and EPT W). */
+    private static final int T_USER_WRITE = 64;
 
     private final HostMemory memory;
     private final EptWalker eptWalker;
@@ -118,6 +122,9 @@ public final class Mmu {
                 case Access.WRITE -> (f & (T_WRITE | T_DIRTY)) == (T_WRITE | T_DIRTY);
                 default -> (f & T_EXEC) != 0;
             };
+            if (ok && cpl == 3) {
+                ok = (f & T_USER) != 0 && (access != Access.WRITE || (f & T_USER_WRITE) != 0);
+            }
             if (ok) {
                 stats.tlbHits++;
                 return tlbPage[i] | (gva & 0xFFF);
@@ -132,6 +139,7 @@ public final class Mmu {
         long refs0 = eptWalker.references();
         long gpa;
         int allowed = T_READ | T_WRITE | T_EXEC;
+        int userFlags = T_USER | T_USER_WRITE; // paging off: no U/S checks
         boolean global = false;
         boolean guestDirty = true;
         if (!paging) {
@@ -195,6 +203,7 @@ public final class Mmu {
                     if (xd && noExecute) {
                         allowed &= ~T_EXEC;
                     }
+                    userFlags = (us ? T_USER : 0) | (us && rw ? T_USER_WRITE : 0);
                     break;
                 }
                 table = e & X86.PTE_ADDRESS;
@@ -207,7 +216,7 @@ public final class Mmu {
         stats.walkReferences += eptWalker.references() - refs0;
         stats.walks++;
         int eptAllowed = eptEnabled ? (int) ew.rwx : 7;
-        int flags = allowed & eptAllowed;
+        int flags = (allowed & eptAllowed) | (userFlags & ((eptAllowed & T_WRITE) != 0 ? -1 : ~T_USER_WRITE));
         if (guestDirty && (!eptEnabled || ew.dirty)) {
             flags |= T_DIRTY;
         }

@@ -116,6 +116,8 @@ public final class Vcpu {
     private long rflags = X86.RFLAGS_FIXED1;
     private long rip;
     private int activity;
+    /** Current privilege level: 0 (kernel) or 3 (user); the RPL of guest CS in the VMCS. */
+    private int cpl;
     private final long[] gpr = new long[16];
     private final long[] msrKeys = new long[32];
     private final long[] msrValues = new long[32];
@@ -675,6 +677,7 @@ public final class Vcpu {
         rflags = current.get(GUEST_RFLAGS);
         rip = current.get(GUEST_RIP);
         activity = (int) current.get(GUEST_ACTIVITY_STATE);
+        cpl = (int) current.get(GUEST_CS_SELECTOR) & 3;
         mmu.eptEnabled = (sec & Controls.SEC_ENABLE_EPT) != 0;
         mmu.eptp = mmu.eptEnabled ? current.get(EPT_POINTER) : 0;
         mmu.vpid = (sec & Controls.SEC_ENABLE_VPID) != 0 ? (int) current.get(VIRTUAL_PROCESSOR_ID) : 0;
@@ -687,7 +690,7 @@ public final class Vcpu {
         mmu.writeProtect = (cr0 & X86.CR0_WP) != 0;
         mmu.noExecute = (efer & X86.EFER_NXE) != 0;
         mmu.globalPages = (cr4 & X86.CR4_PGE) != 0;
-        mmu.cpl = 0;
+        mmu.cpl = cpl;
     }
 
     private void saveGuestState() {
@@ -698,6 +701,7 @@ public final class Vcpu {
         current.set(GUEST_RFLAGS, rflags);
         current.set(GUEST_RIP, rip);
         current.set(GUEST_ACTIVITY_STATE, activity);
+        current.set(GUEST_CS_SELECTOR, (current.get(GUEST_CS_SELECTOR) & ~3L) | cpl);
         current.set(GUEST_INTERRUPT_STATUS, (svi << 8) | rvi);
         if ((exitControls & Controls.EXIT_SAVE_PREEMPTION_TIMER) != 0) {
             current.set(VMX_PREEMPTION_TIMER_VALUE, preemptionTimer);
@@ -754,7 +758,9 @@ public final class Vcpu {
             throw new VcpuStoppedException(stopReason);
         }
         long savedIf = rflags & X86.RFLAGS_IF;
+        int savedCpl = cpl;
         rflags &= ~X86.RFLAGS_IF;
+        setCpl(0); // the handler runs in the kernel (an interrupt gate to ring 0)
         activity = ACTIVITY_ACTIVE;
         stats.eventsDelivered++;
         eventDepth++;
@@ -766,7 +772,13 @@ public final class Vcpu {
             eventDepth--;
         }
         rflags = (rflags & ~X86.RFLAGS_IF) | savedIf;
+        setCpl(savedCpl); // IRET
         interruptBoundary();
+    }
+
+    private void setCpl(int level) {
+        cpl = level;
+        mmu.cpl = level;
     }
 
     private void checkInterruptWindow() {
@@ -1399,6 +1411,21 @@ public final class Vcpu {
                 return;
             }
             mmu.invalidatePage(mmu.vpid, gva);
+        }
+
+        @Override
+        public void switchToCpl(int level) {
+            requireRunning();
+            if (level != 0 && level != 3) {
+                stop("CPL " + level + " is not modeled");
+                throw new VcpuStoppedException(stopReason);
+            }
+            setCpl(level);
+        }
+
+        @Override
+        public int cpl() {
+            return cpl;
         }
 
         @Override

@@ -343,6 +343,59 @@ class MmuTest {
     }
 
     @Test
+    void userModeAccessesAreCheckedAgainstUserAndWriteBitsEvenOnATlbHit() {
+        setUp(SEC | Controls.SEC_ENABLE_VPID);
+        b.mapRam(0, 1024);
+        pt = new PageTables(b.guestMemory, TABLES);
+        long kernelPage = GVA;
+        long userRo = GVA + 0x1000;
+        long userRw = GVA + 0x2000;
+        pt.map(kernelPage, DATA, PageSize.SIZE_4K, X86.PTE_RW); // PageTables sets U/S on tables only; not on this leaf
+        pt.map(userRo, DATA + 0x1000, PageSize.SIZE_4K, X86.PTE_US);
+        pt.map(userRw, DATA + 0x2000, PageSize.SIZE_4K, X86.PTE_US | X86.PTE_RW);
+        TestGuest g = new TestGuest(cpu -> {
+            pt.enable(cpu);
+            cpu.movToCr(0, X86.CR0_PE | X86.CR0_PG); // WP=0: the kernel may write read-only pages, users may not
+            cpu.read8(kernelPage); // fills the TLB at CPL 0
+            cpu.write8(userRo, 1); // allowed at CPL 0 with WP=0
+            cpu.switchToCpl(3);
+            cpu.write8(userRw, 1); // allowed
+            cpu.read8(userRo); // allowed
+            cpu.read8(kernelPage); // supervisor page: #PF even though the TLB holds it (the handler stops here)
+        });
+        g.onInterrupt = cpu -> {
+            assertThat(cpu.cpl()).isZero(); // handlers run in the kernel
+            cpu.vmcall(1, 0); // report and give up on the access
+        };
+        b.onExit = (v, r) -> {
+            if (r == ExitReason.VMCALL) {
+                v.stop("fault seen");
+            }
+        };
+        b.run(g);
+        assertThat(g.events).containsExactly(new TestGuest.Event(14, X86.PF_P | X86.PF_U, kernelPage));
+        assertThat(b.guestMemory.read8(Gpa.of(DATA + 0x2000))).isEqualTo(1);
+        assertThat(b.guestMemory.read8(Gpa.of(DATA + 0x1000))).isEqualTo(1);
+    }
+
+    @Test
+    void aUserWriteToAReadOnlyPageFaultsWithPresentWriteAndUser() {
+        setUp(SEC);
+        b.mapRam(0, 1024);
+        pt = new PageTables(b.guestMemory, TABLES);
+        pt.map(GVA, DATA, PageSize.SIZE_4K, X86.PTE_US);
+        TestGuest g = new TestGuest(cpu -> {
+            pt.enable(cpu);
+            cpu.switchToCpl(3);
+            cpu.write8(GVA, 2);
+        });
+        g.onInterrupt = cpu -> cpu.vmcall(1, 0);
+        b.onExit = (v, r) -> v.stop("fault seen");
+        b.run(g);
+        assertThat(g.events).containsExactly(new TestGuest.Event(14, X86.PF_P | X86.PF_W | X86.PF_U, GVA));
+    }
+
+    @Test
     void aPageFaultTheGuestNeverFixesStopsTheVcpuWithAReason() {
         setUp(SEC);
         fourK();
