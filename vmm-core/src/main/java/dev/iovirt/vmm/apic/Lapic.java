@@ -38,6 +38,8 @@ public final class Lapic {
     private TimerQueue.Timer armed;
     private volatile Runnable wakeup = () -> { };
     private long accepted;
+    /** Set when the VM is destroyed: the register page may belong to someone else from then on. */
+    private boolean dead;
     private long timerFirings;
 
     /** A LAPIC whose registers live in the 4 KiB page at {@code page}. */
@@ -91,6 +93,9 @@ public final class Lapic {
             return;
         }
         synchronized (this) {
+            if (dead) {
+                return;
+            }
             setBit(IRR, vector, true);
             accepted++;
         }
@@ -181,9 +186,24 @@ public final class Lapic {
         };
     }
 
+    /**
+     * Stops this LAPIC for good (its VM is being destroyed): cancels the timer and ignores every later
+     * interrupt, so nothing writes the register page after it returns to the host pool.
+     */
+    public synchronized void shutdown() {
+        dead = true;
+        if (armed != null) {
+            armed.cancel();
+            armed = null;
+        }
+    }
+
     /** WRMSR of an x2APIC register. SDM Vol. 3A §11.12.1.2. */
     public void writeMsr(int msr, long value) {
         synchronized (this) {
+            if (dead) {
+                return;
+            }
             switch (msr) {
                 case X86.MSR_X2APIC_TPR -> memory.write32(page + TPR, (int) value & 0xFF);
                 case X86.MSR_X2APIC_EOI -> eoi();
@@ -219,6 +239,9 @@ public final class Lapic {
     private void timerFired() {
         int vector;
         synchronized (this) {
+            if (dead) {
+                return;
+            }
             armed = null;
             tscDeadline = 0;
             timerFirings++;

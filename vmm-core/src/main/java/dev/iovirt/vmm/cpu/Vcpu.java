@@ -536,12 +536,12 @@ public final class Vcpu {
         }
         interruptBoundary();
         if (!nested) {
-            if (!resetDone) {
+            if (code == null) {
+                activity = ACTIVITY_HLT; // no code loaded: nothing to execute, the processor halts
+            } else if (!resetDone) {
                 resetDone = true;
-                if (code != null) {
-                    code.reset(view);
-                }
-            } else if (activity == ACTIVITY_ACTIVE && code != null) {
+                code.reset(view);
+            } else if (activity == ACTIVITY_ACTIVE) {
                 code.run(view);
             }
         }

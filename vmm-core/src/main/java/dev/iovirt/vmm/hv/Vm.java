@@ -278,6 +278,10 @@ public final class Vm {
      */
     public synchronized void destroy() {
         stop("destroyed");
+        destroyed = true; // from here on MSIs, IPIs and posted interrupts to this VM are dropped
+        for (VcpuRunner r : runners) {
+            r.lapic().shutdown();
+        }
         for (VcpuRunner r : runners) {
             Vcpu v = r.vcpu();
             long vmcs = v.vmptrst();
@@ -295,12 +299,11 @@ public final class Vm {
             host.memory().free(f, dev.iovirt.vmm.mem.PageSize.SIZE_4K, account);
         }
         controlFrames.clear();
-        destroyed = true;
     }
 
-    private boolean destroyed;
+    private volatile boolean destroyed;
 
-    public synchronized boolean destroyed() {
+    public boolean destroyed() {
         return destroyed;
     }
 
@@ -378,7 +381,7 @@ public final class Vm {
      * guest can program any MSI address, so this is not an error of the host.
      */
     public void signalMsi(long address, int data) {
-        if (!Msi.isInterruptAddress(address)) {
+        if (destroyed || !Msi.isInterruptAddress(address)) {
             droppedMsis.incrementAndGet();
             return;
         }
@@ -438,6 +441,9 @@ public final class Vm {
      * will: PIR bit, then ON; the vCPU picks it up at its next entry without an exit of its own.
      */
     public void postInterrupt(int index, int vector) {
+        if (destroyed) {
+            return; // the descriptor's frame is back in the host pool
+        }
         runners.get(index).post(vector);
     }
 }

@@ -6,6 +6,7 @@ import dev.iovirt.vmm.ept.EptEntry;
 import dev.iovirt.vmm.ept.EptViolation;
 import dev.iovirt.vmm.io.PioDevice;
 import dev.iovirt.vmm.mem.Gpa;
+import dev.iovirt.vmm.mem.Hpa;
 import dev.iovirt.vmm.mem.PageSize;
 import dev.iovirt.vmm.testing.TestGuest;
 import dev.iovirt.vmm.testing.TestHost;
@@ -304,5 +305,26 @@ class VmTest {
         assertThat(vm.dma().read64(Gpa.of(0x1_0000_1000L))).isEqualTo(42);
         assertThat(vm.stopReason()).contains("GPA 0xc0000000").contains("0x0-0xbfffffff, 0x100000000-0x13fffffff");
         assertThat(vm.ramFaults()).isEqualTo(2);
+    }
+
+    @Test
+    void aDestroyedVmsTimersAndInterruptsNeverTouchTheFramesItGaveBack() {
+        Vm vm = t.vm(VmConfig.of("short-lived", 16L << 20));
+        vm.load(new TestGuest(cpu -> {
+            cpu.wrmsr(dev.iovirt.vmm.arch.X86.MSR_X2APIC_LVT_TIMER, dev.iovirt.vmm.arch.X86.LVT_TIMER_TSC_DEADLINE | 0xEC);
+            cpu.wrmsr(dev.iovirt.vmm.arch.X86.MSR_IA32_TSC_DEADLINE, 1_000_000);
+            cpu.sti();
+        }));
+        t.driver.runUntilIdle();
+        Hpa lapicPage = vm.vcpu(0).lapic().page();
+        vm.destroy();
+        Vm next = t.vm(VmConfig.of("next", 16L << 20)); // reuses the freed frames
+        long before = t.host.memory().read64(lapicPage.value() + dev.iovirt.vmm.apic.Lapic.IRR + 0x70);
+        vm.signalMsi(dev.iovirt.vmm.apic.Msi.address(0), 0xEE);
+        vm.postInterrupt(0, 0xEE);
+        t.driver.runUntil(5_000_000);
+        assertThat(vm.vcpu(0).lapic().timerFirings()).isZero();
+        assertThat(t.host.memory().read64(lapicPage.value() + dev.iovirt.vmm.apic.Lapic.IRR + 0x70)).isEqualTo(before);
+        assertThat(next.stopped()).isFalse();
     }
 }
