@@ -36,8 +36,10 @@ import java.util.Set;
  *
  * <p>The VMCS is set up as KVM sets it up: HLT exiting, I/O bitmaps with every port exiting, MSR bitmaps
  * with everything exiting except EFER, EPT, VPID (if configured), unrestricted guest, external-interrupt
- * exiting, acknowledge interrupt on exit. The guest starts in flat unpaged mode (unrestricted guest)
- * at its {@link GuestCode#reset} entry with interrupts disabled.
+ * exiting, acknowledge interrupt on exit; with {@link VmConfig#apicv()} also use TPR shadow,
+ * virtualize x2APIC mode, virtual-interrupt delivery and process posted interrupts, with x2APIC EOI and
+ * TPR writes passed to the processor. The guest starts in flat unpaged mode (unrestricted guest) at its
+ * {@link GuestCode#reset} entry with interrupts disabled.
  */
 public final class Vm {
     /** The host vector that notifies a processor of posted interrupts (Linux's POSTED_INTR_VECTOR). */
