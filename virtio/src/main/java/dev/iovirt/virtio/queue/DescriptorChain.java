@@ -131,6 +131,19 @@ public final class DescriptorChain {
         return written;
     }
 
+    /** The guest-physical address of byte {@code skip} of the writable area, or -1 if there is none. */
+    public long writableAddress(long skip) {
+        long pos = 0;
+        for (int i = readable; i < count; i++) {
+            long segLen = Integer.toUnsignedLong(lens[i]);
+            if (skip < pos + segLen) {
+                return addrs[i] + (skip - pos);
+            }
+            pos += segLen;
+        }
+        return -1;
+    }
+
     @Override
     public String toString() {
         return "chain[head=" + head + ", " + readable + " readable (" + readableBytes + " B), " + (count - readable)

@@ -199,6 +199,18 @@ public final class VirtQueue {
     }
 
     /**
+     * Puts back the last {@code count} chains popped and not used, as QEMU's virtqueue_unpop: the
+     * device looked at buffers it cannot use yet (too few for a frame) and leaves them available.
+     */
+    public void undoPop(int count) {
+        if (count < 0 || count > inFlight) {
+            throw new IllegalArgumentException("cannot undo " + count + " pops with " + inFlight + " in flight");
+        }
+        nextAvail = (nextAvail - count) & 0xFFFF;
+        inFlight -= count;
+    }
+
+    /**
      * Returns a chain to the driver: writes the used element and publishes the new used index.
      *
      * @param head the chain's head index, as {@link DescriptorChain#head()} gave it
