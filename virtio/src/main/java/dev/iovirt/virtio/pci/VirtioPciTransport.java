@@ -22,7 +22,8 @@ import java.util.List;
  *
  * <pre>
  *   driver MMIO ─▶ common cfg: features, status, queue_select/size/desc/driver/device/enable
- *              ─▶ notify region (queue index × 4) ─▶ device.queueNotify(q)      [the kick]
+ *              ─▶ notify region (queue index × 4) ─▶ device.queueNotify(q)      [the kick: an in-kernel
+ *                 exit, as KVM's ioeventfd, not one to user space]
  *   device ─▶ Transport.signalQueue(q) ─▶ MSI-X entry queue_msix_vector (or ISR bit 0)
  * </pre>
  *
@@ -229,8 +230,13 @@ public final class VirtioPciTransport extends PciFunction {
         return (status & VirtioStatus.DRIVER_OK) == 0 && queueSelect < queues;
     }
 
-    /** The four regions of BAR 4. */
+    /** The four regions of BAR 4; the notify region is an ioeventfd: a kick exits to the kernel only. */
     private final class Regions implements MmioDevice {
+        @Override
+        public boolean isIoEventFd(long offset) {
+            return offset >= NOTIFY_OFFSET && offset < NOTIFY_OFFSET + REGION_SIZE;
+        }
+
         @Override
         public long mmioRead(long offset, int size) {
             int region = (int) (offset / REGION_SIZE) * REGION_SIZE;

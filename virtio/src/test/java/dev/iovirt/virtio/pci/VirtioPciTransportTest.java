@@ -229,4 +229,13 @@ class VirtioPciTransportTest {
         common(DEVICE_STATUS, 1, VirtioStatus.ACKNOWLEDGE);
         assertThat(common(DEVICE_STATUS, 1)).isEqualTo(VirtioStatus.ACKNOWLEDGE | VirtioStatus.DRIVER | VirtioStatus.FEATURES_OK);
     }
+
+    @Test
+    void onlyTheNotifyRegionIsAnIoEventFd() {
+        assertThat(mmio.isIoEventFd(BAR4 + NOTIFY_OFFSET)).isTrue();
+        assertThat(mmio.isIoEventFd(BAR4 + NOTIFY_OFFSET + NOTIFY_OFF_MULTIPLIER)).isTrue();
+        assertThat(mmio.isIoEventFd(BAR4 + COMMON_OFFSET + QUEUE_SELECT)).isFalse();
+        assertThat(mmio.isIoEventFd(BAR4 + ISR_OFFSET)).isFalse();
+        assertThat(mmio.isIoEventFd(BAR1)).isFalse();
+    }
 }

@@ -42,6 +42,12 @@ public final class MmioBus {
         ranges = list.toArray(new Range[0]);
     }
 
+    /** Whether a write to {@code gpa} is a doorbell the kernel completes (KVM ioeventfd). */
+    public boolean isIoEventFd(long gpa) {
+        Range r = find(gpa);
+        return r != null && r.device.isIoEventFd(gpa - r.base);
+    }
+
     public boolean claimed(long gpa) {
         return find(gpa) != null;
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.iovirt.vmm.ept.EptEntry;
 import dev.iovirt.vmm.ept.EptViolation;
+import dev.iovirt.vmm.io.MmioDevice;
 import dev.iovirt.vmm.io.PioDevice;
 import dev.iovirt.vmm.mem.Gpa;
 import dev.iovirt.vmm.mem.Hpa;
@@ -128,6 +129,40 @@ class VmTest {
         assertThat(vm.dirtyPages()).containsExactly(0x5000L);
         assertThat(vm.dma().read8(Gpa.of(0x5010))).isEqualTo(2);
         assertThat(vm.stopped()).isFalse();
+    }
+
+    @Test
+    void doorbellWritesDeclaredAsIoEventFdsAreInKernelExits() {
+        Vm vm = t.vm(VmConfig.of("kick", 16L << 20));
+        long base = 0xF000_0000L;
+        List<Long> kicks = new ArrayList<>();
+        vm.mmioBus().register(base, 0x2000, new MmioDevice() {
+            @Override
+            public long mmioRead(long offset, int size) {
+                return 0;
+            }
+
+            @Override
+            public void mmioWrite(long offset, int size, long value) {
+                kicks.add(offset);
+            }
+
+            @Override
+            public boolean isIoEventFd(long offset) {
+                return offset >= 0x1000; // the second page is the notify region
+            }
+        });
+        vm.load(new TestGuest(cpu -> {
+            cpu.write16(base + 0x1000, 0);  // a kick: in-kernel
+            cpu.write16(base + 0x1004, 1);  // another kick
+            cpu.write32(base + 0x10, 5);    // a register write: user space
+            cpu.read16(base + 0x1000);      // reads are never doorbells: user space
+        }));
+        t.driver.runUntilIdle();
+        var s = vm.stats();
+        assertThat(kicks).containsExactly(0x1000L, 0x1004L, 0x10L);
+        assertThat(s.userSpaceExits).isEqualTo(2);
+        assertThat(s.inKernelExits).isEqualTo(3); // two kicks and the final HLT
     }
 
     @Test
