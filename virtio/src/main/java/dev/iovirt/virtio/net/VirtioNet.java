@@ -95,7 +95,8 @@ public final class VirtioNet implements VirtioDevice, FramePort {
     @Override
     public long deviceFeatures() {
         long f = VirtioStatus.bit(VirtioStatus.F_VERSION_1) | VirtioStatus.bit(VirtioStatus.F_EVENT_IDX)
-                | VirtioStatus.bit(VirtioStatus.F_INDIRECT_DESC) | VirtioStatus.bit(F_MAC) | VirtioStatus.bit(F_STATUS)
+                | VirtioStatus.bit(VirtioStatus.F_INDIRECT_DESC) | VirtioStatus.bit(VirtioStatus.F_RING_PACKED)
+                | VirtioStatus.bit(F_MAC) | VirtioStatus.bit(F_STATUS)
                 | VirtioStatus.bit(F_MRG_RXBUF) | VirtioStatus.bit(F_CSUM) | VirtioStatus.bit(F_CTRL_VQ)
                 | VirtioStatus.bit(F_CTRL_RX);
         if (maxPairs > 1) {

@@ -4,7 +4,9 @@ import static dev.iovirt.virtio.pci.VirtioPciLayout.*;
 
 import dev.iovirt.virtio.VirtioDevice;
 import dev.iovirt.virtio.VirtioStatus;
+import dev.iovirt.virtio.queue.PackedVirtQueue;
 import dev.iovirt.virtio.queue.SplitRing;
+import dev.iovirt.virtio.queue.SplitVirtQueue;
 import dev.iovirt.virtio.queue.VirtQueue;
 import dev.iovirt.vmm.io.MmioDevice;
 import dev.iovirt.vmm.mem.DmaMemory;
@@ -209,18 +211,24 @@ public final class VirtioPciTransport extends PciFunction {
         }
         boolean eventIdx = (driverFeatures & VirtioStatus.bit(VirtioStatus.F_EVENT_IDX)) != 0;
         boolean indirect = (driverFeatures & VirtioStatus.bit(VirtioStatus.F_INDIRECT_DESC)) != 0;
+        boolean packed = (driverFeatures & VirtioStatus.bit(VirtioStatus.F_RING_PACKED)) != 0;
         List<VirtQueue> vqs = new ArrayList<>(queues);
         for (int q = 0; q < queues; q++) {
             if (!queueEnabled[q]) {
                 vqs.add(null);
                 continue;
             }
-            if (!SplitRing.isValidSize(queueSize[q]) || queueSize[q] > device.maxQueueSize()) {
+            // §2.7: a split queue's size is a power of 2; §2.8: a packed queue's need not be.
+            boolean sizeOk = packed ? queueSize[q] > 0 : SplitRing.isValidSize(queueSize[q]);
+            if (!sizeOk || queueSize[q] > device.maxQueueSize()) {
                 setNeedsReset("queue " + q + " has invalid size " + queueSize[q]);
                 return;
             }
-            vqs.add(new VirtQueue(dma, queueSize[q], Gpa.of(queueDesc[q]), Gpa.of(queueDriver[q]), Gpa.of(queueDeviceArea[q]),
-                    eventIdx, indirect));
+            vqs.add(packed
+                    ? new PackedVirtQueue(dma, queueSize[q], Gpa.of(queueDesc[q]), Gpa.of(queueDriver[q]), Gpa.of(queueDeviceArea[q]),
+                            eventIdx, indirect)
+                    : new SplitVirtQueue(dma, queueSize[q], Gpa.of(queueDesc[q]), Gpa.of(queueDriver[q]), Gpa.of(queueDeviceArea[q]),
+                            eventIdx, indirect));
         }
         device.activate(driverFeatures, vqs, dma, transport);
     }

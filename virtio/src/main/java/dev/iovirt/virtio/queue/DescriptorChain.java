@@ -34,6 +34,11 @@ public final class DescriptorChain {
         writableBytes = 0;
     }
 
+    /** Sets the buffer's identity once it is known (the packed ring reads it from the last descriptor). */
+    void setHead(int head) {
+        this.head = head;
+    }
+
     /** Adds a segment; returns false if the chain is already as long as it may be. */
     boolean add(long addr, int len, boolean writable) throws VirtQueueException {
         if (count == addrs.length) {

@@ -1,341 +1,48 @@
 package dev.iovirt.virtio.queue;
 
-import dev.iovirt.vmm.mem.DmaFaultException;
-import dev.iovirt.vmm.mem.DmaMemory;
-import dev.iovirt.vmm.mem.Gpa;
-
 /**
- * The device side of one split virtqueue (virtio 1.2 §2.7), as rust-vmm's virtio-queue shapes it:
- * {@link #pop()} takes the next available chain, {@link #addUsed} returns it, and
- * {@link #needsNotification()} says whether the driver asked for an interrupt now. This class owns
- * the device's indices ({@code next_avail}, {@code next_used}); nobody else writes them.
- *
- * <p>Everything is read and written through {@link DmaMemory}, in the rings' little-endian layout
- * ({@link SplitRing}). What a driver breaks — a loop, an index out of range, an avail index that
- * jumps, a buffer outside memory — is a {@link VirtQueueException}; the queue is then broken and
- * pops nothing more until reset, and the device sets DEVICE_NEEDS_RESET (§2.1.2).
+ * The device side of one virtqueue, whatever its layout: {@link SplitVirtQueue} (virtio 1.2 §2.7)
+ * or {@link PackedVirtQueue} (§2.8). A device pops chains, returns them used, and asks whether the
+ * driver wants an interrupt; the implementation owns the indices and reads and writes the rings by
+ * DMA. Every rule a driver can break is a {@link VirtQueueException} that leaves the queue broken.
  *
  * <p>Invariant: used by one thread at a time (the device's worker).
  */
-public final class VirtQueue {
-    private final DmaMemory mem;
-    private final int size;
-    private final long desc;
-    private final long avail;
-    private final long used;
-    private final boolean eventIdx;
-    private final boolean indirect;
-    private final DescriptorChain chain;
-    private int nextAvail;
-    private int nextUsed;
-    /** {@code next_used} when the driver was last notified (for EVENT_IDX). */
-    private int signalledUsed;
-    private int inFlight;
-    private boolean notificationsEnabled = true;
-    private VirtQueueError broken;
+public interface VirtQueue {
+    int size();
 
-    /**
-     * @param eventIdx VIRTIO_F_EVENT_IDX was negotiated
-     * @param indirect VIRTIO_F_INDIRECT_DESC was negotiated
-     */
-    public VirtQueue(DmaMemory mem, int size, Gpa descTable, Gpa availRing, Gpa usedRing, boolean eventIdx, boolean indirect) {
-        if (!SplitRing.isValidSize(size)) {
-            throw new IllegalArgumentException("queue size must be a power of 2 up to 32768: " + size);
-        }
-        this.mem = mem;
-        this.size = size;
-        this.desc = descTable.value();
-        this.avail = availRing.value();
-        this.used = usedRing.value();
-        this.eventIdx = eventIdx;
-        this.indirect = indirect;
-        // A chain has at most `size` direct descriptors; an indirect table may hold up to `size` more
-        // in Linux's practice, bounded here by the queue size too (§2.7.5.3.1 leaves it to the device).
-        this.chain = new DescriptorChain(size);
-    }
+    /** Position of the next available entry the device will look at (16-bit for split rings). */
+    int nextAvail();
 
-    public int size() {
-        return size;
-    }
-
-    /** The index of the next available entry the device will take (last_avail_idx). */
-    public int nextAvail() {
-        return nextAvail;
-    }
-
-    /** The used index the device will publish next. */
-    public int nextUsed() {
-        return nextUsed;
-    }
+    /** Position where the device will write its next used entry. */
+    int nextUsed();
 
     /** Why the queue broke, or null. */
-    public VirtQueueError brokenBy() {
-        return broken;
-    }
+    VirtQueueError brokenBy();
 
-    public boolean isBroken() {
-        return broken != null;
-    }
-
-    /** The driver's available index. */
-    public int availIdx() throws VirtQueueException {
-        return read16(avail + SplitRing.AVAIL_IDX, VirtQueueError.RING_OUT_OF_MEMORY);
-    }
+    boolean isBroken();
 
     /** Whether the driver has made buffers available that the device has not taken. */
-    public boolean hasAvailable() throws VirtQueueException {
-        if (broken != null) {
-            return false;
-        }
-        int idx = availIdx();
-        int pending = (idx - nextAvail) & 0xFFFF;
-        if (pending > size) {
-            fail(VirtQueueError.AVAIL_IDX_JUMP, "avail idx " + idx + ", next avail " + nextAvail + ", size " + size);
-        }
-        return pending != 0;
-    }
+    boolean hasAvailable() throws VirtQueueException;
 
-    /**
-     * Takes the next available chain, or returns null if there is none (or the queue is broken).
-     * The returned chain is valid until the next call.
-     */
-    public DescriptorChain pop() throws VirtQueueException {
-        if (!hasAvailable()) {
-            return null;
-        }
-        int slot = nextAvail & (size - 1);
-        // §2.7.13: read avail->ring[] only after avail->idx (our accesses are ordered already).
-        int head = read16(avail + SplitRing.AVAIL_RING + 2L * slot, VirtQueueError.RING_OUT_OF_MEMORY);
-        try {
-            walk(head);
-        } catch (VirtQueueException e) {
-            broken = e.error(); // errors found while building the chain break the queue too
-            throw e;
-        }
-        nextAvail = (nextAvail + 1) & 0xFFFF;
-        inFlight++;
-        if (eventIdx && notificationsEnabled) {
-            // §2.7.10: ask to be kicked when the driver adds past the entry we just took.
-            write16(used + SplitRing.availEventOffset(size), nextAvail);
-        }
-        return chain;
-    }
+    /** Takes the next available chain, or null; the chain is valid until the next call. */
+    DescriptorChain pop() throws VirtQueueException;
 
-    private void walk(int head) throws VirtQueueException {
-        if (head >= size) {
-            fail(VirtQueueError.DESCRIPTOR_INDEX_OUT_OF_RANGE, "head " + head + " of " + size);
-        }
-        chain.reset(head);
-        int index = head;
-        int visited = 0;
-        while (true) {
-            long d = desc + (long) SplitRing.DESC_SIZE * index;
-            long addr = read64(d + SplitRing.DESC_ADDR);
-            int len = read32(d + SplitRing.DESC_LEN);
-            int flags = read16(d + SplitRing.DESC_FLAGS, VirtQueueError.RING_OUT_OF_MEMORY);
-            int next = read16(d + SplitRing.DESC_NEXT, VirtQueueError.RING_OUT_OF_MEMORY);
-            if (++visited > size) {
-                fail(VirtQueueError.DESCRIPTOR_LOOP, "head " + head);
-            }
-            if ((flags & SplitRing.DESC_F_INDIRECT) != 0) {
-                // §2.7.5.3.1: needs the feature, excludes NEXT, and its table holds whole descriptors.
-                if (!indirect || (flags & SplitRing.DESC_F_NEXT) != 0 || len == 0 || len % SplitRing.DESC_SIZE != 0) {
-                    fail(VirtQueueError.BAD_INDIRECT, "head " + head + ", flags " + flags + ", len " + len);
-                }
-                walkIndirect(head, addr, Integer.toUnsignedLong(len) / SplitRing.DESC_SIZE);
-                return;
-            }
-            if (!chain.add(addr, len, (flags & SplitRing.DESC_F_WRITE) != 0)) {
-                fail(VirtQueueError.DESCRIPTOR_LOOP, "head " + head + " has more than " + size + " segments");
-            }
-            if ((flags & SplitRing.DESC_F_NEXT) == 0) {
-                return;
-            }
-            if (next >= size) {
-                fail(VirtQueueError.DESCRIPTOR_INDEX_OUT_OF_RANGE, "next " + next + " of " + size);
-            }
-            index = next;
-        }
-    }
+    /** Puts back the last {@code count} chains popped and not used (QEMU's virtqueue_unpop). */
+    void undoPop(int count);
 
-    private void walkIndirect(int head, long table, long entries) throws VirtQueueException {
-        if (entries > size) {
-            fail(VirtQueueError.BAD_INDIRECT, "indirect table of " + entries + " descriptors for a queue of " + size);
-        }
-        int index = 0;
-        int visited = 0;
-        while (true) {
-            long d = table + (long) SplitRing.DESC_SIZE * index;
-            long addr;
-            int len;
-            int flags;
-            int next;
-            try {
-                addr = mem.read64(Gpa.of(d + SplitRing.DESC_ADDR));
-                len = mem.read32(Gpa.of(d + SplitRing.DESC_LEN));
-                flags = mem.read16(Gpa.of(d + SplitRing.DESC_FLAGS));
-                next = mem.read16(Gpa.of(d + SplitRing.DESC_NEXT));
-            } catch (DmaFaultException e) {
-                fail(VirtQueueError.BAD_INDIRECT, "indirect table of head " + head + " is outside guest memory");
-                return;
-            }
-            if (++visited > entries) {
-                fail(VirtQueueError.DESCRIPTOR_LOOP, "indirect chain of head " + head);
-            }
-            if ((flags & SplitRing.DESC_F_INDIRECT) != 0) {
-                fail(VirtQueueError.BAD_INDIRECT, "an indirect table inside an indirect table, head " + head);
-            }
-            if (!chain.add(addr, len, (flags & SplitRing.DESC_F_WRITE) != 0)) {
-                fail(VirtQueueError.DESCRIPTOR_LOOP, "head " + head + " has more than " + size + " segments");
-            }
-            if ((flags & SplitRing.DESC_F_NEXT) == 0) {
-                return;
-            }
-            if (next >= entries) {
-                fail(VirtQueueError.DESCRIPTOR_INDEX_OUT_OF_RANGE, "indirect next " + next + " of " + entries);
-            }
-            index = next;
-        }
-    }
+    /** Returns a chain: {@code len} is how many bytes the device wrote into its writable buffers. */
+    void addUsed(int head, int len) throws VirtQueueException;
 
-    /**
-     * Puts back the last {@code count} chains popped and not used, as QEMU's virtqueue_unpop: the
-     * device looked at buffers it cannot use yet (too few for a frame) and leaves them available.
-     */
-    public void undoPop(int count) {
-        if (count < 0 || count > inFlight) {
-            throw new IllegalArgumentException("cannot undo " + count + " pops with " + inFlight + " in flight");
-        }
-        nextAvail = (nextAvail - count) & 0xFFFF;
-        inFlight -= count;
-    }
+    /** Whether the driver wants an interrupt for what was used since the last call. */
+    boolean needsNotification() throws VirtQueueException;
 
-    /**
-     * Returns a chain to the driver: writes the used element and publishes the new used index.
-     *
-     * @param head the chain's head index, as {@link DescriptorChain#head()} gave it
-     * @param len how many bytes the device wrote into the chain's writable buffers
-     */
-    public void addUsed(int head, int len) throws VirtQueueException {
-        if (broken != null) {
-            return;
-        }
-        if (inFlight == 0 || head >= size) {
-            fail(VirtQueueError.USED_WITHOUT_POP, "head " + head);
-        }
-        long elem = used + SplitRing.USED_RING + (long) SplitRing.USED_ELEM_SIZE * (nextUsed & (size - 1));
-        write32(elem, head);
-        write32(elem + 4, len);
-        nextUsed = (nextUsed + 1) & 0xFFFF;
-        inFlight--;
-        // §2.7.13: the element is written before the index that publishes it.
-        write16(used + SplitRing.USED_IDX, nextUsed);
-    }
+    /** Asks the driver to notify (kick) when it adds buffers. */
+    void enableNotification() throws VirtQueueException;
 
-    /**
-     * Whether the driver wants an interrupt for the buffers used since the last notification:
-     * with EVENT_IDX, whether {@code used_event} was passed (§2.7.10); otherwise, unless the driver
-     * set VIRTQ_AVAIL_F_NO_INTERRUPT. Each call starts the next window.
-     */
-    public boolean needsNotification() throws VirtQueueException {
-        if (broken != null) {
-            return false;
-        }
-        boolean need;
-        if (eventIdx) {
-            int usedEvent = read16(avail + SplitRing.usedEventOffset(size), VirtQueueError.RING_OUT_OF_MEMORY);
-            need = SplitRing.needEvent(usedEvent, nextUsed, signalledUsed);
-        } else {
-            need = nextUsed != signalledUsed
-                    && (read16(avail + SplitRing.AVAIL_FLAGS, VirtQueueError.RING_OUT_OF_MEMORY) & SplitRing.AVAIL_F_NO_INTERRUPT) == 0;
-        }
-        // As QEMU's virtio_split_should_notify: the window for the next check starts here.
-        signalledUsed = nextUsed;
-        return need;
-    }
+    /** Tells the driver not to kick: the device is polling. */
+    void disableNotification() throws VirtQueueException;
 
-    /** Asks the driver to kick when it adds buffers (§2.7.10 with EVENT_IDX, else clears NO_NOTIFY). */
-    public void enableNotification() throws VirtQueueException {
-        notificationsEnabled = true;
-        if (eventIdx) {
-            write16(used + SplitRing.availEventOffset(size), nextAvail);
-        } else {
-            write16(used + SplitRing.USED_FLAGS, 0);
-        }
-    }
-
-    /** Tells the driver not to kick (the device is polling), as VIRTQ_USED_F_NO_NOTIFY. */
-    public void disableNotification() throws VirtQueueException {
-        notificationsEnabled = false;
-        if (!eventIdx) {
-            write16(used + SplitRing.USED_FLAGS, SplitRing.USED_F_NO_NOTIFY);
-        }
-    }
-
-    /**
-     * Pops, and if the queue is empty enables notifications and looks once more, so that a buffer
-     * added between the empty check and the re-enable is not missed until the next kick.
-     */
-    public DescriptorChain popOrEnableNotification() throws VirtQueueException {
-        DescriptorChain c = pop();
-        if (c != null || broken != null) {
-            return c;
-        }
-        enableNotification();
-        return pop();
-    }
-
-    private void fail(VirtQueueError error, String detail) throws VirtQueueException {
-        broken = error;
-        throw new VirtQueueException(error, detail);
-    }
-
-    private int read16(long gpa, VirtQueueError onFault) throws VirtQueueException {
-        try {
-            return mem.read16(Gpa.of(gpa));
-        } catch (DmaFaultException e) {
-            fail(onFault, e.getMessage());
-            return 0;
-        }
-    }
-
-    private int read32(long gpa) throws VirtQueueException {
-        try {
-            return mem.read32(Gpa.of(gpa));
-        } catch (DmaFaultException e) {
-            fail(VirtQueueError.RING_OUT_OF_MEMORY, e.getMessage());
-            return 0;
-        }
-    }
-
-    private long read64(long gpa) throws VirtQueueException {
-        try {
-            return mem.read64(Gpa.of(gpa));
-        } catch (DmaFaultException e) {
-            fail(VirtQueueError.RING_OUT_OF_MEMORY, e.getMessage());
-            return 0;
-        }
-    }
-
-    private void write16(long gpa, int v) throws VirtQueueException {
-        try {
-            mem.write16(Gpa.of(gpa), v);
-        } catch (DmaFaultException e) {
-            fail(VirtQueueError.RING_OUT_OF_MEMORY, e.getMessage());
-        }
-    }
-
-    private void write32(long gpa, int v) throws VirtQueueException {
-        try {
-            mem.write32(Gpa.of(gpa), v);
-        } catch (DmaFaultException e) {
-            fail(VirtQueueError.RING_OUT_OF_MEMORY, e.getMessage());
-        }
-    }
-
-    @Override
-    public String toString() {
-        return "VirtQueue[size " + size + ", next avail " + nextAvail + ", next used " + nextUsed
-                + (broken != null ? ", broken: " + broken.message() : "") + "]";
-    }
+    /** Pops; if empty, enables notifications and looks once more, so that no buffer waits for a kick. */
+    DescriptorChain popOrEnableNotification() throws VirtQueueException;
 }

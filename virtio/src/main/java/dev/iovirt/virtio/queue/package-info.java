@@ -8,9 +8,12 @@
  *         ─▶ needsNotification() (EVENT_IDX used_event, or NO_INTERRUPT) ─▶ MSI-X (irqfd-like)
  * </pre>
  *
- * {@link dev.iovirt.virtio.queue.SplitRing} defines the layout once, for the device and for the
- * guest driver. Every rule a driver can break is checked and reported as a
- * {@link dev.iovirt.virtio.queue.VirtQueueError}; the queue then stops, and the device is to set
- * DEVICE_NEEDS_RESET. The packed virtqueue (§2.8) is not built yet.
+ * {@link dev.iovirt.virtio.queue.VirtQueue} is the device's view of either layout:
+ * {@link dev.iovirt.virtio.queue.SplitVirtQueue} (§2.7, layout in {@link dev.iovirt.virtio.queue.SplitRing})
+ * and {@link dev.iovirt.virtio.queue.PackedVirtQueue} (§2.8, one descriptor ring with AVAIL/USED
+ * flags and wrap counters, layout in {@link dev.iovirt.virtio.queue.PackedRing}). Layouts are
+ * defined once, for the device and the guest driver. Every rule a driver can break is checked and
+ * reported as a {@link dev.iovirt.virtio.queue.VirtQueueError}; the queue then stops, and the device
+ * sets DEVICE_NEEDS_RESET.
  */
 package dev.iovirt.virtio.queue;

@@ -15,6 +15,7 @@ import dev.iovirt.packet.PacketBuilder;
 import dev.iovirt.virtio.VirtioDevice;
 import dev.iovirt.virtio.VirtioStatus;
 import dev.iovirt.virtio.queue.SplitRing;
+import dev.iovirt.virtio.queue.SplitVirtQueue;
 import dev.iovirt.virtio.queue.VirtQueue;
 import dev.iovirt.virtio.testing.ArrayDmaMemory;
 import dev.iovirt.virtio.testing.DriverQueue;
@@ -67,7 +68,7 @@ class VirtioNetTest {
                 | (mergeable ? VirtioStatus.bit(F_MRG_RXBUF) : 0) | (eventIdx ? VirtioStatus.bit(VirtioStatus.F_EVENT_IDX) : 0);
         List<VirtQueue> qs = new ArrayList<>();
         for (DriverQueue d : List.of(rx0, tx0, rx1, tx1, ctrl)) {
-            qs.add(new VirtQueue(ram, QSIZE, d.descGpa(), d.availGpa(), d.usedGpa(), eventIdx, false));
+            qs.add(new SplitVirtQueue(ram, QSIZE, d.descGpa(), d.availGpa(), d.usedGpa(), eventIdx, false));
         }
         n.activate(f, qs, ram, transport);
         return n;
@@ -296,5 +297,41 @@ class VirtioNetTest {
         n.setLinkUp(false);
         assertThat(n.configRead(CONFIG_STATUS, 2)).isZero();
         assertThat(transport.configChanges).isEqualTo(1);
+    }
+
+    @Test
+    void theSameTrafficFlowsOverPackedRings() {
+        dev.iovirt.virtio.testing.PackedDriverQueue prx = new dev.iovirt.virtio.testing.PackedDriverQueue(ram, 0x60000, 16);
+        dev.iovirt.virtio.testing.PackedDriverQueue ptx = new dev.iovirt.virtio.testing.PackedDriverQueue(ram, 0x70000, 16);
+        VirtioNet n = new VirtioNet("vm2.eth0", GUEST, 1, 16);
+        long f = VirtioStatus.bit(VirtioStatus.F_VERSION_1) | VirtioStatus.bit(VirtioStatus.F_RING_PACKED);
+        List<VirtQueue> qs = new ArrayList<>();
+        qs.add(new dev.iovirt.virtio.queue.PackedVirtQueue(ram, 16, prx.ringGpa(), prx.driverGpa(), prx.deviceGpa(), false, false));
+        qs.add(new dev.iovirt.virtio.queue.PackedVirtQueue(ram, 16, ptx.ringGpa(), ptx.driverGpa(), ptx.deviceGpa(), false, false));
+        qs.add(null);
+        n.activate(f, qs, ram, transport);
+        n.receive(new FrameBatch());
+        for (int i = 0; i < 40; i++) { // more than two laps of a 16-entry ring
+            long rxBuf = buffer(2048);
+            prx.add(writable(rxBuf, 2048));
+            byte[] in = udp(GUEST, 20 + i);
+            assertThat(n.transmit(batchOf(in))).isEqualTo(1);
+            assertThat(prx.takeUsed()).singleElement().satisfies(u -> assertThat(u.len()).isEqualTo(HDR_LEN + in.length));
+            byte[] got = new byte[in.length];
+            ram.read(Gpa.of(rxBuf + HDR_LEN), got, 0, got.length);
+            assertThat(got).isEqualTo(in);
+
+            byte[] out = udp(PEER, 30 + i);
+            long h = buffer(HDR_LEN);
+            long d = buffer(out.length);
+            ram.write(Gpa.of(d), out, 0, out.length);
+            ptx.add(readable(h, HDR_LEN), readable(d, out.length));
+            n.queueNotify(txQueue(0));
+            FrameBatch b = new FrameBatch();
+            assertThat(n.receive(b)).isEqualTo(1);
+            assertThat(b.get(0).toBytes()).isEqualTo(out);
+            assertThat(ptx.takeUsed()).hasSize(1);
+        }
+        assertThat(transport.resets).isEmpty();
     }
 }

@@ -17,7 +17,7 @@ class VirtQueueTest {
     final DriverQueue driver = new DriverQueue(mem, 0x1000, SIZE);
 
     VirtQueue device(boolean eventIdx, boolean indirect) {
-        return new VirtQueue(mem, SIZE, driver.descGpa(), driver.availGpa(), driver.usedGpa(), eventIdx, indirect);
+        return new SplitVirtQueue(mem, SIZE, driver.descGpa(), driver.availGpa(), driver.usedGpa(), eventIdx, indirect);
     }
 
     private void put(long addr, String text) {
@@ -200,7 +200,7 @@ class VirtQueueTest {
         VirtQueue q = device(false, false);
         driver.makeAvailable(SIZE);
         assertThat(brokenBy(q)).isEqualTo(VirtQueueError.DESCRIPTOR_INDEX_OUT_OF_RANGE);
-        VirtQueue q2 = new VirtQueue(mem, SIZE, driver.descGpa(), driver.availGpa(), driver.usedGpa(), false, false);
+        VirtQueue q2 = new SplitVirtQueue(mem, SIZE, driver.descGpa(), driver.availGpa(), driver.usedGpa(), false, false);
         driver.writeDesc(0, 0x20000, 8, SplitRing.DESC_F_NEXT, 200);
         driver.setAvailIdx(0);
         driver.makeAvailable(0);
@@ -255,7 +255,7 @@ class VirtQueueTest {
 
     @Test
     void ringsOutsideGuestMemoryBreakTheQueue() {
-        VirtQueue q = new VirtQueue(mem, SIZE, Gpa.of(0x1000), Gpa.of(mem.size() + 4096L), Gpa.of(0x3000), false, false);
+        VirtQueue q = new SplitVirtQueue(mem, SIZE, Gpa.of(0x1000), Gpa.of(mem.size() + 4096L), Gpa.of(0x3000), false, false);
         assertThatThrownBy(q::pop).isInstanceOfSatisfying(VirtQueueException.class,
                 e -> assertThat(e.error()).isEqualTo(VirtQueueError.RING_OUT_OF_MEMORY));
     }
