@@ -33,6 +33,8 @@ final class E1000Lab {
     final Host host = new Host(2L << 30, clock);
     final StepDriver steps = new StepDriver(clock, host.timers()).maxRounds(200_000);
     final List<Capture.Record> captured = new ArrayList<>();
+    /** How long an ARP entry stays reachable in the stacks built from now on. */
+    long arpReachableNanos = NetStack.DEFAULT_ARP_REACHABLE_NANOS;
 
     /** One VM with its NIC (host side) and what its guest built (guest side, for assertions only). */
     static final class Machine {
@@ -48,14 +50,10 @@ final class E1000Lab {
      * init task brings up a stack at {@code ip}/24 and runs {@code programs}.
      */
     Machine machine(String name, String mac, String ip, Consumer<Machine> programs) {
-        Machine m = new Machine();
-        m.vm = host.createVm(VmConfig.of(name, 64L << 20));
-        m.nic = new E1000(name + ".eth0", MacAddress.of(mac), m.vm.dma());
-        m.nic.setMsiSink(m.vm::signalMsi);
-        m.vm.pciBus().attach(4, 0, m.nic);
+        Machine m = bare(name, mac);
         m.driver = new E1000Driver();
         Task init = k -> {
-            m.stack = new NetStack(k, m.driver, Ipv4Address.of(ip), 24);
+            m.stack = new NetStack(k, m.driver, Ipv4Address.of(ip), 24, arpReachableNanos, NetStack.DEFAULT_ARP_RETRY_NANOS);
             programs.accept(m);
             return false;
         };
@@ -63,6 +61,16 @@ final class E1000Lab {
                 .task(init).build();
         m.vm.load(m.kernel);
         steps.add(m.vm.vcpu(0));
+        return m;
+    }
+
+    /** A VM with an e1000 and nothing loaded yet. */
+    Machine bare(String name, String mac) {
+        Machine m = new Machine();
+        m.vm = host.createVm(VmConfig.of(name, 64L << 20));
+        m.nic = new E1000(name + ".eth0", MacAddress.of(mac), m.vm.dma());
+        m.nic.setMsiSink(m.vm::signalMsi);
+        m.vm.pciBus().attach(4, 0, m.nic);
         return m;
     }
 
