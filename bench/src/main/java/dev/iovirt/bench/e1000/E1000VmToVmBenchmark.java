@@ -24,6 +24,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -32,7 +33,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * VM → VM 64-byte UDP over e1000: guest a's traffic generator sends {@link #PACKETS_PER_MS} datagrams
- * per millisecond of virtual time to a sink socket in guest b. One invocation is one virtual
+ * per millisecond of virtual time, in bursts of {@link #burst}, to a sink socket in guest b. One invocation is one virtual
  * millisecond, run by the step driver; the score is host time per packet (its inverse is the
  * simulator's packets/s). At tear-down it prints exits per packet on each side and the cost model's
  * cycles per packet (what the modeled machine would spend on virtualization), which do not depend on
@@ -84,7 +85,7 @@ public class E1000VmToVmBenchmark {
                 .task(k -> {
                     NetStack stack = new NetStack(k, driver, Ipv4Address.of(ip), 24);
                     if (sender) {
-                        generator = new UdpTrafficGenerator(stack, 40000, Ipv4Address.of("10.0.0.2"), 9, PACKETS_PER_MS * 1000L, 64, Long.MAX_VALUE);
+                        generator = new UdpTrafficGenerator(stack, 40000, Ipv4Address.of("10.0.0.2"), 9, PACKETS_PER_MS * 1000L, 64, Long.MAX_VALUE, burst);
                         k.spawn(generator);
                     } else {
                         stack.bindUdp(9, (s, src, port, p, o, l) -> sunk[0]++);
@@ -105,6 +106,10 @@ public class E1000VmToVmBenchmark {
 
     private E1000 pendingNic;
 
+    /** Datagrams the generator sends back to back per wake-up (1: one per interrupt at the receiver). */
+    @Param({"1", "32"})
+    public int burst;
+
     @Benchmark
     @OperationsPerInvocation(PACKETS_PER_MS)
     public int oneVirtualMillisecondOf64ByteUdp() {
@@ -121,8 +126,8 @@ public class E1000VmToVmBenchmark {
         double rxUser = (b1.userSpaceExits - b0.userSpaceExits) / (double) packets;
         double rxAll = (b1.exits - b0.exits) / (double) packets;
         long cycles = (host.costModel().cycles(a1) - host.costModel().cycles(a0) + host.costModel().cycles(b1) - host.costModel().cycles(b0)) / packets;
-        System.out.printf("%n[e1000 VM->VM 64B UDP] packets %d (received %d); exits/packet: sender %.2f user-space, %.2f all; "
+        System.out.printf("%n[e1000 VM->VM 64B UDP, burst %d] packets %d (received %d); exits/packet: sender %.2f user-space, %.2f all; "
                 + "receiver %.2f user-space, %.2f all; modeled cycles/packet (both guests) %d%n",
-                packets, sunk[0], txUser, txAll, rxUser, rxAll, cycles);
+                burst, packets, sunk[0], txUser, txAll, rxUser, rxAll, cycles);
     }
 }

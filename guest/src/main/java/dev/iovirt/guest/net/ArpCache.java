@@ -40,6 +40,8 @@ public final class ArpCache {
     }
 
     final Entry[] entries = new Entry[CAPACITY];
+    /** Held packets dropped because their entry was recycled for another address. */
+    long evictedPackets;
 
     ArpCache(long reachableNanos, long retryNanos, int maxFrame) {
         this.reachableNanos = reachableNanos;
@@ -73,6 +75,7 @@ public final class ArpCache {
                 victim = e;
             }
         }
+        evictedPackets += victim.state == INCOMPLETE ? victim.pendingCount : 0;
         victim.state = INCOMPLETE;
         victim.ip = ip;
         victim.mac = 0;
@@ -92,6 +95,11 @@ public final class ArpCache {
     public boolean resolving(Ipv4Address address) {
         Entry e = find(address.bits());
         return e != null && e.state == INCOMPLETE;
+    }
+
+    /** Held packets dropped because the table was full and their entry was recycled. */
+    public long evictedPackets() {
+        return evictedPackets;
     }
 
     /** Entries in use. */

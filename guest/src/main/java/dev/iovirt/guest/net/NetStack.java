@@ -61,6 +61,8 @@ public final class NetStack {
     private final byte[] arpFrame = new byte[MIN_FRAME];
     private final UdpSocket[] sockets = new UdpSocket[MAX_SOCKETS];
     private EchoReplyListener echoListener = (s, i, q, l) -> { };
+    /** The last peer address handed to a handler, reused while it repeats (no allocation per packet). */
+    private Ipv4Address lastPeer = Ipv4Address.ANY;
     private int ipId;
     private long arpTimerDeadline = Long.MAX_VALUE;
     private final Task arpTimerTask = k -> {
@@ -259,7 +261,7 @@ public final class NetStack {
             }
         } else if (type == ICMP_ECHO_REPLY) {
             stats.icmpEchoRepliesIn++;
-            echoListener.echoReply(Ipv4Address.of(src), Bytes.getU16(b, o + 4), Bytes.getU16(b, o + 6), len - ICMP_HEADER);
+            echoListener.echoReply(peer(src), Bytes.getU16(b, o + 4), Bytes.getU16(b, o + 6), len - ICMP_HEADER);
         }
     }
 
@@ -281,11 +283,18 @@ public final class NetStack {
         for (UdpSocket s : sockets) {
             if (s != null && s.port() == port) {
                 s.received++;
-                s.handler().datagram(s, Ipv4Address.of(src), Bytes.getU16(b, o), b, o + UDP_HEADER, udpLength - UDP_HEADER);
+                s.handler().datagram(s, peer(src), Bytes.getU16(b, o), b, o + UDP_HEADER, udpLength - UDP_HEADER);
                 return;
             }
         }
         stats.udpNoPort++;
+    }
+
+    private Ipv4Address peer(int bits) {
+        if (lastPeer.bits() != bits) {
+            lastPeer = Ipv4Address.of(bits);
+        }
+        return lastPeer;
     }
 
     // ------------------------------------------------------------------ send

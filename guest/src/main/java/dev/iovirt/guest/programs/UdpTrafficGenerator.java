@@ -26,6 +26,7 @@ public final class UdpTrafficGenerator implements Task {
     private final long count;
     private final byte[] payload;
     private final UdpSocket socket;
+    private final int burst;
     private long start = -1;
     private long sent;
     private long dropped;
@@ -33,9 +34,23 @@ public final class UdpTrafficGenerator implements Task {
     private long rttSum;
 
     public UdpTrafficGenerator(NetStack stack, int sourcePort, Ipv4Address destination, int port, long ratePps, int frameSize, long count) {
+        this(stack, sourcePort, destination, port, ratePps, frameSize, count, 1);
+    }
+
+    /**
+     * As above, waking only when {@code burst} datagrams are due and sending them back to back (Linux
+     * pktgen's {@code burst}): the same average rate with fewer timer ticks and, at the receiver, fewer
+     * interrupts.
+     */
+    public UdpTrafficGenerator(NetStack stack, int sourcePort, Ipv4Address destination, int port, long ratePps, int frameSize, long count,
+            int burst) {
         if (frameSize < 64 || frameSize > 1518) {
             throw new IllegalArgumentException("frame size must be 64..1518 bytes: " + frameSize);
         }
+        if (ratePps <= 0 || burst <= 0) {
+            throw new IllegalArgumentException("rate and burst must be positive: " + ratePps + " pps, burst " + burst);
+        }
+        this.burst = burst;
         this.stack = stack;
         this.destination = destination;
         this.port = port;
@@ -75,7 +90,9 @@ public final class UdpTrafficGenerator implements Task {
             sent++;
         }
         if (sent < count) {
-            long nextAt = start + (sent * 1_000_000_000L + ratePps - 1) / ratePps;
+            // Datagram j is due at start + j / rate; wake when the last of the next burst is due.
+            long last = Math.min(count, sent + burst) - 1;
+            long nextAt = start + (last * 1_000_000_000L + ratePps - 1) / ratePps;
             k.addTimer(Math.max(1, nextAt - t), () -> k.spawn(this));
         }
         return false;
