@@ -1,6 +1,7 @@
 package dev.iovirt.vmm.dev.e1000;
 
 import dev.iovirt.vmm.dev.e1000.api.E1000Registers;
+import dev.iovirt.vmm.mem.Gpa;
 
 /**
  * One descriptor ring's registers — base (BAL/BAH), length (LEN), head (H) and tail (T) — and the only
@@ -10,6 +11,12 @@ import dev.iovirt.vmm.dev.e1000.api.E1000Registers;
  *
  * <p>Every register value comes from the guest and may be anything: {@link #check} says whether the
  * ring may be used at all before a descriptor is touched.
+ *
+ * <p>The guest-physical addresses the device uses for each descriptor (its start, its write-back
+ * half, its status byte) are made once when the ring is first used after its base or length changed,
+ * and the address of each descriptor's buffer is kept while the driver keeps reposting the same buffer
+ * (as drivers do), so that the data path makes no address objects per packet. A guest that rewrites
+ * its ring registers costs at most one rebuild per change, bounded by the 64 Ki-descriptor maximum.
  */
 final class DescriptorRing {
     private int baseLow;
@@ -18,6 +25,15 @@ final class DescriptorRing {
     private int lengthBytes;
     private int head;
     private int tail;
+
+    // Address cache. Invariant: valid for cachedBase/cachedCount only.
+    private long cachedBase = -1;
+    private int cachedCount = -1;
+    private Gpa[] descriptor = new Gpa[0];
+    private Gpa[] upperHalf = new Gpa[0];
+    private Gpa[] statusByte = new Gpa[0];
+    private long[] bufferAddress = new long[0];
+    private Gpa[] buffer = new Gpa[0];
 
     void reset() {
         baseLow = 0;
@@ -94,9 +110,58 @@ final class DescriptorRing {
         return null;
     }
 
-    /** The guest-physical address of descriptor {@code index}. */
-    long descriptorAddress(int index) {
-        return ((long) baseHigh << 32 | (baseLow & 0xFFFF_FFFFL)) + (long) index * E1000Registers.DESCRIPTOR_SIZE;
+    private long base() {
+        return (long) baseHigh << 32 | (baseLow & 0xFFFF_FFFFL);
+    }
+
+    /** Rebuilds the address cache if the ring moved or changed size. Invariant: {@link #check} returned null. */
+    private void cache() {
+        long b = base();
+        int n = count();
+        if (b == cachedBase && n == cachedCount) {
+            return;
+        }
+        descriptor = new Gpa[n];
+        upperHalf = new Gpa[n];
+        statusByte = new Gpa[n];
+        bufferAddress = new long[n];
+        buffer = new Gpa[n];
+        for (int i = 0; i < n; i++) {
+            long a = b + (long) i * E1000Registers.DESCRIPTOR_SIZE;
+            descriptor[i] = Gpa.of(a);
+            upperHalf[i] = Gpa.of(a + 8);
+            statusByte[i] = Gpa.of(a + 12);
+        }
+        cachedBase = b;
+        cachedCount = n;
+    }
+
+    /** Where the head descriptor starts. Invariant: {@link #check} returned null. */
+    Gpa headDescriptor() {
+        cache();
+        return descriptor[head];
+    }
+
+    /** The head descriptor's bytes 8-15 (length, status, errors: what receive writes back). */
+    Gpa headUpperHalf() {
+        cache();
+        return upperHalf[head];
+    }
+
+    /** The head descriptor's byte 12 (the transmit status, where DD is written back). */
+    Gpa headStatus() {
+        cache();
+        return statusByte[head];
+    }
+
+    /** The buffer at {@code address} of the head descriptor, reusing the last one made for this slot. */
+    Gpa headBuffer(long address) {
+        cache();
+        if (buffer[head] == null || bufferAddress[head] != address) {
+            bufferAddress[head] = address;
+            buffer[head] = Gpa.of(address);
+        }
+        return buffer[head];
     }
 
     /** Descriptors the hardware owns (head up to tail). Invariant: {@link #check} returned null. */

@@ -455,8 +455,7 @@ public final class E1000 extends PciFunction implements MmioDevice, FramePort {
             if (txQueued == TX_QUEUE_FRAMES) {
                 break; // host side full: stall until receive() drains it
             }
-            long at = tx.descriptorAddress(tx.head());
-            if (!dmaRead(at, descriptor, DESCRIPTOR_SIZE)) {
+            if (!dmaRead(tx.headDescriptor(), descriptor, 0, DESCRIPTOR_SIZE)) {
                 count(E1000Error.DESCRIPTOR_DMA_FAULT);
                 break; // stall at this descriptor
             }
@@ -470,7 +469,7 @@ public final class E1000 extends PciFunction implements MmioDevice, FramePort {
                 if (txLength + length > MAX_HOST_FRAME) {
                     count(E1000Error.TX_FRAME_TOO_LONG);
                     txDropping = true;
-                } else if (length > 0 && !dmaRead(buffer, txAssembly, txLength, length)) {
+                } else if (length > 0 && !dmaRead(tx.headBuffer(buffer), txAssembly, txLength, length)) {
                     count(E1000Error.BUFFER_DMA_FAULT);
                     txDropping = true;
                 } else {
@@ -479,7 +478,7 @@ public final class E1000 extends PciFunction implements MmioDevice, FramePort {
             }
             if ((cmd & LegacyTxDescriptor.CMD_RS) != 0) {
                 // Write back DD in STA. SDM §3.3.3.2.
-                if (dmaWrite8(at + LegacyTxDescriptor.STATUS, LegacyTxDescriptor.STATUS_DD)) {
+                if (dmaWrite8(tx.headStatus(), LegacyTxDescriptor.STATUS_DD)) {
                     causes |= ICR_TXDW;
                 } else {
                     count(E1000Error.DESCRIPTOR_DMA_FAULT);
@@ -610,10 +609,9 @@ public final class E1000 extends PciFunction implements MmioDevice, FramePort {
         int done = 0;
         while (done < len) {
             int chunk = Math.min(bufferSize, len - done);
-            long at = rx.descriptorAddress(rx.head());
             long buffer;
             try {
-                buffer = dma.read64(Gpa.of(at + LegacyRxDescriptor.BUFFER_ADDRESS));
+                buffer = dma.read64(rx.headDescriptor()); // bytes 0-7: the buffer address
             } catch (DmaFaultException | OutOfHostMemoryException e) {
                 count(E1000Error.DESCRIPTOR_DMA_FAULT); // the ring stalls at this descriptor
                 stat(MPC, 1);
@@ -621,14 +619,14 @@ public final class E1000 extends PciFunction implements MmioDevice, FramePort {
             }
             boolean last = done + chunk == len;
             int errorsField = 0;
-            if (!dmaWrite(buffer, b, off + done, chunk)) {
+            if (!dmaWrite(rx.headBuffer(buffer), b, off + done, chunk)) {
                 count(E1000Error.BUFFER_DMA_FAULT);
                 errorsField = LegacyRxDescriptor.ERRORS_RXE; // the descriptor is consumed with an error
             }
             // Write back length, checksum, errors, then status (DD last, as software polls it). SDM §3.2.3.
             long upper = (chunk & 0xFFFFL) | (long) errorsField << 40
                     | (long) (LegacyRxDescriptor.STATUS_DD | (last ? LegacyRxDescriptor.STATUS_EOP : 0)) << 32;
-            if (!dmaWrite64(at + LegacyRxDescriptor.LENGTH, upper)) {
+            if (!dmaWrite64(rx.headUpperHalf(), upper)) {
                 count(E1000Error.DESCRIPTOR_DMA_FAULT);
                 stat(MPC, 1);
                 return -1;
@@ -704,46 +702,36 @@ public final class E1000 extends PciFunction implements MmioDevice, FramePort {
 
     // ------------------------------------------------------------------ DMA: every guest-supplied address may be bad
 
-    private boolean dmaRead(long gpa, byte[] dst, int off, int len) {
-        if (gpa < 0) {
-            return false;
-        }
+    private boolean dmaRead(Gpa gpa, byte[] dst, int off, int len) {
         try {
-            dma.read(Gpa.of(gpa), dst, off, len);
+            dma.read(gpa, dst, off, len);
             return true;
         } catch (DmaFaultException | OutOfHostMemoryException e) {
             return false;
         }
     }
 
-    private boolean dmaRead(long gpa, byte[] dst, int len) {
-        return dmaRead(gpa, dst, 0, len);
-    }
-
-    private boolean dmaWrite(long gpa, byte[] src, int off, int len) {
-        if (gpa < 0) {
-            return false;
-        }
+    private boolean dmaWrite(Gpa gpa, byte[] src, int off, int len) {
         try {
-            dma.write(Gpa.of(gpa), src, off, len);
+            dma.write(gpa, src, off, len);
             return true;
         } catch (DmaFaultException | OutOfHostMemoryException e) {
             return false;
         }
     }
 
-    private boolean dmaWrite8(long gpa, int value) {
+    private boolean dmaWrite8(Gpa gpa, int value) {
         try {
-            dma.write8(Gpa.of(gpa), value);
+            dma.write8(gpa, value);
             return true;
         } catch (DmaFaultException | OutOfHostMemoryException e) {
             return false;
         }
     }
 
-    private boolean dmaWrite64(long gpa, long value) {
+    private boolean dmaWrite64(Gpa gpa, long value) {
         try {
-            dma.write64(Gpa.of(gpa), value);
+            dma.write64(gpa, value);
             return true;
         } catch (DmaFaultException | OutOfHostMemoryException e) {
             return false;

@@ -291,6 +291,37 @@ class E1000Test {
     }
 
     @Test
+    void bufferAddressesAtTheTopOfTheAddressSpaceAreFaultsNotOverflows() {
+        setUpTx();
+        setUpRx();
+        txDescriptor(0, -16L, 60, LegacyTxDescriptor.CMD_EOP | LegacyTxDescriptor.CMD_RS);
+        txDescriptor(1, Long.MAX_VALUE - 8, 60, LegacyTxDescriptor.CMD_EOP | LegacyTxDescriptor.CMD_RS);
+        write(TDT, 2);
+        mem.write64(Gpa.of(RX_RING), -1L);
+        deliver(frame(MAC, 60));
+        assertThat(nic.errors(E1000Error.BUFFER_DMA_FAULT)).isEqualTo(3);
+        assertThat(drain()).isEmpty();
+    }
+
+    @Test
+    void aRingMovedByTheGuestIsReadAtItsNewAddress() {
+        setUpTx();
+        byte[] f = frame(MAC, 60);
+        mem.write(Gpa.of(TX_BUF), f, 0, f.length);
+        txDescriptor(0, TX_BUF, 60, LegacyTxDescriptor.CMD_EOP | LegacyTxDescriptor.CMD_RS);
+        write(TDT, 1);
+        assertThat(drain()).hasSize(1);
+        long moved = TX_RING + 0x8000;
+        mem.write64(Gpa.of(moved), TX_BUF);
+        mem.write64(Gpa.of(moved + 8), 60 | (long) (LegacyTxDescriptor.CMD_EOP | LegacyTxDescriptor.CMD_RS) << 24);
+        write(TDBAL, (int) moved);
+        write(TDH, 0);
+        write(TDT, 1);
+        assertThat(drain()).hasSize(1);
+        assertThat(mem.read8(Gpa.of(moved + 12)) & LegacyTxDescriptor.STATUS_DD).isNotZero();
+    }
+
+    @Test
     void rxDescriptorsOutsideGuestMemoryDropTheFrameAndAreCounted() {
         setUpRx();
         write(RDBAL, (int) (RAM - 64)); // the ring runs off the end of RAM at descriptor 4
