@@ -19,7 +19,8 @@ class HardwareBoundaryTest {
     private static final List<String> ALLOWED = List.of(
             "dev.iovirt.vmm.arch.", // GuestCpu, GuestCode, X86
             "dev.iovirt.vmm.pci.Bdf", "dev.iovirt.vmm.pci.PciConfig", // addresses and config-space layout
-            "dev.iovirt.vmm.dev.UartRegisters"); // the UART register map
+            "dev.iovirt.vmm.dev.UartRegisters", // the UART register map
+            "dev.iovirt.vmm.dev.e1000.api."); // the e1000 register map, EEPROM and descriptor layouts
 
     @Test
     void guestSourcesImportOnlyTheArchitecturalInterfaceAndRegisterMaps() throws IOException {
