@@ -238,4 +238,13 @@ class VirtioPciTransportTest {
         assertThat(mmio.isIoEventFd(BAR4 + ISR_OFFSET)).isFalse();
         assertThat(mmio.isIoEventFd(BAR1)).isFalse();
     }
+
+    @Test
+    void afterResetEachQueueOffersItsMaximumSize() {
+        common(DEVICE_STATUS, 1, 0);
+        common(QUEUE_SELECT, 2, 0);
+        assertThat(common(QUEUE_SIZE, 2)).isEqualTo(256);
+        common(QUEUE_SELECT, 2, 1);
+        assertThat(common(QUEUE_SIZE, 2)).isEqualTo(256);
+    }
 }
