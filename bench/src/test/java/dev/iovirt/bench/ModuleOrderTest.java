@@ -78,6 +78,23 @@ class ModuleOrderTest {
     }
 
     @Test
+    void guestCodeHoldsNoDeviceObject() {
+        // DESIGN §1: a guest reaches a device only through memory, register accesses and interrupts. Its
+        // code may use register maps and ring layouts (constants, records) but no device model, queue
+        // implementation or host-side port.
+        noClasses().that().resideInAPackage("dev.iovirt.guest..")
+                .should().dependOnClassesThat().areAssignableTo(dev.iovirt.vmm.pci.PciFunction.class)
+                .orShould().dependOnClassesThat().areAssignableTo(dev.iovirt.vmm.io.MmioDevice.class)
+                .orShould().dependOnClassesThat().areAssignableTo(dev.iovirt.vmm.io.PioDevice.class)
+                .orShould().dependOnClassesThat().areAssignableTo(dev.iovirt.virtio.VirtioDevice.class)
+                .orShould().dependOnClassesThat().areAssignableTo(dev.iovirt.virtio.queue.VirtQueue.class)
+                .orShould().dependOnClassesThat().areAssignableTo(dev.iovirt.packet.FramePort.class)
+                .orShould().dependOnClassesThat().areAssignableTo(dev.iovirt.vmm.mem.DmaMemory.class)
+                .because("DESIGN §1: guest and device share only memory bytes, register accesses and interrupts")
+                .check(classes);
+    }
+
+    @Test
     void theRuleCatchesAViolation() {
         // Guard against a rule that can never fail: packet classes exist, and platform depends on packet,
         // so "packet must not use platform" holds while "platform must not use packet" must be reported.
