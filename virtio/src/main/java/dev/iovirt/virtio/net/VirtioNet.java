@@ -4,6 +4,8 @@ import static dev.iovirt.virtio.net.VirtioNetLayout.*;
 
 import dev.iovirt.packet.Bytes;
 import dev.iovirt.packet.Checksums;
+import dev.iovirt.packet.FlowKey;
+import dev.iovirt.packet.FlowKeyParser;
 import dev.iovirt.packet.Frame;
 import dev.iovirt.packet.FrameBatch;
 import dev.iovirt.packet.FramePort;
@@ -50,6 +52,7 @@ public final class VirtioNet implements VirtioDevice, FramePort {
     private final PortCounters counters = new PortCounters();
     private final VirtioNetStats stats = new VirtioNetStats();
     private final byte[] hdr = new byte[HDR_LEN];
+    private final FlowKey rxKey = new FlowKey();
     private final int[] heads = new int[MAX_MERGED_BUFFERS];
     private final int[] lens = new int[MAX_MERGED_BUFFERS];
     private final boolean[] touchedPairs;
@@ -97,7 +100,7 @@ public final class VirtioNet implements VirtioDevice, FramePort {
         long f = VirtioStatus.bit(VirtioStatus.F_VERSION_1) | VirtioStatus.bit(VirtioStatus.F_EVENT_IDX)
                 | VirtioStatus.bit(VirtioStatus.F_INDIRECT_DESC) | VirtioStatus.bit(VirtioStatus.F_RING_PACKED)
                 | VirtioStatus.bit(F_MAC) | VirtioStatus.bit(F_STATUS)
-                | VirtioStatus.bit(F_MRG_RXBUF) | VirtioStatus.bit(F_CSUM) | VirtioStatus.bit(F_CTRL_VQ)
+                | VirtioStatus.bit(F_MRG_RXBUF) | VirtioStatus.bit(F_CSUM) | VirtioStatus.bit(F_GUEST_CSUM) | VirtioStatus.bit(F_CTRL_VQ)
                 | VirtioStatus.bit(F_CTRL_RX);
         if (maxPairs > 1) {
             f |= VirtioStatus.bit(F_MQ);
@@ -335,6 +338,9 @@ public final class VirtioNet implements VirtioDevice, FramePort {
     private boolean deliver(VirtQueue q, Frame f) throws VirtQueueException {
         int len = f.length();
         java.util.Arrays.fill(hdr, (byte) 0);
+        if (has(F_GUEST_CSUM) && checksumValid(f)) {
+            hdr[HDR_FLAGS] = HDR_F_DATA_VALID; // §5.1.6.3.2: the driver may skip verifying it
+        }
         DescriptorChain c = q.pop();
         if (c == null) {
             return false;
@@ -397,6 +403,29 @@ public final class VirtioNet implements VirtioDevice, FramePort {
         stats.bytesCopied += len;
         counters.countTx(len);
         return true;
+    }
+
+    /**
+     * Whether the frame is IPv4 TCP or UDP with a transport checksum that verifies (a UDP checksum of
+     * zero means none was sent: nothing to vouch for). Allocates nothing.
+     */
+    private boolean checksumValid(Frame f) {
+        FlowKeyParser.parse(f, rxKey);
+        if (!rxKey.has(FlowKey.L_IPV4) || !rxKey.isComplete() || rxKey.ipFrag() != 0) {
+            return false;
+        }
+        boolean tcp = rxKey.has(FlowKey.L_TCP);
+        if (!tcp && !rxKey.has(FlowKey.L_UDP)) {
+            return false;
+        }
+        byte[] b = f.buffer();
+        int l4 = f.offset() + rxKey.l4Offset();
+        int l4Len = rxKey.l3Length() - (rxKey.l4Offset() - rxKey.l3Offset());
+        if (!tcp && Bytes.getU16(b, l4 + 6) == 0) {
+            return false;
+        }
+        long pseudo = Checksums.pseudoHeaderIpv4(rxKey.ipv4Src(), rxKey.ipv4Dst(), rxKey.ipProto(), l4Len);
+        return Checksums.finish(Checksums.sum(b, l4, l4Len, pseudo)) == 0;
     }
 
     /** §5.1.6.5.1: receive filtering by MAC, unless promiscuous. */

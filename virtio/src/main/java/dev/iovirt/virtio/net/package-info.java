@@ -6,6 +6,6 @@
  *
  * <p>Built: TX with checksum completion (CSUM), RX with mergeable buffers (MRG_RXBUF), MAC and
  * promiscuous/all-multicast filtering and queue pairs through the control queue (CTRL_RX, MAC
- * table, MQ), link status. Split and packed rings both. Not built: GSO/TSO, VIRTIO_NET_F_GUEST_CSUM on receive.
+ * table, MQ), link status, receive checksum validation (GUEST_CSUM: DATA_VALID). Split and packed rings both. Not built: GSO/TSO.
  */
 package dev.iovirt.virtio.net;

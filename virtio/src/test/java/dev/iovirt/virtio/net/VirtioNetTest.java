@@ -334,4 +334,21 @@ class VirtioNetTest {
         }
         assertThat(transport.resets).isEmpty();
     }
+
+    @Test
+    void withGuestCsumAVerifiedChecksumIsMarkedDataValid() {
+        VirtioNet n = new VirtioNet("vm3.eth0", GUEST, 1, QSIZE);
+        List<VirtQueue> qs = new ArrayList<>();
+        qs.add(new SplitVirtQueue(ram, QSIZE, rx0.descGpa(), rx0.availGpa(), rx0.usedGpa(), false, false));
+        qs.add(new SplitVirtQueue(ram, QSIZE, tx0.descGpa(), tx0.availGpa(), tx0.usedGpa(), false, false));
+        qs.add(null);
+        n.activate(VirtioStatus.bit(VirtioStatus.F_VERSION_1) | VirtioStatus.bit(F_GUEST_CSUM), qs, ram, transport);
+        postRxBuffers(rx0, 2, 2048);
+        byte[] good = udp(GUEST, 30);
+        byte[] bad = udp(GUEST, 30);
+        bad[bad.length - 1] ^= 1; // payload changed, checksum not
+        n.transmit(batchOf(good, bad));
+        assertThat(ram.read8(Gpa.of(0x100000 + HDR_FLAGS))).isEqualTo(HDR_F_DATA_VALID);
+        assertThat(ram.read8(Gpa.of(0x100000 + 2048 + HDR_FLAGS))).as("a bad checksum is left for the driver to find").isZero();
+    }
 }
