@@ -255,6 +255,11 @@ public final class VirtioNet implements VirtioDevice, FramePort {
             if (c == null) {
                 break;
             }
+            if (c.writableBytes() > 0) {
+                // §5.1.6.2: a transmit buffer is device-readable only (QEMU: "virtio-net header not in first element").
+                throw new VirtQueueException(dev.iovirt.virtio.queue.VirtQueueError.WRONG_BUFFER_DIRECTION,
+                        "a transmit buffer with device-writable descriptors");
+            }
             long len = c.readableBytes() - HDR_LEN;
             if (len < 14 || len > Frame.DEFAULT_MAX_FRAME || c.readFrom(memory, 0, hdr, 0, HDR_LEN) < HDR_LEN) {
                 counters.rxErrors++; // a malformed packet is dropped, the buffer returned (§5.1.6.2)
@@ -344,6 +349,11 @@ public final class VirtioNet implements VirtioDevice, FramePort {
         DescriptorChain c = q.pop();
         if (c == null) {
             return false;
+        }
+        if (c.writableBytes() == 0) {
+            // §5.1.6.3: receive buffers are device-writable; a read-only one is a driver error (QEMU: virtio_error).
+            throw new VirtQueueException(dev.iovirt.virtio.queue.VirtQueueError.WRONG_BUFFER_DIRECTION,
+                    "a receive buffer with no device-writable descriptor");
         }
         boolean mergeable = has(F_MRG_RXBUF);
         if (!mergeable) {

@@ -351,4 +351,22 @@ class VirtioNetTest {
         assertThat(ram.read8(Gpa.of(0x100000 + HDR_FLAGS))).isEqualTo(HDR_F_DATA_VALID);
         assertThat(ram.read8(Gpa.of(0x100000 + 2048 + HDR_FLAGS))).as("a bad checksum is left for the driver to find").isZero();
     }
+
+    @Test
+    void aReadOnlyReceiveBufferIsADriverErrorThatNeedsReset() {
+        VirtioNet n = net(false, false);
+        rx0.add(readable(buffer(2048), 2048));
+        assertThat(n.transmit(batchOf(udp(GUEST, 10)))).isZero();
+        assertThat(transport.resets).singleElement().asString().contains("no device-writable descriptor");
+    }
+
+    @Test
+    void aWritableTransmitBufferIsADriverErrorThatNeedsReset() {
+        VirtioNet n = net(false, false);
+        n.receive(new FrameBatch());
+        tx0.add(readable(buffer(12), 12), writable(buffer(64), 64));
+        n.queueNotify(txQueue(0));
+        assertThat(n.receive(new FrameBatch())).isZero();
+        assertThat(transport.resets).singleElement().asString().contains("device-writable descriptors");
+    }
 }
