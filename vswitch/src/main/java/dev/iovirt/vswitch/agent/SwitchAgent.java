@@ -2,6 +2,7 @@ package dev.iovirt.vswitch.agent;
 
 import dev.iovirt.openflow.ControllerRole;
 import dev.iovirt.openflow.ErrorCode;
+import dev.iovirt.openflow.MpReply;
 import dev.iovirt.openflow.OfpCodec;
 import dev.iovirt.openflow.OfpError;
 import dev.iovirt.openflow.OfpException;
@@ -17,6 +18,7 @@ import dev.iovirt.openflow.OfpPortStatus;
 import dev.iovirt.openflow.OfpRoleReply;
 import dev.iovirt.openflow.OfpRoleRequest;
 import dev.iovirt.openflow.OfpTableMod;
+import dev.iovirt.openflow.TableFeatures;
 import dev.iovirt.openflow.netty.OfpPipeline;
 import dev.iovirt.packet.FramePort;
 import dev.iovirt.vswitch.ofproto.Bridge;
@@ -64,6 +66,8 @@ import java.util.function.Function;
 public final class SwitchAgent implements AutoCloseable {
     /** How many mailbox entries the switch thread takes before it polls the ports again. */
     private static final int MAILBOX_BURST = 64;
+    /** The max_entries the agent announces per table (the bridge's FlowTable limit). */
+    private static final long TABLE_MAX_ENTRIES = 1_000_000;
     private static final long EXPIRY_PERIOD_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final Bridge bridge;
@@ -272,7 +276,7 @@ public final class SwitchAgent implements AutoCloseable {
         List<OfpMessage> out = new ArrayList<>(replies.size());
         for (OfpMessage r : replies) {
             if (r instanceof OfpMultipartReply mp) {
-                out.addAll(mp.split(OfpMessage.MAX_LENGTH));
+                out.addAll(withTableFeatures(mp).split(OfpMessage.MAX_LENGTH));
             } else if (r instanceof OfpError e && e.data().length == 0 && e.xid() == request.xid()) {
                 out.add(new OfpError(e.xid(), e.errorType(), e.code(), offending(request)));
             } else {
@@ -280,6 +284,23 @@ public final class SwitchAgent implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /**
+     * Workaround until the bridge describes its tables itself: an empty OFPMP_TABLE_FEATURES reply
+     * is refused by ovs-ofctl 3.1 (which asks before every flow mod), so the agent fills in the
+     * features of all {@value Bridge#TABLES} tables (every instruction, action and OXM field the codec
+     * carries), as the bridge accepts them.
+     */
+    private static OfpMultipartReply withTableFeatures(OfpMultipartReply mp) {
+        if (mp.body() instanceof MpReply.TableFeaturesList l && l.entries().isEmpty()) {
+            List<TableFeatures> all = new ArrayList<>(Bridge.TABLES);
+            for (int t = 0; t < Bridge.TABLES; t++) {
+                all.add(TableFeatures.of(t, Bridge.TABLES, TABLE_MAX_ENTRIES));
+            }
+            return new OfpMultipartReply(mp.xid(), mp.flags(), new MpReply.TableFeaturesList(all));
+        }
+        return mp;
     }
 
     private static byte[] offending(OfpMessage request) {
