@@ -42,7 +42,7 @@ import picocli.CommandLine.Option;
                 "Events (listening, controllers connected and lost, replays done) go to standard error."},
         mixinStandardHelpOptions = true,
         footer = {"", "Example:",
-                "  iovirt switch --listen 127.0.0.1:6634 --port 1=in.pcap: --port 2=:out.pcap --replay-after disconnect",
+                "  iovirt switch --listen 127.0.0.1:6634 --port 1=in.pcap: --port 2=:out.pcap --replay-after flows",
                 "  ovs-ofctl -O OpenFlow13 add-flow tcp:127.0.0.1:6634 in_port=1,actions=output:2"})
 final class SwitchCommand implements Callable<Integer> {
     private static final String PREFIX = "iovirt switch: ";
@@ -77,7 +77,8 @@ final class SwitchCommand implements Callable<Integer> {
 
     @Option(names = "--replay-after", paramLabel = "WHEN", defaultValue = "start",
             description = "When the input captures are replayed: start; connect (the first connection completes its "
-                    + "handshake); disconnect (the first connection closes, e.g. once 'ovs-ofctl add-flows' is done); "
+                    + "handshake); flows (a connection that installed flows, groups or meters closes, e.g. once "
+                    + "'ovs-ofctl add-flows' is done); "
                     + "or SECONDS after start, e.g. 5 or 5s (default: ${DEFAULT-VALUE}).")
     String replayAfter;
 
@@ -85,7 +86,7 @@ final class SwitchCommand implements Callable<Integer> {
             description = "Echo-probe a silent connection after this long, drop it after as long again (default: ${DEFAULT-VALUE}).")
     int probeSeconds;
 
-    @Option(names = {"-v", "--verbose"}, description = "Also print every message a controller sends.")
+    @Option(names = {"-v", "--verbose"}, description = "Also print connections to the listener and every message a controller sends.")
     boolean verbose;
 
     /** Counted down to stop the switch: by the shutdown hook (Ctrl-C), or by a test. */
@@ -107,7 +108,7 @@ final class SwitchCommand implements Callable<Integer> {
         record OnConnect() implements Replay {
         }
 
-        record OnDisconnect() implements Replay {
+        record AfterFlows() implements Replay {
         }
 
         record After(Duration delay) implements Replay {
@@ -167,8 +168,7 @@ final class SwitchCommand implements Callable<Integer> {
         };
         AgentConfig config = AgentConfig.DEFAULT.withFailMode(mode).withProbeInterval(Duration.ofSeconds(probeSeconds));
         SwitchAgent agent = new SwitchAgent(new Bridge(name, id, System::nanoTime), config,
-                new Printer(err, verbose, replay instanceof Replay.OnConnect ? startReplay : null,
-                        replay instanceof Replay.OnDisconnect ? startReplay : null));
+                new Printer(err, verbose, replay, startReplay, agentRef));
         agentRef.complete(agent);
         boolean running = false;
         CountDownLatch done = new CountDownLatch(1);
@@ -186,7 +186,7 @@ final class SwitchCommand implements Callable<Integer> {
                 int number = specs.keySet().stream().toList().get(i);
                 agent.addPort(number, p.name(), p);
                 p.replayed().whenComplete((n, failure) -> {
-                    if (p.input() == null) {
+                    if (p.input() == null || !replayStarted.get()) {
                         return;
                     }
                     err.println(PREFIX + "port " + p.name() + ": " + (failure != null
@@ -336,8 +336,8 @@ final class SwitchCommand implements Callable<Integer> {
             case "connect" -> {
                 return new Replay.OnConnect();
             }
-            case "disconnect" -> {
-                return new Replay.OnDisconnect();
+            case "flows" -> {
+                return new Replay.AfterFlows();
             }
             default -> {
                 String n = text.endsWith("s") ? text.substring(0, text.length() - 1) : text;
@@ -349,13 +349,29 @@ final class SwitchCommand implements Callable<Integer> {
                 } catch (NumberFormatException e) {
                     // below
                 }
-                throw usage("--replay-after '" + text + "' is not start, connect, disconnect or a number of seconds (up to 86400)");
+                throw usage("--replay-after '" + text + "' is not start, connect, flows or a number of seconds (up to 86400)");
             }
         }
     }
 
-    /** One line per agent event on standard error. */
-    private record Printer(PrintWriter err, boolean verbose, Runnable onConnect, Runnable onDisconnect) implements AgentListener {
+    /** One line per agent event on standard error; also fires the replay on connect or after flows. */
+    private static final class Printer implements AgentListener {
+        private final PrintWriter err;
+        private final boolean verbose;
+        private final Replay replay;
+        private final Runnable startReplay;
+        private final CompletableFuture<SwitchAgent> agent;
+        /** Peers that sent a flow, group or meter mod (written on the switch thread). */
+        private final java.util.Set<String> programmers = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+        Printer(PrintWriter err, boolean verbose, Replay replay, Runnable startReplay, CompletableFuture<SwitchAgent> agent) {
+            this.err = err;
+            this.verbose = verbose;
+            this.replay = replay;
+            this.startReplay = startReplay;
+            this.agent = agent;
+        }
+
         @Override
         public void listening(InetSocketAddress address) {
             String at = address.getAddress().getHostAddress() + ":" + address.getPort();
@@ -364,17 +380,27 @@ final class SwitchCommand implements Callable<Integer> {
 
         @Override
         public void connected(String peer, boolean active) {
-            err.println(PREFIX + (active ? "connected to controller " : "connection from ") + peer);
-            if (onConnect != null) {
-                onConnect.run();
+            // ovs-ofctl opens up to three connections per command: management sessions are told only with -v.
+            if (active || verbose) {
+                err.println(PREFIX + (active ? "connected to controller " : "connection from ") + peer);
+            }
+            if (replay instanceof Replay.OnConnect) {
+                startReplay.run();
             }
         }
 
         @Override
-        public void disconnected(String peer, String reason) {
-            err.println(PREFIX + "disconnected: " + peer + " (" + reason + ")");
-            if (onDisconnect != null) {
-                onDisconnect.run();
+        public void disconnected(String peer, boolean active, String reason) {
+            if (active || verbose) {
+                err.println(PREFIX + "disconnected: " + peer + " (" + reason + ")");
+            }
+            if (replay instanceof Replay.AfterFlows) {
+                // Through the mailbox, behind every message the peer sent: were flows among them?
+                agent.thenAccept(a -> a.execute(b -> {
+                    if (programmers.contains(peer)) {
+                        startReplay.run();
+                    }
+                }));
             }
         }
 
@@ -391,6 +417,10 @@ final class SwitchCommand implements Callable<Integer> {
 
         @Override
         public void handled(String peer, OfpMessage message) {
+            if (message instanceof dev.iovirt.openflow.OfpFlowMod || message instanceof dev.iovirt.openflow.OfpGroupMod
+                    || message instanceof dev.iovirt.openflow.OfpMeterMod) {
+                programmers.add(peer);
+            }
             if (verbose) {
                 err.println(PREFIX + peer + ": " + message);
             }

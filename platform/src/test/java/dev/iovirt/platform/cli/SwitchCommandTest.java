@@ -56,7 +56,7 @@ class SwitchCommandTest {
         assertThat(CliRunner.run("switch", "--listen", "127.0.0.1:99999").err())
                 .startsWith("iovirt switch: --listen '127.0.0.1:99999': '99999' is not a TCP port");
         assertThat(CliRunner.run("switch", "--listen", "1", "--replay-after", "later").err())
-                .startsWith("iovirt switch: --replay-after 'later' is not start, connect, disconnect or a number of seconds");
+                .startsWith("iovirt switch: --replay-after 'later' is not start, connect, flows or a number of seconds");
         CliRunner nothing = CliRunner.run("switch", "--port", "1=:o.pcap");
         assertThat(nothing.status()).isEqualTo(Iovirt.EXIT_USAGE);
         assertThat(nothing.err()).startsWith("iovirt switch: nothing could program this switch");
@@ -103,7 +103,7 @@ class SwitchCommandTest {
         StringWriter err = new StringWriter();
         CommandLine cl = Iovirt.commandLine(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true));
         SwitchCommand cmd = cl.getSubcommands().get("switch").getCommand();
-        CompletableFuture<Integer> status = CompletableFuture.supplyAsync(() -> cl.execute("switch", "--name", "br7",
+        CompletableFuture<Integer> status = CompletableFuture.supplyAsync(() -> cl.execute("switch", "-v", "--name", "br7",
                 "--dpid", "0xab", "--listen", "127.0.0.1:0", "--port", "1=" + in + ":", "--port", "2=:" + out,
                 "--replay-after", "connect"));
         SwitchCommand.Running running = cmd.started.get(10, TimeUnit.SECONDS);

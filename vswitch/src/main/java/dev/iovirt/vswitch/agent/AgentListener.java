@@ -18,7 +18,7 @@ public interface AgentListener {
     }
 
     /** A connection that had completed its handshake is gone, for {@code reason}. */
-    default void disconnected(String peer, String reason) {
+    default void disconnected(String peer, boolean active, String reason) {
     }
 
     /** An active connection could not be made or failed its handshake; the next try is in {@code retryIn}. */

@@ -246,10 +246,11 @@ public final class SwitchAgent implements AutoCloseable {
         submit(() -> handle(c, m));
     }
 
+    /**
+     * Carries out a message that arrived on {@code c}, even if {@code c} has closed since: what a
+     * controller sent before it went (a flow-mod and a close) takes effect; only the replies are lost.
+     */
     private void handle(OfConnection c, OfpMessage m) {
-        if (!c.isReady()) {
-            return; // the connection closed while the message waited; nobody would read a reply
-        }
         List<OfpMessage> replies;
         if (m instanceof OfpRoleRequest r) {
             replies = role(c, r);
@@ -373,7 +374,7 @@ public final class SwitchAgent implements AutoCloseable {
     void connectionClosed(OfConnection c, boolean wasReady) {
         connections.remove(c);
         if (wasReady) {
-            listener.disconnected(c.peer(), "connection closed");
+            listener.disconnected(c.peer(), c.isActive(), "connection closed");
             if (c.isActive()) {
                 submit(this::updateFailOpen);
             }

@@ -45,7 +45,7 @@ class OvsOfctlAgentInteropTest {
         agent = new SwitchAgent(new Bridge("br0", DatapathId.of(0x1), System::nanoTime), AgentConfig.DEFAULT,
                 new AgentListener() {
                     @Override
-                    public void disconnected(String peer, String reason) {
+                    public void disconnected(String peer, boolean active, String reason) {
                         closed.add(peer);
                     }
 

@@ -50,7 +50,7 @@ class SwitchAgentSocketTest {
             }
 
             @Override
-            public void disconnected(String peer, String reason) {
+            public void disconnected(String peer, boolean active, String reason) {
                 events.add("disconnected");
             }
 

@@ -71,7 +71,7 @@ class SwitchAgentTest {
             }
 
             @Override
-            public void disconnected(String peer, String reason) {
+            public void disconnected(String peer, boolean active, String reason) {
                 events.add("disconnected " + peer);
             }
 
@@ -227,6 +227,15 @@ class SwitchAgentTest {
         p1.inject(TestFrames.udp64());
         agent.runUntilQuiet();
         assertThat(p2.drain()).containsExactly(TestFrames.udp64());
+    }
+
+    @Test
+    void flowModSentJustBeforeTheControllerLeftStillTakesEffect() {
+        EmbeddedChannel ch = controller(false);
+        Wire.send(ch, flow(10, Match.builder().inPort(1).build(), Action.Output.to(2)));
+        ch.close();
+        agent.runUntilQuiet();
+        assertThat(onSwitch(Bridge::flows)).hasSize(1);
     }
 
     @Test
