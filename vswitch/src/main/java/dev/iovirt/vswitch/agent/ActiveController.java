@@ -49,7 +49,7 @@ final class ActiveController {
         channel = f.channel();
         f.addListener(done -> {
             if (!done.isSuccess()) {
-                retry(done.cause().getMessage() != null ? done.cause().getMessage() : done.cause().toString());
+                retry(reason(done.cause()));
                 return;
             }
             f.channel().closeFuture().addListener(closed -> {
@@ -60,6 +60,13 @@ final class ActiveController {
                 }
             });
         });
+    }
+
+    /** The failure in a few words: Netty appends ": /HOST:PORT", which the target already says. */
+    private static String reason(Throwable t) {
+        String m = t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+        int at = m.indexOf(": /");
+        return at > 0 ? m.substring(0, at) : m;
     }
 
     /** On the event loop: the handshake completed. */
