@@ -31,7 +31,9 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
+import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Queue;
 import java.util.Set;
@@ -88,7 +90,8 @@ public final class SwitchAgent implements AutoCloseable {
     /** The last generation_id a master or slave role request carried (OF 1.3.5 §6.3.6). */
     private long generationId;
     private boolean generationDefined;
-    private boolean failOpenActive;
+    /** Written on the switch thread; volatile so that others may look. */
+    private volatile boolean failOpenActive;
     private boolean failOpenKnown;
 
     public SwitchAgent(Bridge bridge, AgentConfig config, AgentListener listener) {
@@ -211,6 +214,9 @@ public final class SwitchAgent implements AutoCloseable {
 
     /** Runs {@code work} with the bridge on the switch thread; the future completes with its result. */
     public <T> CompletableFuture<T> call(Function<Bridge, T> work) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new IllegalStateException("agent for " + bridge.name() + " is closed"));
+        }
         CompletableFuture<T> f = new CompletableFuture<>();
         submit(() -> {
             try {
@@ -306,7 +312,7 @@ public final class SwitchAgent implements AutoCloseable {
 
     private static byte[] offending(OfpMessage request) {
         byte[] b = OfpCodec.encode(request);
-        return b.length <= OfpException.OFFENDING_BYTES ? b : java.util.Arrays.copyOf(b, OfpException.OFFENDING_BYTES);
+        return b.length <= OfpException.OFFENDING_BYTES ? b : Arrays.copyOf(b, OfpException.OFFENDING_BYTES);
     }
 
     private static OfpError error(OfpMessage request, ErrorCode code) {
@@ -405,7 +411,7 @@ public final class SwitchAgent implements AutoCloseable {
         }
     }
 
-    /** Whether fail-open is active (switch-thread state; exact in step mode). */
+    /** Whether fail-open is active (as of the switch thread's last decision). */
     public boolean isFailOpen() {
         return failOpenActive;
     }
@@ -451,9 +457,9 @@ public final class SwitchAgent implements AutoCloseable {
      * a free port.
      *
      * @return the address actually bound
-     * @throws java.io.IOException if the address cannot be bound (in use, not local)
+     * @throws IOException if the address cannot be bound (in use, not local)
      */
-    public InetSocketAddress listen(ControllerTarget at) throws java.io.IOException {
+    public InetSocketAddress listen(ControllerTarget at) throws IOException {
         var future = new ServerBootstrap().group(group()).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
@@ -466,7 +472,7 @@ public final class SwitchAgent implements AutoCloseable {
                 .bind(at.socketAddress()).awaitUninterruptibly();
         if (!future.isSuccess()) {
             Throwable t = future.cause();
-            throw new java.io.IOException("cannot listen on " + at.host() + ":" + at.port() + ": "
+            throw new IOException("cannot listen on " + at.host() + ":" + at.port() + ": "
                     + (t.getMessage() != null ? t.getMessage() : t.toString()), t);
         }
         listeners.add(future.channel());

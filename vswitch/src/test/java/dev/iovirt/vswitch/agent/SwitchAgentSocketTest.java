@@ -11,6 +11,7 @@ import dev.iovirt.openflow.OfpBarrierRequest;
 import dev.iovirt.openflow.OfpFeaturesReply;
 import dev.iovirt.openflow.OfpFeaturesRequest;
 import dev.iovirt.openflow.OfpFlowMod;
+import dev.iovirt.openflow.OfpFlowRemoved;
 import dev.iovirt.openflow.OfpHello;
 import dev.iovirt.openflow.OfpPacketIn;
 import dev.iovirt.openflow.PortNo;
@@ -109,6 +110,19 @@ class SwitchAgentSocketTest {
             OfpPacketIn pi = c.next(OfpPacketIn.class);
             assertThat(pi.inPort()).isEqualTo(PortNo.of(2));
             assertThat(pi.data()).isEqualTo(TestFrames.arpRequest());
+        }
+    }
+
+    @Test
+    void switchThreadExpiresFlowsAndTellsTheController() throws Exception {
+        InetSocketAddress at = agent.listen(new ControllerTarget("127.0.0.1", 0));
+        try (OfClient c = handshake(OfClient.connect(at.getPort()))) {
+            c.send(OfpFlowMod.builder(FlowModCommand.ADD).priority(3).cookie(0x77).hardTimeout(1)
+                    .flags(OfpFlowMod.FLAG_SEND_FLOW_REM).apply(Action.Output.to(2)).build());
+            // The switch thread checks timeouts once a second on its own: no message from us needed.
+            OfpFlowRemoved removed = c.next(OfpFlowRemoved.class);
+            assertThat(removed.cookie()).isEqualTo(0x77);
+            assertThat(removed.reason()).isEqualTo(OfpFlowRemoved.REASON_HARD_TIMEOUT);
         }
     }
 

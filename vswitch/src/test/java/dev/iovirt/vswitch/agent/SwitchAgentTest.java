@@ -253,6 +253,23 @@ class SwitchAgentTest {
     }
 
     @Test
+    void portAddedWhileConnectedIsAnnouncedByPortStatus() {
+        EmbeddedChannel ch = controller(false);
+        agent.addPort(3, "p3", new DummyPort("p3"));
+        agent.runUntilQuiet();
+        assertThat(Wire.received(ch, OfpPortStatus.class)).singleElement().satisfies(ps -> {
+            assertThat(ps.reason()).isEqualTo(OfpPortStatus.REASON_ADD);
+            assertThat(ps.port().name()).isEqualTo("p3");
+        });
+    }
+
+    @Test
+    void workAfterCloseIsRefused() {
+        agent.close();
+        assertThat(agent.call(Bridge::flows)).isCompletedExceptionally();
+    }
+
+    @Test
     void malformedMessageIsAnsweredWithTheSpecErrorAndTheConnectionSurvives() {
         EmbeddedChannel ch = controller(false);
         byte[] unknownType = {0x04, 99, 0, 8, 0, 0, 0, 33};
