@@ -42,7 +42,8 @@ import picocli.CommandLine.Option;
                 "Events (listening, controllers connected and lost, replays done) go to standard error."},
         mixinStandardHelpOptions = true,
         footer = {"", "Example:",
-                "  iovirt switch --listen 127.0.0.1:6634 --port 1=in.pcap: --port 2=:out.pcap --replay-after flows",
+                "  iovirt switch --listen 127.0.0.1:6634 --port 1=in.pcap: --port 2=:out.pcap \\",
+                "      --replay-after flows &",
                 "  ovs-ofctl -O OpenFlow13 add-flow tcp:127.0.0.1:6634 in_port=1,actions=output:2"})
 final class SwitchCommand implements Callable<Integer> {
     private static final String PREFIX = "iovirt switch: ";
@@ -71,8 +72,8 @@ final class SwitchCommand implements Callable<Integer> {
     String failMode;
 
     @Option(names = "--port", paramLabel = "N=IN:OUT",
-            description = "Port N (named pN): frames of capture IN enter it, frames it sends are appended to OUT "
-                    + "(pcapng if the name ends in .pcapng, else pcap). Either may be empty. Repeatable.")
+            description = "Port N (named pN): frames of capture IN enter it, frames it sends are written to OUT, "
+                    + "which is replaced (pcapng if the name ends in .pcapng, else pcap). Either may be empty. Repeatable.")
     List<String> ports = new ArrayList<>();
 
     @Option(names = "--replay-after", paramLabel = "WHEN", defaultValue = "start",
@@ -132,6 +133,17 @@ final class SwitchCommand implements Callable<Integer> {
                 throw usage("--port " + s.number() + " is given twice");
             }
         }
+        java.util.Set<Path> files = new java.util.HashSet<>();
+        for (PortSpec s : specs.values()) {
+            if (s.input() != null) {
+                files.add(s.input().toAbsolutePath().normalize());
+            }
+        }
+        for (PortSpec s : specs.values()) {
+            if (s.output() != null && !files.add(s.output().toAbsolutePath().normalize())) {
+                throw usage("--port " + s.number() + ": " + s.output() + " is already read or written by another port");
+            }
+        }
         Replay replay = parseReplay(replayAfter);
         if (probeSeconds <= 0) {
             throw usage("--probe-interval must be a positive number of seconds, not " + probeSeconds);
@@ -141,6 +153,7 @@ final class SwitchCommand implements Callable<Integer> {
         }
 
         List<PcapPort> opened = new ArrayList<>();
+        List<Integer> numbers = List.copyOf(specs.keySet());
         for (PortSpec s : specs.values()) {
             try {
                 opened.add(new PcapPort("p" + s.number(), s.input(), s.output()));
@@ -183,8 +196,7 @@ final class SwitchCommand implements Callable<Integer> {
         try {
             for (int i = 0; i < opened.size(); i++) {
                 PcapPort p = opened.get(i);
-                int number = specs.keySet().stream().toList().get(i);
-                agent.addPort(number, p.name(), p);
+                agent.addPort(numbers.get(i), p.name(), p);
                 p.replayed().whenComplete((n, failure) -> {
                     if (p.input() == null || !replayStarted.get()) {
                         return;

@@ -47,6 +47,10 @@ class SwitchCommandTest {
                 .startsWith("iovirt switch: --port '0=:o.pcap': the port number must be 1..65279");
         assertThat(CliRunner.run("switch", "--listen", "127.0.0.1:0", "--port", "1=:a.pcap", "--port", "1=:b.pcap").err())
                 .startsWith("iovirt switch: --port 1 is given twice");
+        assertThat(CliRunner.run("switch", "--listen", "1", "--port", "1=a.pcap:", "--port", "2=:a.pcap").err())
+                .startsWith("iovirt switch: --port 2: a.pcap is already read or written by another port");
+        assertThat(CliRunner.run("switch", "--listen", "1", "--port", "1=a.pcap:a.pcap").err())
+                .startsWith("iovirt switch: --port '1=a.pcap:a.pcap' reads and writes the same file");
         assertThat(CliRunner.run("switch", "--listen", "127.0.0.1:0", "--dpid", "0xnothex").err())
                 .startsWith("iovirt switch: --dpid '0xnothex' is not a datapath ID");
         assertThat(CliRunner.run("switch", "--listen", "127.0.0.1:0", "--fail-mode", "open").err())
