@@ -142,6 +142,40 @@ class SwitchCommandTest {
         }
     }
 
+    /** The session of docs/vswitch.md: ovs-ofctl add-flows, then the replay, then dump-flows shows the counts. */
+    @Test
+    @org.junit.jupiter.api.Tag("interop")
+    void ovsOfctlAddFlowsThenTheReplayRunsThroughThem() throws Exception {
+        dev.iovirt.packet.testing.Peers.require("ovs-ofctl", "openvswitch-common");
+        Path in = dir.resolve("in.pcap");
+        Path out = dir.resolve("out.pcap");
+        java.nio.file.Files.copy(InspectCommandTest.SAMPLE, in);
+        Path flows = dir.resolve("flows.txt");
+        java.nio.file.Files.writeString(flows, "priority=10,in_port=1,ip,actions=output:2\npriority=5,in_port=1,arp,actions=output:2\n");
+        StringWriter err = new StringWriter();
+        CommandLine cl = Iovirt.commandLine(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true));
+        SwitchCommand cmd = cl.getSubcommands().get("switch").getCommand();
+        CompletableFuture<Integer> status = CompletableFuture.supplyAsync(() -> cl.execute("switch", "--listen", "127.0.0.1:0",
+                "--port", "1=" + in + ":", "--port", "2=:" + out, "--replay-after", "flows"));
+        try {
+            SwitchCommand.Running running = cmd.started.get(10, TimeUnit.SECONDS);
+            String target = "tcp:127.0.0.1:" + running.listening().getPort();
+            dev.iovirt.packet.testing.Peers.run(20, "ovs-ofctl", "-O", "OpenFlow13", "add-flows", target, flows.toString()).requireSuccess();
+            assertThat(running.ports().get(0).replayed().get(10, TimeUnit.SECONDS)).isEqualTo(12);
+            running.agent().call(b -> null).get(10, TimeUnit.SECONDS);
+            String dump = dev.iovirt.packet.testing.Peers.run(20, "ovs-ofctl", "-O", "OpenFlow13", "dump-flows", target).requireSuccess().stdout();
+            assertThat(dump).contains("n_packets=8, n_bytes=597, priority=10,ip,in_port=1 actions=output:2",
+                    "n_packets=2, n_bytes=84, priority=5,arp,in_port=1 actions=output:2");
+            try (CaptureReader r = CaptureReader.open(out)) {
+                assertThat(r.readAll()).hasSize(10);
+            }
+        } finally {
+            cmd.stop.countDown();
+        }
+        assertThat(status.get(10, TimeUnit.SECONDS)).isZero();
+        assertThat(err.toString()).contains("iovirt switch: port p2: rx 0 pkts 0 B (dropped 0, errors 0), tx 10 pkts 681 B");
+    }
+
     private static byte[] readMessage(DataInputStream in) throws IOException {
         byte[] header = new byte[8];
         in.readFully(header);

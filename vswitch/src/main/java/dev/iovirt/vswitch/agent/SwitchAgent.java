@@ -264,7 +264,13 @@ public final class SwitchAgent implements AutoCloseable {
             // OF 1.3.5 §6.3.6: a slave may not send packets or change the switch's state.
             replies = List.of(error(m, ErrorCode.BAD_REQUEST_IS_SLAVE));
         } else {
-            replies = bridge.handle(m);
+            try {
+                replies = bridge.handle(m);
+            } catch (RuntimeException e) {
+                // A bug, not the controller's fault; answer so that it does not wait forever for a reply.
+                listener.warning(c.peer() + ": " + m.type() + " failed inside the switch: " + e);
+                replies = List.of(error(m, ErrorCode.BAD_REQUEST_EPERM));
+            }
         }
         c.send(framed(m, replies));
         listener.handled(c.peer(), m);
