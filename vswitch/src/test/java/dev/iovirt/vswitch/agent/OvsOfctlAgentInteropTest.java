@@ -141,6 +141,19 @@ class OvsOfctlAgentInteropTest {
     }
 
     @Test
+    void modPortTakesAPortDownAndItStopsForwarding() throws Exception {
+        ofctl("add-flow", "priority=1,in_port=1,actions=output:2");
+        ofctl("mod-port", "p2", "down");
+        assertThat(ofctl("dump-ports-desc")).containsPattern("2\\(p2\\): addr:[0-9a-f:]+\\n\\s+config:\\s+PORT_DOWN");
+        p1.inject(TestFrames.udp64());
+        agent.call(Bridge::runUntilQuiet).get(10, TimeUnit.SECONDS); // forwarded (or not) before p2 comes up
+        ofctl("mod-port", "p2", "up");
+        p1.inject(TestFrames.tcpSyn());
+        // The frame sent while p2 was down never came out; the one after did.
+        assertThat(p2.nextTransmitted()).isEqualTo(TestFrames.tcpSyn());
+    }
+
+    @Test
     void showDescribesTheSwitchAndItsPorts() throws Exception {
         String show = ofctl("show");
         assertThat(show).contains("dpid:0000000000000001", "n_tables:254", "1(p1): addr:", "2(p2): addr:", "3(p3): addr:");

@@ -253,6 +253,20 @@ class SwitchAgentTest {
     }
 
     @Test
+    void asyncEventsGoToEveryConnectionPastItsHandshakeOnly() {
+        EmbeddedChannel a = controller(true);
+        EmbeddedChannel b = controller(false);
+        EmbeddedChannel shaking = new EmbeddedChannel(agent.channelInitializer("no hello yet", true));
+        Wire.received(shaking);
+        exchange(a, flow(0, Match.ALL, Action.Output.to(PortNo.CONTROLLER)));
+        p1.inject(TestFrames.udp64());
+        agent.runUntilQuiet();
+        assertThat(Wire.received(a, OfpPacketIn.class)).hasSize(1);
+        assertThat(Wire.received(b, OfpPacketIn.class)).hasSize(1);
+        assertThat(Wire.received(shaking)).isEmpty();
+    }
+
+    @Test
     void portAddedWhileConnectedIsAnnouncedByPortStatus() {
         EmbeddedChannel ch = controller(false);
         agent.addPort(3, "p3", new DummyPort("p3"));
