@@ -154,6 +154,21 @@ class OvsOfctlAgentInteropTest {
     }
 
     @Test
+    void openFlow10OnlyOvsOfctlIsRefusedAtTheHello() {
+        var r = Peers.run(20, "ovs-ofctl", "-O", "OpenFlow10", "show", target);
+        assertThat(r.exitCode()).isNotZero();
+        assertThat(r.stderr()).containsIgnoringCase("version negotiation failed");
+    }
+
+    @Test
+    void aggregateAndTableFeaturesDumpsAreReadable() throws Exception {
+        ofctl("add-flow", "priority=1,in_port=1,actions=output:2");
+        assertThat(ofctl("dump-aggregate")).contains("flow_count=1");
+        String features = ofctl("dump-table-features");
+        assertThat(features).contains("table 0 (", "table 253 (", "max_entries=1000000");
+    }
+
+    @Test
     void showDescribesTheSwitchAndItsPorts() throws Exception {
         String show = ofctl("show");
         assertThat(show).contains("dpid:0000000000000001", "n_tables:254", "1(p1): addr:", "2(p2): addr:", "3(p3): addr:");
