@@ -302,8 +302,9 @@ public final class SwitchAgent implements AutoCloseable {
     /**
      * Workaround until the bridge describes its tables itself: an empty OFPMP_TABLE_FEATURES reply
      * is refused by ovs-ofctl 3.1 (which asks before every flow mod), so the agent fills in the
-     * features of all {@value Bridge#TABLES} tables (every instruction, action and OXM field the codec
-     * carries), as the bridge accepts them.
+     * features of all {@value Bridge#TABLES} tables with {@link TableFeatures#of}. That announces
+     * every instruction, action and OXM field the codec carries, which is more than the bridge
+     * accepts (MPLS actions, for one); the bridge refuses those with the spec's error when they come.
      */
     private static OfpMultipartReply withTableFeatures(OfpMultipartReply mp) {
         if (mp.body() instanceof MpReply.TableFeaturesList l && l.entries().isEmpty()) {
