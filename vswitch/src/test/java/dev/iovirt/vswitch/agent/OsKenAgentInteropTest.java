@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * os-ken (the maintained Ryu) running a learning-switch app controls our switch: the agent
- * connects actively to osken-manager (retrying with backoff while os-ken starts), os-ken installs
+ * connects actively to osken-manager (retrying with backoff while os-ken starts), or os-ken
+ * connects to the agent's passive listener ({@code --ofp-switch-address-list}); os-ken installs
  * its table-miss flow, learns from our packet-ins, and two ports behind the switch reach each other
  * first through packet-outs and then through the flow os-ken installed.
  */
@@ -111,14 +112,17 @@ class OsKenAgentInteropTest {
 
     @Test
     void learningSwitchOnOsKenLetsTwoPortsReachEachOther() throws Exception {
-        Peers.require("osken-manager", "python3-os-ken");
-        int port = freePort();
-        Path app = dir.resolve("learn.py");
-        Files.writeString(app, APP);
-        osken = new ProcessBuilder("osken-manager", "--ofp-listen-host", "127.0.0.1", "--ofp-tcp-listen-port",
-                Integer.toString(port), app.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("osken.log").toFile()).start();
+        run(false);
+    }
 
+    /** The other way round: os-ken connects to our passive listener (--ofp-switch-address-list). */
+    @Test
+    void osKenConnectingToOurListenerControlsTheSwitchToo() throws Exception {
+        run(true);
+    }
+
+    private void run(boolean passive) throws Exception {
+        Peers.require("osken-manager", "python3-os-ken");
         CompletableFuture<Void> tableMiss = new CompletableFuture<>();
         CompletableFuture<OfpFlowMod> learned = new CompletableFuture<>();
         ThreadSafePort p1 = new ThreadSafePort("p1");
@@ -137,8 +141,26 @@ class OsKenAgentInteropTest {
         agent.addPort(1, "p1", p1);
         agent.addPort(2, "p2", p2);
         agent.start();
-        agent.connect(new ControllerTarget("127.0.0.1", port));
-        tableMiss.get(30, TimeUnit.SECONDS);
+
+        int oskenPort = freePort(); // os-ken always listens; in passive mode nobody connects there
+        Path app = dir.resolve("learn.py");
+        Files.writeString(app, APP);
+        List<String> cmd = new java.util.ArrayList<>(List.of("osken-manager", "--ofp-listen-host", "127.0.0.1",
+                "--ofp-tcp-listen-port", Integer.toString(oskenPort)));
+        if (passive) {
+            int ours = agent.listen(new ControllerTarget("127.0.0.1", 0)).getPort();
+            cmd.addAll(List.of("--ofp-switch-address-list", "127.0.0.1:" + ours));
+        }
+        cmd.add(app.toString());
+        osken = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("osken.log").toFile()).start();
+        if (!passive) {
+            agent.connect(new ControllerTarget("127.0.0.1", oskenPort));
+        }
+        try {
+            tableMiss.get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("os-ken installed no table-miss flow in 30 s; its log:\n" + log());
+        }
 
         // A broadcasts: packet-in, os-ken learns A on port 1 and floods with a packet-out.
         byte[] fromA = PacketBuilder.ethernet(A, MacAddress.BROADCAST)
