@@ -41,6 +41,13 @@ final class OfConnection extends ChannelInboundHandlerAdapter {
     ControllerRole role = ControllerRole.EQUAL;
     /** Packet-ins not sent because the channel's send buffer was full. Switch thread only. */
     long packetInsDropped;
+    /** Messages of this connection waiting in the mailbox. */
+    private final java.util.concurrent.atomic.AtomicInteger queued = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** Above this many queued messages the connection stops reading, so a flood waits in TCP buffers. */
+    static final int READ_PAUSE = 1024;
+    /** Reading resumes when the switch thread has brought the queue down to this. */
+    static final int READ_RESUME = 256;
 
     OfConnection(SwitchAgent agent, String peer, boolean active, Runnable onReady) {
         this.agent = agent;
@@ -113,7 +120,19 @@ final class OfConnection extends ChannelInboundHandlerAdapter {
             case OfpEchoReply e -> { } // any message proves liveness; IdleStateHandler saw it
             case OfpHello h -> { } // a second HELLO changes nothing
             case OfpError e -> agent.listener().warning(peer + " sent " + e);
-            default -> agent.fromController(this, m);
+            default -> {
+                if (queued.incrementAndGet() == READ_PAUSE) {
+                    ctx.channel().config().setAutoRead(false);
+                }
+                agent.fromController(this, m);
+            }
+        }
+    }
+
+    /** Switch thread: one queued message was carried out; reading resumes once the backlog is small. */
+    void dequeued() {
+        if (queued.decrementAndGet() == READ_RESUME && channel != null && !channel.config().isAutoRead()) {
+            channel.config().setAutoRead(true);
         }
     }
 

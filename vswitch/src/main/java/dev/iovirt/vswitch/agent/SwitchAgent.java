@@ -257,6 +257,7 @@ public final class SwitchAgent implements AutoCloseable {
      * controller sent before it went (a flow-mod and a close) takes effect; only the replies are lost.
      */
     private void handle(OfConnection c, OfpMessage m) {
+        c.dequeued();
         List<OfpMessage> replies;
         if (m instanceof OfpRoleRequest r) {
             replies = role(c, r);

@@ -36,8 +36,11 @@
  * message of that connection has been carried out). Echo requests are answered on the event loop,
  * so that a switch busy forwarding still looks alive.
  *
+ * <p>Back-pressure: a connection with more than 1024 messages waiting in the mailbox stops reading
+ * its socket (Netty autoRead off) until the switch thread has brought it down to 256, so a
+ * controller flooding flow-mods waits in TCP buffers instead of in our heap.
+ *
  * <p>Not built: OFPT_SET_ASYNC/GET_ASYNC (the codec lacks them; the default asynchronous
- * configuration applies), auxiliary connections, TLS, and a bound on the mailbox (a controller
- * flooding flow-mods is not throttled by pausing reads).
+ * configuration applies), auxiliary connections, TLS.
  */
 package dev.iovirt.vswitch.agent;

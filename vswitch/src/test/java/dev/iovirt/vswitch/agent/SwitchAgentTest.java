@@ -278,6 +278,20 @@ class SwitchAgentTest {
     }
 
     @Test
+    void aFloodingControllerIsPausedUntilTheSwitchCatchesUp() {
+        EmbeddedChannel ch = controller(false);
+        for (int i = 0; i < OfConnection.READ_PAUSE - 1; i++) {
+            Wire.send(ch, new OfpBarrierRequest(i));
+        }
+        assertThat(ch.config().isAutoRead()).isTrue();
+        Wire.send(ch, new OfpBarrierRequest(9999));
+        assertThat(ch.config().isAutoRead()).as("reading paused at %d queued messages", OfConnection.READ_PAUSE).isFalse();
+        agent.runUntilQuiet();
+        assertThat(ch.config().isAutoRead()).isTrue();
+        assertThat(Wire.received(ch, OfpBarrierReply.class)).hasSize(OfConnection.READ_PAUSE);
+    }
+
+    @Test
     void workAfterCloseIsRefused() {
         agent.close();
         assertThat(agent.call(Bridge::flows)).isCompletedExceptionally();
