@@ -1,7 +1,10 @@
 package dev.iovirt.platform.cli;
 
 import dev.iovirt.openflow.DatapathId;
+import dev.iovirt.openflow.OfpFlowMod;
+import dev.iovirt.openflow.OfpGroupMod;
 import dev.iovirt.openflow.OfpMessage;
+import dev.iovirt.openflow.OfpMeterMod;
 import dev.iovirt.vswitch.agent.AgentConfig;
 import dev.iovirt.vswitch.agent.AgentListener;
 import dev.iovirt.vswitch.agent.ControllerTarget;
@@ -17,14 +20,18 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -133,7 +140,7 @@ final class SwitchCommand implements Callable<Integer> {
                 throw usage("--port " + s.number() + " is given twice");
             }
         }
-        java.util.Set<Path> files = new java.util.HashSet<>();
+        Set<Path> files = new HashSet<>();
         for (PortSpec s : specs.values()) {
             if (s.input() != null) {
                 files.add(s.input().toAbsolutePath().normalize());
@@ -279,7 +286,7 @@ final class SwitchCommand implements Callable<Integer> {
         return new CommandLine.ParameterException(spec.commandLine(), message);
     }
 
-    private ControllerTarget target(java.util.function.Supplier<ControllerTarget> parse, String option) {
+    private ControllerTarget target(Supplier<ControllerTarget> parse, String option) {
         try {
             return parse.get();
         } catch (IllegalArgumentException e) {
@@ -374,7 +381,7 @@ final class SwitchCommand implements Callable<Integer> {
         private final Runnable startReplay;
         private final CompletableFuture<SwitchAgent> agent;
         /** Peers that sent a flow, group or meter mod (written on the switch thread). */
-        private final java.util.Set<String> programmers = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        private final Set<String> programmers = ConcurrentHashMap.newKeySet();
 
         Printer(PrintWriter err, boolean verbose, Replay replay, Runnable startReplay, CompletableFuture<SwitchAgent> agent) {
             this.err = err;
@@ -429,8 +436,7 @@ final class SwitchCommand implements Callable<Integer> {
 
         @Override
         public void handled(String peer, OfpMessage message) {
-            if (message instanceof dev.iovirt.openflow.OfpFlowMod || message instanceof dev.iovirt.openflow.OfpGroupMod
-                    || message instanceof dev.iovirt.openflow.OfpMeterMod) {
+            if (message instanceof OfpFlowMod || message instanceof OfpGroupMod || message instanceof OfpMeterMod) {
                 programmers.add(peer);
             }
             if (verbose) {

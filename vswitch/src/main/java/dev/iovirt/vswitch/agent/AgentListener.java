@@ -1,5 +1,6 @@
 package dev.iovirt.vswitch.agent;
 
+import dev.iovirt.openflow.OfpMessage;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 
@@ -33,7 +34,7 @@ public interface AgentListener {
      * The switch thread carried out {@code message} from {@code peer} (after its replies were
      * queued); for a verbose log, and for tests that wait until a controller's flow is in place.
      */
-    default void handled(String peer, dev.iovirt.openflow.OfpMessage message) {
+    default void handled(String peer, OfpMessage message) {
     }
 
     /** Something went wrong that the agent survived (a broken controller message, an I/O error). */

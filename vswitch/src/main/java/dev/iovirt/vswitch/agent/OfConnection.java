@@ -16,6 +16,7 @@ import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One OpenFlow channel between the switch and a controller (or ovs-ofctl), the last handler of its
@@ -42,7 +43,7 @@ final class OfConnection extends ChannelInboundHandlerAdapter {
     /** Packet-ins not sent because the channel's send buffer was full. Switch thread only. */
     long packetInsDropped;
     /** Messages of this connection waiting in the mailbox. */
-    private final java.util.concurrent.atomic.AtomicInteger queued = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger queued = new AtomicInteger();
 
     /** Above this many queued messages the connection stops reading, so a flood waits in TCP buffers. */
     static final int READ_PAUSE = 1024;
