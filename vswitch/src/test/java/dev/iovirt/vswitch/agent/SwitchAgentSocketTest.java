@@ -18,6 +18,7 @@ import dev.iovirt.openflow.PortNo;
 import dev.iovirt.packet.testing.TestFrames;
 import dev.iovirt.vswitch.ofproto.Bridge;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -128,7 +129,7 @@ class SwitchAgentSocketTest {
 
     @Test
     void activeConnectionRetriesWithDoublingBackoffAndReconnectsAfterALoss() throws Exception {
-        try (ServerSocket controller = new ServerSocket(0, 10, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket controller = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
             controller.setSoTimeout(10_000);
             agent.connect(new ControllerTarget("127.0.0.1", controller.getLocalPort()));
             // Two attempts closed before the handshake: the waits are 20 ms, then 40 ms.
@@ -140,11 +141,15 @@ class SwitchAgentSocketTest {
             try (OfClient c = handshake(new OfClient(controller.accept()))) {
                 assertThat(nextEvent()).isEqualTo("connected active");
                 assertThat(retries).containsExactly(Duration.ofMillis(20), Duration.ofMillis(40));
+                c.send(new OfpBarrierRequest(1));
+                assertThat(c.next(OfpBarrierReply.class).xid()).isEqualTo(1);
             }
             assertThat(nextEvent()).isEqualTo("disconnected");
             // The handshake reset the backoff; the switch comes back on its own.
             try (OfClient c = handshake(new OfClient(controller.accept()))) {
                 assertThat(nextEvent()).isEqualTo("connected active");
+                c.send(new OfpBarrierRequest(2));
+                assertThat(c.next(OfpBarrierReply.class).xid()).isEqualTo(2);
             }
         }
     }
@@ -163,7 +168,7 @@ class SwitchAgentSocketTest {
 
     @Test
     void listeningOnAnAddressInUseIsAnErrorWithItsMessage() throws Exception {
-        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
                     () -> agent.listen(new ControllerTarget("127.0.0.1", taken.getLocalPort())));
             assertThat(e.getMessage()).startsWith("cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": ")
