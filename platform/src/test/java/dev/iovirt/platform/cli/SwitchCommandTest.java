@@ -12,6 +12,8 @@ import dev.iovirt.openflow.OfpMessage;
 import dev.iovirt.packet.capture.CaptureReader;
 import dev.iovirt.packet.capture.CapturedFrame;
 import dev.iovirt.packet.capture.PcapWriter;
+import dev.iovirt.packet.capture.PcapngWriter;
+import dev.iovirt.packet.testing.Peers;
 import dev.iovirt.packet.testing.TestFrames;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -20,10 +22,12 @@ import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -142,16 +146,47 @@ class SwitchCommandTest {
         }
     }
 
+    @Test
+    void standaloneWithoutControllersIsALearningSwitch() throws Exception {
+        Path in = dir.resolve("in.pcapng");
+        Path out = dir.resolve("out.pcapng");
+        try (PcapngWriter w = PcapngWriter.create(in)) {
+            int i = w.addInterface("eth0");
+            w.write(i, 1L, TestFrames.arpRequest(), 0, TestFrames.arpRequest().length, null);
+        }
+        StringWriter err = new StringWriter();
+        CommandLine cl = Iovirt.commandLine(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true));
+        SwitchCommand cmd = cl.getSubcommands().get("switch").getCommand();
+        CompletableFuture<Integer> status = CompletableFuture.supplyAsync(() -> cl.execute("switch", "--fail-mode", "standalone",
+                "--port", "1=" + in + ":", "--port", "2=:" + out));
+        try {
+            SwitchCommand.Running running = cmd.started.get(10, TimeUnit.SECONDS);
+            assertThat(running.ports().get(0).replayed().get(10, TimeUnit.SECONDS)).isEqualTo(1);
+            running.agent().call(b -> null).get(10, TimeUnit.SECONDS);
+            try (CaptureReader r = CaptureReader.open(out)) {
+                assertThat(r.readAll()).singleElement().satisfies(f -> {
+                    assertThat(f.data()).isEqualTo(TestFrames.arpRequest()); // flooded by NORMAL
+                    assertThat(f.interfaceName()).isEqualTo("p2");
+                });
+            }
+        } finally {
+            cmd.stop.countDown();
+        }
+        assertThat(status.get(10, TimeUnit.SECONDS)).isZero();
+        assertThat(err.toString()).contains("iovirt switch: fail-open: no controller connected, forwarding as a learning switch",
+                "fail mode standalone");
+    }
+
     /** The session of docs/vswitch.md: ovs-ofctl add-flows, then the replay, then dump-flows shows the counts. */
     @Test
-    @org.junit.jupiter.api.Tag("interop")
+    @Tag("interop")
     void ovsOfctlAddFlowsThenTheReplayRunsThroughThem() throws Exception {
-        dev.iovirt.packet.testing.Peers.require("ovs-ofctl", "openvswitch-common");
+        Peers.require("ovs-ofctl", "openvswitch-common");
         Path in = dir.resolve("in.pcap");
         Path out = dir.resolve("out.pcap");
-        java.nio.file.Files.copy(InspectCommandTest.SAMPLE, in);
+        Files.copy(InspectCommandTest.SAMPLE, in);
         Path flows = dir.resolve("flows.txt");
-        java.nio.file.Files.writeString(flows, "priority=10,in_port=1,ip,actions=output:2\npriority=5,in_port=1,arp,actions=output:2\n");
+        Files.writeString(flows, "priority=10,in_port=1,ip,actions=output:2\npriority=5,in_port=1,arp,actions=output:2\n");
         StringWriter err = new StringWriter();
         CommandLine cl = Iovirt.commandLine(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true));
         SwitchCommand cmd = cl.getSubcommands().get("switch").getCommand();
@@ -160,10 +195,10 @@ class SwitchCommandTest {
         try {
             SwitchCommand.Running running = cmd.started.get(10, TimeUnit.SECONDS);
             String target = "tcp:127.0.0.1:" + running.listening().getPort();
-            dev.iovirt.packet.testing.Peers.run(20, "ovs-ofctl", "-O", "OpenFlow13", "add-flows", target, flows.toString()).requireSuccess();
+            Peers.run(20, "ovs-ofctl", "-O", "OpenFlow13", "add-flows", target, flows.toString()).requireSuccess();
             assertThat(running.ports().get(0).replayed().get(10, TimeUnit.SECONDS)).isEqualTo(12);
             running.agent().call(b -> null).get(10, TimeUnit.SECONDS);
-            String dump = dev.iovirt.packet.testing.Peers.run(20, "ovs-ofctl", "-O", "OpenFlow13", "dump-flows", target).requireSuccess().stdout();
+            String dump = Peers.run(20, "ovs-ofctl", "-O", "OpenFlow13", "dump-flows", target).requireSuccess().stdout();
             assertThat(dump).contains("n_packets=8, n_bytes=597, priority=10,ip,in_port=1 actions=output:2",
                     "n_packets=2, n_bytes=84, priority=5,arp,in_port=1 actions=output:2");
             try (CaptureReader r = CaptureReader.open(out)) {
