@@ -401,6 +401,9 @@ public final class SwitchAgent implements AutoCloseable {
      * management sessions and do not count, so a flow dump does not switch learning off and on.
      */
     private void updateFailOpen() {
+        if (closed) {
+            return; // connections closing because the agent closes: nothing left to fail open for
+        }
         boolean want = config.failMode() == FailMode.STANDALONE
                 && connections.stream().noneMatch(c -> c.isActive() && c.isReady());
         if (failOpenKnown && want == failOpenActive) {
