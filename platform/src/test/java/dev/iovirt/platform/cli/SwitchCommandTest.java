@@ -157,8 +157,9 @@ class SwitchCommandTest {
         StringWriter err = new StringWriter();
         CommandLine cl = Iovirt.commandLine(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true));
         SwitchCommand cmd = cl.getSubcommands().get("switch").getCommand();
+        // The replay waits 0.1 s (--replay-after also takes seconds), then the frame floods.
         CompletableFuture<Integer> status = CompletableFuture.supplyAsync(() -> cl.execute("switch", "--fail-mode", "standalone",
-                "--port", "1=" + in + ":", "--port", "2=:" + out));
+                "--port", "1=" + in + ":", "--port", "2=:" + out, "--replay-after", "0.1s"));
         try {
             SwitchCommand.Running running = cmd.started.get(10, TimeUnit.SECONDS);
             assertThat(running.ports().get(0).replayed().get(10, TimeUnit.SECONDS)).isEqualTo(1);
