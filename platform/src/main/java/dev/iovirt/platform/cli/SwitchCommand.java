@@ -230,7 +230,9 @@ final class SwitchCommand implements Callable<Integer> {
                     + opened.size() + " port" + (opened.size() == 1 ? "" : "s") + "; Ctrl-C stops it");
             switch (replay) {
                 case Replay.AtStart a -> startReplay.run();
-                case Replay.After a -> CompletableFuture.delayedExecutor(a.delay().toMillis(), TimeUnit.MILLISECONDS).execute(startReplay);
+                // Its own thread, not the common pool, which may be busy (or a single thread) in an embedding program.
+                case Replay.After a -> CompletableFuture.delayedExecutor(a.delay().toMillis(), TimeUnit.MILLISECONDS,
+                        r -> Thread.ofVirtual().name("iovirt-switch-replay").start(r)).execute(startReplay);
                 default -> { }
             }
             Runtime.getRuntime().addShutdownHook(hook);
