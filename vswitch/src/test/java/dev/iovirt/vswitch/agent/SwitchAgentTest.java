@@ -323,6 +323,38 @@ class SwitchAgentTest {
     }
 
     @Test
+    void badOxmInAFlowModIsBadMatchAndTheConnectionSurvives() {
+        EmbeddedChannel ch = controller(false);
+        byte[] fm = OfpCodec.encode(flow(10, Match.builder().inPort(1).build(), Action.Output.to(2)));
+        int at = indexOf(fm, new byte[] {(byte) 0x80, 0x00, 0x00, 0x04}); // OXM_OF_IN_PORT, 4 bytes (OF 1.3.5 §7.2.3.2)
+        byte[] unknownField = fm.clone();
+        unknownField[at + 2] = (byte) 0xFE; // field 127: no such OpenFlow basic field
+        Wire.sendBytes(ch, unknownField);
+        assertThat(Wire.received(ch, OfpError.class)).singleElement().extracting(OfpError::error)
+                .isEqualTo(ErrorCode.BAD_MATCH_BAD_FIELD);
+        byte[] longOxm = fm.clone();
+        longOxm[at + 3] = 0x40; // claims 64 bytes of value inside a 12-byte match
+        Wire.sendBytes(ch, longOxm);
+        assertThat(Wire.received(ch, OfpError.class)).singleElement().extracting(OfpError::error)
+                .isEqualTo(ErrorCode.BAD_MATCH_BAD_LEN);
+        assertThat(onSwitch(Bridge::flows)).isEmpty();
+        assertThat(exchange(ch, new OfpBarrierRequest(50))).containsExactly(new OfpBarrierReply(50));
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new AssertionError("not found");
+    }
+
+    @Test
     void headerShorterThanEightBytesIsFatal() {
         EmbeddedChannel ch = controller(false);
         Wire.sendBytes(ch, new byte[] {0x04, 2, 0, 4, 0, 0, 0, 1});
