@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionCommand.Provider.class,
         description = "I/O virtualization and software-defined networking platform.",
-        subcommands = {VersionCommand.class, InspectCommand.class, ValidateCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {VersionCommand.class, InspectCommand.class, ValidateCommand.class, SwitchCommand.class,
+                CommandLine.HelpCommand.class},
         footer = {"", "Run 'iovirt help COMMAND' for a command's options."})
 public final class Iovirt implements Runnable {
     /** Exit status of a command that failed (a bad file, a refused request). */

@@ -26,8 +26,7 @@
  * vSwitch's revalidators push datapath stats into OpenFlow rules.
  *
  * <p>Mirrors ({@link dev.iovirt.vswitch.ofproto.Mirror}) copy packets by ingress or egress port.
- * Not built yet: the OpenFlow agent (connections to
- * controllers and the passive listener), {@code iovirt switch}. MPLS, PBB and IPv6 ND fields are
- * refused with OFPBMC_BAD_FIELD / OFPBAC_BAD_TYPE.
+ * The OpenFlow agent (connections to controllers, the passive listener) is in {@code agent}.
+ * MPLS, PBB and IPv6 ND fields are refused with OFPBMC_BAD_FIELD / OFPBAC_BAD_TYPE.
  */
 package dev.iovirt.vswitch.ofproto;
