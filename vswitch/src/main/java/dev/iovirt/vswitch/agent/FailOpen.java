@@ -1,9 +1,5 @@
 package dev.iovirt.vswitch.agent;
 
-import dev.iovirt.openflow.Action;
-import dev.iovirt.openflow.FlowModCommand;
-import dev.iovirt.openflow.OfpFlowMod;
-import dev.iovirt.openflow.PortNo;
 import dev.iovirt.vswitch.ofproto.Bridge;
 
 /**
@@ -11,10 +7,9 @@ import dev.iovirt.vswitch.ofproto.Bridge;
  * standalone, no controller connected). Called on the switch thread only.
  *
  * <p>Open vSwitch does it with a hidden flow (priority 0xf0f0f0, above every OpenFlow priority,
- * invisible to dump-flows) whose action is NORMAL. Our {@link Bridge} has no hidden flows yet, so
- * {@link #VISIBLE_FLOW} installs an ordinary one at the highest OpenFlow priority, marked by its
- * cookie; once the bridge offers a hidden override, an implementation calling it replaces this one
- * without touching the agent.
+ * invisible to dump-flows) whose action is NORMAL; {@link #HIDDEN} does the same through
+ * {@link Bridge#setFailOpen}. The interface stays so that a test or an embedding can observe or
+ * replace the behaviour.
  */
 public interface FailOpen {
     /** Makes every packet take the NORMAL action, whatever the flow tables say. */
@@ -23,27 +18,16 @@ public interface FailOpen {
     /** Gives the decisions back to the flow tables. */
     void deactivate(Bridge bridge);
 
-    /** The cookie of the fail-open flow: Open vSwitch's fail-open priority, as a mark. */
-    long COOKIE = 0xF0F0F0L;
-    /** The highest priority an OpenFlow flow entry can have (OF 1.3.5 §7.3.4.1, uint16_t priority). */
-    int PRIORITY = 0xFFFF;
-
-    /**
-     * Fail-open as a visible flow: table 0, priority 65535, match all, cookie {@link #COOKIE},
-     * actions=NORMAL. It shows in dump-flows while active, and a controller's own flow at that
-     * exact priority and match would be replaced by it.
-     */
-    FailOpen VISIBLE_FLOW = new FailOpen() {
+    /** Fail-open as Open vSwitch does it: a hidden override, never in the flow tables or their dumps. */
+    FailOpen HIDDEN = new FailOpen() {
         @Override
         public void activate(Bridge bridge) {
-            bridge.handle(OfpFlowMod.builder(FlowModCommand.ADD).table(0).priority(PRIORITY).cookie(COOKIE)
-                    .apply(Action.Output.to(PortNo.NORMAL)).build());
+            bridge.setFailOpen(true);
         }
 
         @Override
         public void deactivate(Bridge bridge) {
-            bridge.handle(OfpFlowMod.builder(FlowModCommand.DELETE_STRICT).table(0).priority(PRIORITY)
-                    .cookie(COOKIE, -1L).build());
+            bridge.setFailOpen(false);
         }
     };
 }

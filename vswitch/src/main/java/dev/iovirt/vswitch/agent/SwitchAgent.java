@@ -90,7 +90,7 @@ public final class SwitchAgent implements AutoCloseable {
     private boolean failOpenKnown;
 
     public SwitchAgent(Bridge bridge, AgentConfig config, AgentListener listener) {
-        this(bridge, config, listener, FailOpen.VISIBLE_FLOW);
+        this(bridge, config, listener, FailOpen.HIDDEN);
     }
 
     public SwitchAgent(Bridge bridge, AgentConfig config, AgentListener listener, FailOpen failOpen) {

@@ -106,6 +106,8 @@ public final class Bridge implements UpcallHandler {
     private int configFlags;
     private int missSendLen = 128;
     private boolean relearn;
+    /** Fail-open (standalone with no controller): every packet takes NORMAL, whatever the tables say. */
+    private boolean failOpen;
     private int[] portNumbers = new int[0];
 
     public Bridge(String name, DatapathId datapathId, LongSupplier clock) {
@@ -206,6 +208,22 @@ public final class Bridge implements UpcallHandler {
             datapath.invalidate();
             events.accept(new OfpPortStatus(0, OfpPortStatus.REASON_MODIFY, bp.describe()));
         }
+    }
+
+    /**
+     * Turns fail-open on or off: while on, every packet takes the NORMAL action, as Open vSwitch's
+     * hidden fail-open flow (priority 0xf0f0f0, above every OpenFlow priority, absent from flow
+     * dumps) makes it; the flow tables stay as they are and decide again when it is turned off.
+     */
+    public void setFailOpen(boolean on) {
+        if (failOpen != on) {
+            failOpen = on;
+            datapath.invalidate();
+        }
+    }
+
+    public boolean isFailOpen() {
+        return failOpen;
     }
 
     /** Adds a port mirror; cached decisions are dropped so that it applies at once. */

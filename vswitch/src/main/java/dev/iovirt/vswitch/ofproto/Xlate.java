@@ -84,6 +84,13 @@ final class Xlate {
     /** Runs the pipeline from {@code table}. */
     void run(int table) {
         mirrorIngress();
+        if (bridge.isFailOpen()) {
+            if (trace != null) {
+                trace.table(table, "fail-open (hidden, above every flow entry)");
+            }
+            normal();
+            return;
+        }
         while (!stopped) {
             FlowTable t = bridge.table(table);
             Classifier.Rule<FlowEntry> r = t == null ? null : t.classifier.lookup(key, 0, wildcards);

@@ -456,4 +456,17 @@ class BridgeTest {
         assertThat(tf.entries().get(0).properties()).hasSize(8);
         assertThat(tf.entries().get(Bridge.TABLES - 1).name()).isEqualTo("table253");
     }
+
+    @Test
+    void failOpenOverridesTheTablesWithoutShowingInThem() {
+        ok(flow(0, 10, Match.ALL).build()); // drop everything
+        assertThat(br.trace(1, TestFrames.udp64()).datapathActions()).isEqualTo("drop");
+        br.setFailOpen(true);
+        Trace t = br.trace(1, TestFrames.udp64());
+        assertThat(t.datapathActions()).isEqualTo("2,3"); // NORMAL floods the unknown destination
+        assertThat(t.steps()).anySatisfy(s -> assertThat(s).contains("fail-open"));
+        assertThat(br.flows()).singleElement().satisfies(e -> assertThat(e.priority()).isEqualTo(10));
+        br.setFailOpen(false);
+        assertThat(br.trace(1, TestFrames.udp64()).datapathActions()).isEqualTo("drop");
+    }
 }
