@@ -66,6 +66,8 @@ public final class UdpTrafficGenerator implements Task {
     }
 
     private Kernel kernel;
+    /** The timer action, made once: it only schedules this task (timers run in interrupt context). */
+    private Runnable wake;
 
     private long now() {
         return kernel.cpu().rdtsc();
@@ -73,7 +75,10 @@ public final class UdpTrafficGenerator implements Task {
 
     @Override
     public boolean step(Kernel k) {
-        this.kernel = k;
+        if (kernel == null) {
+            kernel = k;
+            wake = () -> k.spawn(this);
+        }
         long t = now();
         if (start < 0) {
             start = t;
@@ -93,7 +98,7 @@ public final class UdpTrafficGenerator implements Task {
             // Datagram j is due at start + j / rate; wake when the last of the next burst is due.
             long last = Math.min(count, sent + burst) - 1;
             long nextAt = start + (last * 1_000_000_000L + ratePps - 1) / ratePps;
-            k.addTimer(Math.max(1, nextAt - t), () -> k.spawn(this));
+            k.addTimer(Math.max(1, nextAt - t), wake);
         }
         return false;
     }
