@@ -46,16 +46,23 @@ public final class E1000Driver implements Driver, NetDevice {
     public static final int BUFFER_SIZE = 2048;
     /** Receive frames handled per run of the receive task before it yields (Linux's NAPI weight). */
     public static final int POLL_BUDGET = 64;
-    /** Where the driver's rings and buffers go unless told otherwise (16 MiB, clear of the kernel's tables). */
+    /**
+     * Where the rings and buffers of the NIC in PCI slot 0 go unless told otherwise (16 MiB, clear of
+     * the kernel's tables); the NIC in slot {@code n} uses the {@link #REGION_STRIDE} after it. The
+     * guest kernel has no physical page allocator yet, so each driver takes a fixed region by slot.
+     */
     public static final long DEFAULT_MEMORY_BASE = 0x0100_0000L;
     /** Guest memory the driver uses: two rings (a page each) and two sets of buffers. */
     public static final long MEMORY_BYTES = 2 * 4096L + 2L * RING_SIZE * BUFFER_SIZE;
+    /** Distance between the regions of NICs in consecutive slots (1 MiB, more than {@link #MEMORY_BYTES}). */
+    public static final long REGION_STRIDE = 1L << 20;
 
-    private final long memoryBase;
-    private final long rxRing;
-    private final long txRing;
-    private final long rxBuffers;
-    private final long txBuffers;
+    private final long requestedBase;
+    private long memoryBase;
+    private long rxRing;
+    private long txRing;
+    private long rxBuffers;
+    private long txBuffers;
     private final byte[] rxFrame = new byte[BUFFER_SIZE];
     private GuestCpu cpu;
     private long bar;
@@ -78,17 +85,32 @@ public final class E1000Driver implements Driver, NetDevice {
     private long txPackets;
     private long txRingFull;
 
+    /** A driver that places its memory by the NIC's PCI slot: {@link #regionFor}. */
     public E1000Driver() {
-        this(DEFAULT_MEMORY_BASE);
+        this(-1);
     }
 
     /** A driver whose rings and buffers occupy {@link #MEMORY_BYTES} of guest memory from {@code memoryBase}. */
     public E1000Driver(long memoryBase) {
-        this.memoryBase = memoryBase;
-        this.rxRing = memoryBase;
-        this.txRing = memoryBase + 4096;
-        this.rxBuffers = memoryBase + 2 * 4096;
+        this.requestedBase = memoryBase;
+    }
+
+    /** The default region of the NIC in PCI slot {@code device}. */
+    public static long regionFor(int device) {
+        return DEFAULT_MEMORY_BASE + device * REGION_STRIDE;
+    }
+
+    private void place(long base) {
+        this.memoryBase = base;
+        this.rxRing = base;
+        this.txRing = base + 4096;
+        this.rxBuffers = base + 2 * 4096;
         this.txBuffers = rxBuffers + (long) RING_SIZE * BUFFER_SIZE;
+    }
+
+    /** Where this driver's rings and buffers start (after probe). */
+    public long memoryBase() {
+        return memoryBase;
     }
 
     // ------------------------------------------------------------------ registers: each access is an MMIO exit
@@ -116,6 +138,7 @@ public final class E1000Driver implements Driver, NetDevice {
         }
         this.cpu = kernel.cpu();
         this.bar = device.barAddress()[0];
+        place(requestedBase >= 0 ? requestedBase : regionFor(device.bdf().device()));
         write(CTRL, CTRL_RST); // SDM §14.5 (general configuration): reset first
         write(IMC, 0xFFFF_FFFF);
         read(ICR);
