@@ -29,7 +29,8 @@ import dev.iovirt.vmm.pci.PciConfig;
  *
  * <p><b>Transmit</b> ({@link #transmit}): reclaim descriptors the device marked done (reads of guest
  * memory, no exit), copy the frame into the slot's buffer, write the descriptor (EOP, IFCS, RS), and
- * write TDT — <em>one MMIO exit per packet</em>. TXDW is not unmasked: completions are reaped lazily on
+ * write TDT — <em>one MMIO exit per packet</em>, or one per batch when the stack batches
+ * ({@link #setXmitMore}, Linux's {@code xmit_more}). TXDW is not unmasked: completions are reaped lazily on
  * the next transmit, as Linux does from its poll loop, so a send costs no interrupt.
  *
  * <p><b>Receive</b>: the interrupt handler reads ICR (<em>one exit</em>) and schedules the receive task
@@ -74,6 +75,10 @@ public final class E1000Driver implements Driver, NetDevice {
     private int txTail;
     private int txClean;
     private boolean pollScheduled;
+    /** Set while the stack batches transmissions: TDT is written once, when the batch ends. */
+    private boolean xmitMore;
+    /** Descriptors written since the last TDT write. */
+    private boolean doorbellPending;
     private final Task poll = k -> poll();
 
     // Counters.
@@ -278,11 +283,12 @@ public final class E1000Driver implements Driver, NetDevice {
         if (len > BUFFER_SIZE || len <= 0) {
             return false;
         }
-        // Reap descriptors the device has written back (DD), oldest first: memory reads, no exits.
-        while (txClean != txTail && (cpu.read8(txRing + 16L * txClean + LegacyTxDescriptor.STATUS) & LegacyTxDescriptor.STATUS_DD) != 0) {
-            txClean = (txClean + 1) % RING_SIZE;
-        }
+        reap();
         int next = (txTail + 1) % RING_SIZE;
+        if (next == txClean && doorbellPending) {
+            ringDoorbell(); // the device takes the queued frames now, then their slots can be reaped
+            reap();
+        }
         if (next == txClean) {
             txRingFull++; // Invariant: TDT never catches up with the unreaped head
             return false;
@@ -294,9 +300,34 @@ public final class E1000Driver implements Driver, NetDevice {
         int cmd = LegacyTxDescriptor.CMD_EOP | LegacyTxDescriptor.CMD_IFCS | LegacyTxDescriptor.CMD_RS;
         cpu.write64(d + LegacyTxDescriptor.LENGTH, len | (long) cmd << 24); // CSO 0, STA 0, CSS 0, special 0
         txTail = next;
-        write(TDT, txTail); // the doorbell: one MMIO exit
         txPackets++;
+        if (xmitMore) {
+            doorbellPending = true;
+        } else {
+            ringDoorbell();
+        }
         return true;
+    }
+
+    /** Reaps descriptors the device has written back (DD), oldest first: memory reads, no exits. */
+    private void reap() {
+        while (txClean != txTail && (cpu.read8(txRing + 16L * txClean + LegacyTxDescriptor.STATUS) & LegacyTxDescriptor.STATUS_DD) != 0) {
+            txClean = (txClean + 1) % RING_SIZE;
+        }
+    }
+
+    /** The doorbell: one MMIO exit, after which the device has processed everything up to TDT. */
+    private void ringDoorbell() {
+        write(TDT, txTail);
+        doorbellPending = false;
+    }
+
+    @Override
+    public void setXmitMore(boolean more) {
+        xmitMore = more;
+        if (!more && doorbellPending) {
+            ringDoorbell();
+        }
     }
 
     // ------------------------------------------------------------------ counters

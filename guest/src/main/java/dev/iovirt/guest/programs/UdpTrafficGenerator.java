@@ -84,6 +84,10 @@ public final class UdpTrafficGenerator implements Task {
             start = t;
         }
         long due = Math.min(count, 1 + (t - start) * ratePps / 1_000_000_000L);
+        boolean batch = due - sent > 1;
+        if (batch) {
+            stack.beginTransmitBatch(); // one doorbell for the burst
+        }
         while (sent < due) {
             if (payload.length >= 16) {
                 Bytes.putI64(payload, 0, sent);
@@ -93,6 +97,9 @@ public final class UdpTrafficGenerator implements Task {
                 dropped++;
             }
             sent++;
+        }
+        if (batch) {
+            stack.endTransmitBatch();
         }
         if (sent < count) {
             // Datagram j is due at start + j / rate; wake when the last of the next burst is due.
