@@ -127,14 +127,11 @@ public final class E1000 extends PciFunction implements MmioDevice, FramePort {
         setWritable(msiCap + MSI_CONTROL, 1);
         setWritable(msiCap + MSI_ADDRESS, 4);
         setWritable(msiCap + MSI_DATA, 2);
+        // Subsystem 8086:001E, the PRO/1000 MT Desktop adapter built on the 82540EM.
         put16(PciConfig.SUBSYSTEM_VENDOR_ID, PCI_VENDOR_INTEL);
         put16(PciConfig.SUBSYSTEM_ID, 0x001E);
-        config8InterruptPin();
+        put16(PciConfig.INTERRUPT_LINE, 0x0100); // interrupt pin 1 (INTA#), line not yet assigned
         reset();
-    }
-
-    private void config8InterruptPin() {
-        put16(PciConfig.INTERRUPT_LINE, 0x0100); // INTA# (interrupt pin 1), line unassigned
     }
 
     /** Where interrupt messages go (the VM's interrupt router, or the IOMMU's remapping). */
@@ -155,6 +152,11 @@ public final class E1000 extends PciFunction implements MmioDevice, FramePort {
         }
         if (offset <= msiCap + MSI_ADDRESS && offset + size > msiCap + MSI_ADDRESS) {
             put32(msiCap + MSI_ADDRESS, get32(msiCap + MSI_ADDRESS) & ~3);
+        }
+        if ((get16(msiCap + MSI_CONTROL) & MSI_CONTROL_ENABLE) != 0) {
+            synchronized (this) {
+                signalIfNeeded(); // causes already pending and unmasked are signalled once MSI is on
+            }
         }
     }
 

@@ -245,6 +245,18 @@ class E1000Test {
     }
 
     @Test
+    void aCauseUnmaskedBeforeMsiIsEnabledIsSignalledWhenItIs() {
+        int cap = nic.msiCapability();
+        nic.configWrite(cap + MSI_CONTROL, 2, 0);
+        write(ICS, ICR_RXT0);
+        write(IMS, ICR_RXT0);
+        assertThat(msis).isEmpty();
+        nic.configWrite(cap + MSI_CONTROL, 2, MSI_CONTROL_ENABLE | 0x70); // multiple-message bits are read-only here
+        assertThat(msis).hasSize(1);
+        assertThat(nic.configRead(cap + MSI_CONTROL, 2)).isEqualTo(MSI_CONTROL_ENABLE);
+    }
+
+    @Test
     void aStalledTransmitRingResumesWhenTheHostDrainsTheQueue() {
         write(TDBAL, (int) TX_RING);
         write(TDLEN, 128 * 16);
