@@ -25,7 +25,7 @@ import dev.iovirt.vmm.pci.PciConfig;
  * 0-2, program RAL0/RAH0, clear the MTA, build the receive and transmit rings in guest memory
  * (descriptors and 2 KiB buffers in a region of {@link #MEMORY_BYTES} at the base it is given), post
  * every receive buffer, enable the receiver and transmitter, set link up, route the MSI to a vector of
- * its own and unmask RXT0, RXO and LSC.
+ * its own, limit it to {@link #INTERRUPTS_PER_SECOND} (ITR) and unmask RXT0, RXO and LSC.
  *
  * <p><b>Transmit</b> ({@link #transmit}): reclaim descriptors the device marked done (reads of guest
  * memory, no exit), copy the frame into the slot's buffer, write the descriptor (EOP, IFCS, RS), and
@@ -45,6 +45,12 @@ public final class E1000Driver implements Driver, NetDevice {
     public static final int RING_SIZE = 128;
     /** Receive buffer size; RCTL.BSIZE = 00b (SDM §13.4.22). */
     public static final int BUFFER_SIZE = 2048;
+    /**
+     * Interrupts per second the driver allows the device (Linux e1000's InterruptThrottleRate=8000
+     * setting): ITR = 10^9 / (8000 × 256 ns) = 488. SDM §13.4.18.
+     */
+    public static final int INTERRUPTS_PER_SECOND = 8000;
+    static final int ITR_VALUE = (int) (1_000_000_000L / (INTERRUPTS_PER_SECOND * 256L));
     /** Receive frames handled per run of the receive task before it yields (Linux's NAPI weight). */
     public static final int POLL_BUDGET = 64;
     /**
@@ -193,6 +199,7 @@ public final class E1000Driver implements Driver, NetDevice {
         write(TIPG, TIPG_COPPER_DEFAULT);
         write(TCTL, TCTL_EN | TCTL_PSP | 0x0F << TCTL_CT_SHIFT | 0x40 << TCTL_COLD_SHIFT);
         write(CTRL, CTRL_SLU | CTRL_ASDE | CTRL_FD);
+        write(ITR, ITR_VALUE);
 
         // MSI: address names this CPU's APIC (SDM Vol. 3A §11.11.1), data is the vector. PCI 3.0 §6.8.1.
         vector = kernel.allocateVector((k, v, e) -> interrupt(k));

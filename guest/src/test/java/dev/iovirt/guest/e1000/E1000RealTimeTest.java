@@ -104,7 +104,7 @@ class E1000RealTimeTest {
 
     private static E1000 nic(Host host, String name, String mac, String ip, java.util.function.Function<NetStack, UdpTrafficGenerator> program) {
         Vm vm = host.createVm(VmConfig.of(name, 64L << 20));
-        E1000 nic = new E1000(name + ".eth0", MacAddress.of(mac), vm.dma());
+        E1000 nic = new E1000(name + ".eth0", MacAddress.of(mac), vm.dma(), host.timers());
         nic.setMsiSink(vm::signalMsi);
         vm.pciBus().attach(4, 0, nic);
         E1000Driver driver = new E1000Driver();

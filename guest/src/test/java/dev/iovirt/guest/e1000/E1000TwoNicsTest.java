@@ -29,7 +29,7 @@ class E1000TwoNicsTest {
         Vm vm = lab.host.createVm(VmConfig.of("dual", 64L << 20));
         E1000[] nics = new E1000[2];
         for (int i = 0; i < 2; i++) {
-            nics[i] = new E1000("dual.eth" + i, MacAddress.of("52:54:00:00:0" + (i + 1) + ":01"), vm.dma());
+            nics[i] = new E1000("dual.eth" + i, MacAddress.of("52:54:00:00:0" + (i + 1) + ":01"), vm.dma(), lab.host.timers());
             nics[i].setMsiSink(vm::signalMsi);
             vm.pciBus().attach(4 + i, 0, nics[i]);
         }

@@ -18,6 +18,7 @@ import dev.iovirt.vmm.mem.OutOfHostMemoryException;
 import dev.iovirt.vmm.pci.MsiSink;
 import dev.iovirt.vmm.pci.PciConfig;
 import dev.iovirt.vmm.pci.PciFunction;
+import dev.iovirt.vmm.time.TimerQueue;
 
 /**
  * An Intel 82540EM Gigabit Ethernet controller (PCI 8086:100E), fully emulated: its registers sit
@@ -38,7 +39,9 @@ import dev.iovirt.vmm.pci.PciFunction;
  * <p><b>Interrupts</b>: ICR collects causes; an interrupt is asserted while {@code ICR & IMS != 0} and
  * signalled as an MSI on each assertion (reading ICR clears it and deasserts). The 82540EM itself only
  * has INTx; this model offers a 32-bit MSI capability (PCI 3.0 §6.8.1) instead, as the VMM has no
- * interrupt controller for INTx yet (docs/e1000.md). ITR is stored but not enforced.
+ * interrupt controller for INTx yet (docs/e1000.md). With a non-zero ITR, messages are at least
+ * ITR × 256 ns apart (SDM §13.4.18): an assertion inside the interval is signalled when it ends, on
+ * the host's {@link TimerQueue}, so causes that arrive meanwhile share one interrupt.
  *
  * <p>Thread safety: every entry point is synchronized on the device; the vCPU thread (MMIO) and the
  * link or switch thread (the port) may call concurrently. The hot paths reuse preallocated buffers.
@@ -55,6 +58,8 @@ public final class E1000 extends PciFunction implements MmioDevice, FramePort {
 
     private final String name;
     private final DmaMemory dma;
+    /** Where interrupt throttling schedules its deferred messages; null: ITR is stored, not enforced. */
+    private final TimerQueue timers;
     private final int[] eeprom = new int[Eeprom.WORDS];
     private final int msiCap;
     private volatile MsiSink msiSink = (a, d) -> { };
@@ -88,6 +93,16 @@ public final class E1000 extends PciFunction implements MmioDevice, FramePort {
     private boolean asserted;
     private final long[] errors = new long[E1000Error.values().length];
     private long interruptsSignalled;
+    /** The earliest time ITR allows the next message. */
+    private long nextInterruptNanos;
+    private boolean throttleArmed;
+    private long interruptsThrottled;
+    private final Runnable throttleExpired = () -> {
+        synchronized (this) {
+            throttleArmed = false;
+            signalIfNeeded();
+        }
+    };
     private long mmioReads;
     private long mmioWrites;
 
@@ -107,9 +122,15 @@ public final class E1000 extends PciFunction implements MmioDevice, FramePort {
      * DMA goes through {@code dma}.
      */
     public E1000(String name, MacAddress mac, DmaMemory dma) {
+        this(name, mac, dma, null);
+    }
+
+    /** As above, with interrupt throttling (ITR) timed on the host's {@code timers}. */
+    public E1000(String name, MacAddress mac, DmaMemory dma, TimerQueue timers) {
         super(PCI_VENDOR_INTEL, PCI_DEVICE_82540EM, PCI_CLASS_ETHERNET, 0x03);
         this.name = name;
         this.dma = dma;
+        this.timers = timers;
         for (int i = 0; i < TX_QUEUE_FRAMES; i++) {
             txQueue[i] = new Frame(0, MAX_HOST_FRAME);
         }
@@ -420,6 +441,18 @@ public final class E1000 extends PciFunction implements MmioDevice, FramePort {
         }
         if ((get16(msiCap + MSI_CONTROL) & MSI_CONTROL_ENABLE) == 0) {
             return; // INTx is not modeled: without MSI the cause stays in ICR for a polling driver
+        }
+        if (itr != 0 && timers != null) {
+            long now = timers.clock().nanos();
+            if (now < nextInterruptNanos) {
+                if (!throttleArmed) {
+                    throttleArmed = true;
+                    interruptsThrottled++;
+                    timers.schedule(nextInterruptNanos, throttleExpired);
+                }
+                return;
+            }
+            nextInterruptNanos = now + itr * 256L; // SDM §13.4.18: the interval in 256 ns units
         }
         asserted = true;
         interruptsSignalled++;
@@ -788,6 +821,11 @@ public final class E1000 extends PciFunction implements MmioDevice, FramePort {
     /** Interrupt messages sent. */
     public synchronized long interruptsSignalled() {
         return interruptsSignalled;
+    }
+
+    /** Assertions that ITR deferred to the end of its interval. */
+    public synchronized long interruptsThrottled() {
+        return interruptsThrottled;
     }
 
     /** Register reads through BAR 0 (each one an MMIO exit of the guest). */

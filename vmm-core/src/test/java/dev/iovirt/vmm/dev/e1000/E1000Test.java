@@ -245,6 +245,33 @@ class E1000Test {
     }
 
     @Test
+    void withItrSetMessagesAreAtLeastTheIntervalApartAndCausesMeanwhileShareOne() {
+        VirtualClock clock = new VirtualClock();
+        dev.iovirt.vmm.time.TimerQueue timers = new dev.iovirt.vmm.time.TimerQueue(clock);
+        E1000 throttled = new E1000("t.eth0", MAC, mem, timers);
+        List<Long> at = new ArrayList<>();
+        throttled.setMsiSink((address, data) -> at.add(clock.nanos()));
+        int cap = throttled.msiCapability();
+        throttled.configWrite(cap + MSI_ADDRESS, 4, 0xFEE0_0000);
+        throttled.configWrite(cap + MSI_CONTROL, 2, MSI_CONTROL_ENABLE);
+        throttled.mmioWrite(ITR, 4, 1000); // 256 µs
+        throttled.mmioRead(ICR, 4);
+        throttled.mmioWrite(IMS, 4, ICR_RXT0);
+        throttled.mmioWrite(ICS, 4, ICR_RXT0); // t = 0: sent
+        throttled.mmioRead(ICR, 4);
+        clock.advanceTo(100_000);
+        throttled.mmioWrite(ICS, 4, ICR_RXT0); // inside the interval: deferred to 256 µs
+        clock.advanceTo(200_000);
+        throttled.mmioWrite(ICS, 4, ICR_RXT0); // shares the deferred message
+        timers.runDue();
+        assertThat(at).containsExactly(0L);
+        clock.advanceTo(timers.nextDeadline());
+        timers.runDue();
+        assertThat(at).containsExactly(0L, 256_000L);
+        assertThat(throttled.interruptsThrottled()).isEqualTo(1);
+    }
+
+    @Test
     void aCauseUnmaskedBeforeMsiIsEnabledIsSignalledWhenItIs() {
         int cap = nic.msiCapability();
         nic.configWrite(cap + MSI_CONTROL, 2, 0);
