@@ -21,7 +21,7 @@ import dev.iovirt.vmm.pci.PciConfig;
  * what each step costs.
  *
  * <p><b>Probe</b>: reset (CTRL.RST), mask and clear interrupts, read the whole EEPROM word by word
- * through EERD and check that it sums to 0xBABA (SDM §5.6.21), take the Ethernet address from words
+ * through EERD and check that it sums to 0xBABA (SDM §5.6.35), take the Ethernet address from words
  * 0-2, program RAL0/RAH0, clear the MTA, build the receive and transmit rings in guest memory
  * (descriptors and 2 KiB buffers in a region of {@link #MEMORY_BYTES} at the base it is given), post
  * every receive buffer, enable the receiver and transmitter, set link up, route the MSI to a vector of

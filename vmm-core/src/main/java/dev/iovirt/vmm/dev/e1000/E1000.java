@@ -138,6 +138,7 @@ public final class E1000 extends PciFunction implements MmioDevice, FramePort {
         eeprom[Eeprom.ETHERNET_ADDRESS_0] = (m[0] & 0xFF) | (m[1] & 0xFF) << 8;
         eeprom[Eeprom.ETHERNET_ADDRESS_1] = (m[2] & 0xFF) | (m[3] & 0xFF) << 8;
         eeprom[Eeprom.ETHERNET_ADDRESS_2] = (m[4] & 0xFF) | (m[5] & 0xFF) << 8;
+        eeprom[Eeprom.INIT_CONTROL_1] = Eeprom.INIT_CONTROL_1_SIGNATURE;
         int sum = 0;
         for (int i = 0; i < Eeprom.CHECKSUM_WORD; i++) {
             sum += eeprom[i];
@@ -632,7 +633,7 @@ public final class E1000 extends PciFunction implements MmioDevice, FramePort {
         int bufferSize = bufferSize();
         int needed = (len + bufferSize - 1) / bufferSize;
         if (rx.hardwareOwned() < needed) {
-            // No descriptor: the packet is missed. SDM §13.7.5 (MPC), §13.7.x (RNBC).
+            // No descriptor: the packet is missed. SDM §13.7 (MPC, RNBC).
             stat(RNBC, 1);
             stat(MPC, 1);
             return -1;
