@@ -23,15 +23,17 @@ import dev.iovirt.vmm.pci.PciConfig;
  * <p><b>Probe</b>: reset (CTRL.RST), mask and clear interrupts, read the whole EEPROM word by word
  * through EERD and check that it sums to 0xBABA (SDM §5.6.35), take the Ethernet address from words
  * 0-2, program RAL0/RAH0, clear the MTA, build the receive and transmit rings in guest memory
- * (descriptors and 2 KiB buffers in a region of {@link #MEMORY_BYTES} at the base it is given), post
+ * (descriptors and 2 KiB buffers in a region of {@link #MEMORY_BYTES}, placed by PCI slot or at the base
+ * it is given), post
  * every receive buffer, enable the receiver and transmitter, set link up, route the MSI to a vector of
  * its own, limit it to {@link #INTERRUPTS_PER_SECOND} (ITR) and unmask RXT0, RXO and LSC.
  *
  * <p><b>Transmit</b> ({@link #transmit}): reclaim descriptors the device marked done (reads of guest
  * memory, no exit), copy the frame into the slot's buffer, write the descriptor (EOP, IFCS, RS), and
  * write TDT — <em>one MMIO exit per packet</em>, or one per batch when the stack batches
- * ({@link #setXmitMore}, Linux's {@code xmit_more}). TXDW is not unmasked: completions are reaped lazily on
- * the next transmit, as Linux does from its poll loop, so a send costs no interrupt.
+ * ({@link #setXmitMore}, Linux's {@code xmit_more}). TXDW is not unmasked: Linux's e1000 takes TXDW
+ * interrupts and reaps in its NAPI poll; this driver reaps completed descriptors on the next transmit
+ * instead (as DPDK's e1000 PMD does), so a send costs no interrupt.
  *
  * <p><b>Receive</b>: the interrupt handler reads ICR (<em>one exit</em>) and schedules the receive task
  * (NAPI-like); the task takes every descriptor with DD, copies the frame out, gives it to the stack,
