@@ -604,6 +604,9 @@ public final class E1000 extends PciFunction implements MmioDevice, FramePort {
                 }
             }
         }
+        if (accepted > 0 && belowMinimumThreshold()) {
+            causes |= ICR_RXDMT0; // the driver is slow to give buffers back
+        }
         if (causes != 0) {
             raise(causes);
         }
@@ -679,6 +682,16 @@ public final class E1000 extends PciFunction implements MmioDevice, FramePort {
             stat(isBroadcast(b, off) ? BPRC : MPRC, 1);
         }
         return 1;
+    }
+
+    /** Whether the descriptors left to the hardware are at or below RCTL.RDMTS's fraction. SDM §13.4.22. */
+    private boolean belowMinimumThreshold() {
+        if (rx.check() != null) {
+            return false;
+        }
+        int rdmts = (rctl >>> RCTL_RDMTS_SHIFT) & 3;
+        int threshold = rx.count() >> (1 + Math.min(rdmts, 2));
+        return rx.hardwareOwned() <= threshold;
     }
 
     /** RCTL.BSIZE and BSEX. SDM §13.4.22, Table 13-67. */

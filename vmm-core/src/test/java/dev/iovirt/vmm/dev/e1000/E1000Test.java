@@ -220,6 +220,15 @@ class E1000Test {
     }
 
     @Test
+    void rxdmt0IsRaisedWhenFreeDescriptorsFallToTheRdmtsFraction() {
+        setUpRx(); // 8 descriptors, 7 the device's; RDMTS = 00b: half the ring, 4
+        deliver(frame(MAC, 60), frame(MAC, 60));
+        assertThat(read(ICR) & ICR_RXDMT0).isZero(); // 5 left
+        deliver(frame(MAC, 60));
+        assertThat(read(ICR) & ICR_RXDMT0).isNotZero(); // 4 left
+    }
+
+    @Test
     void linkStatusChangesRaiseLsc() {
         write(CTRL, CTRL_SLU);
         read(ICR);

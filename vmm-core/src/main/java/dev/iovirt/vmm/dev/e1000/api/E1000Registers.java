@@ -208,6 +208,11 @@ public final class E1000Registers {
     public static final int RCTL_MPE = 1 << 4;
     /** Long packet enable (frames up to 16384 bytes; otherwise 1522). */
     public static final int RCTL_LPE = 1 << 5;
+    /**
+     * Receive descriptor minimum threshold size, bits 9:8: RXDMT0 is raised when the free descriptors
+     * fall to 1/2 (00b), 1/4 (01b) or 1/8 (10b) of the ring.
+     */
+    public static final int RCTL_RDMTS_SHIFT = 8;
     /** Broadcast accept. */
     public static final int RCTL_BAM = 1 << 15;
     /** Buffer size, bits 17:16: 00 2048, 01 1024, 10 512, 11 256 (BSEX=0); 01 16384, 10 8192, 11 4096 (BSEX=1). */
