@@ -187,6 +187,9 @@ public final class E1000 extends PciFunction implements MmioDevice, FramePort {
         ctrl = CTRL_FD | CTRL_ASDE;
         eecd = EECD_PRES;
         eerd = 0;
+        microwireBitsIn = 0;
+        microwireShift = 0;
+        microwireReading = false;
         icr = 0;
         ims = 0;
         itr = 0;
@@ -251,7 +254,7 @@ public final class E1000 extends PciFunction implements MmioDevice, FramePort {
             case STATUS:
                 return (linkUp ? STATUS_LU : 0) | STATUS_FD | STATUS_SPEED_1000;
             case EECD:
-                return eecd;
+                return eecd & ~EECD_DO | (microwireDataOut() ? EECD_DO : 0);
             case EERD:
                 return eerd;
             case CTRL_EXT:
@@ -352,8 +355,10 @@ public final class E1000 extends PciFunction implements MmioDevice, FramePort {
             }
             case EECD -> {
                 // Software requests the bit-bang interface; the grant is immediate. SDM §13.4.3.
+                int old = eecd;
                 int req = v & EECD_REQ;
                 eecd = (v & (EECD_SK | EECD_CS | EECD_DI | EECD_REQ)) | EECD_PRES | (req != 0 ? EECD_GNT : 0);
+                microwire(old, eecd);
             }
             case EERD -> {
                 if ((v & EERD_START) != 0) {
@@ -426,6 +431,55 @@ public final class E1000 extends PciFunction implements MmioDevice, FramePort {
                 // Statistics and reserved registers ignore writes.
             }
         }
+    }
+
+    // ------------------------------------------------------------------ EEPROM: the Microwire interface behind EECD
+
+    // The 82540EM's EEPROM is a 64-word Microwire part (SDM ch. 5, EEPROM interface): with CS high, the driver
+    // clocks in (SK rising edges, data on DI) a start bit, the READ opcode 10b and a 6-bit word
+    // address, then clocks out 16 data bits on DO, most significant first, and may keep clocking for
+    // the following words. Linux's e1000 bit-bangs Microwire parts this way; EERD is the shortcut.
+    private static final int MICROWIRE_READ = 0b110; // start bit, opcode 10b
+    private int microwireBitsIn;
+    private int microwireShift;
+    private boolean microwireReading;
+    private int microwireWord;
+    private int microwireBit;
+
+    private void microwire(int old, int now) {
+        boolean csNow = (now & EECD_CS) != 0;
+        if (!csNow || (old & EECD_CS) == 0) {
+            // Chip select low, or just raised: the part waits for a new command.
+            microwireBitsIn = 0;
+            microwireShift = 0;
+            microwireReading = false;
+            if (!csNow) {
+                return;
+            }
+        }
+        if ((old & EECD_SK) != 0 || (now & EECD_SK) == 0) {
+            return; // only rising clock edges move the part
+        }
+        if (microwireReading) {
+            if (++microwireBit == 16) {
+                microwireBit = 0;
+                microwireWord = (microwireWord + 1) % Eeprom.WORDS; // sequential read
+            }
+            return;
+        }
+        microwireShift = microwireShift << 1 | ((now & EECD_DI) != 0 ? 1 : 0);
+        if (++microwireBitsIn == 9) {
+            if (microwireShift >>> 6 == MICROWIRE_READ) {
+                microwireReading = true;
+                microwireWord = microwireShift & 0x3F;
+                microwireBit = -1; // the next rising edge presents the most significant bit
+            }
+            // Other opcodes (write, erase, write-enable) are not modeled: the part ignores them.
+        }
+    }
+
+    private boolean microwireDataOut() {
+        return microwireReading && microwireBit >= 0 && (eeprom[microwireWord] >>> (15 - microwireBit) & 1) != 0;
     }
 
     // ------------------------------------------------------------------ interrupts

@@ -141,6 +141,44 @@ class E1000Test {
         assertThat(nic.deviceId()).isEqualTo(0x100E);
     }
 
+    /** One bit out to the EEPROM: DI, then a clock pulse (Linux e1000_shift_out_ee_bits). */
+    private void eepromBitOut(int bit) {
+        int base = EECD_REQ | EECD_CS | (bit != 0 ? EECD_DI : 0);
+        write(EECD, base);
+        write(EECD, base | EECD_SK);
+        write(EECD, base);
+    }
+
+    /** One bit in from the EEPROM: raise the clock, read DO, lower it (Linux e1000_shift_in_ee_bits). */
+    private int eepromBitIn() {
+        write(EECD, EECD_REQ | EECD_CS | EECD_SK);
+        int bit = (read(EECD) & EECD_DO) != 0 ? 1 : 0;
+        write(EECD, EECD_REQ | EECD_CS);
+        return bit;
+    }
+
+    @Test
+    void theEepromReadsTheSameThroughTheMicrowireInterfaceAsThroughEerd() {
+        write(EECD, EECD_REQ);
+        assertThat(read(EECD) & (EECD_GNT | EECD_PRES)).isEqualTo(EECD_GNT | EECD_PRES);
+        for (int w : new int[] {0, 1, 2, 0x3F}) {
+            write(EECD, EECD_REQ); // CS low between commands
+            write(EECD, EECD_REQ | EECD_CS);
+            int command = 0b110 << 6 | w; // start bit, READ, 6-bit address
+            for (int i = 8; i >= 0; i--) {
+                eepromBitOut(command >>> i & 1);
+            }
+            int word = 0;
+            for (int i = 0; i < 16; i++) {
+                word = word << 1 | eepromBitIn();
+            }
+            write(EERD, w << EERD_ADDR_SHIFT | EERD_START);
+            assertThat(word).as("word %d", w).isEqualTo(read(EERD) >>> EERD_DATA_SHIFT);
+        }
+        write(EECD, 0); // release
+        assertThat(read(EECD) & EECD_GNT).isZero();
+    }
+
     @Test
     void transmitGathersBuffersWritesBackDdAndHandsTheFrameToThePort() {
         setUpTx();
