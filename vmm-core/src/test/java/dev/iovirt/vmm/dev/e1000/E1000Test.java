@@ -500,4 +500,34 @@ class E1000Test {
         assertThat(nic.errors(E1000Error.TX_FRAME_TOO_LONG)).isEqualTo(1);
         assertThat(drain()).isEmpty();
     }
+
+    @Test
+    void randomRegisterWritesAndRandomRingContentsNeverThrowIntoTheHost() {
+        java.util.Random random = new java.util.Random(4);
+        int[] registers = {CTRL, EECD, EERD, ICR, ITR, ICS, IMS, IMC, RCTL, TCTL, RDBAL, RDBAH, RDLEN, RDH, RDT,
+            TDBAL, TDBAH, TDLEN, TDH, TDT, MTA, RAL0, RAH0, GPRC, 0x1FFFC, 0x5A00};
+        for (int i = 0; i < 64; i++) {
+            mem.write64(Gpa.of(RX_RING + 8L * i), random.nextBoolean() ? random.nextLong() : RX_BUF + random.nextInt(1 << 20));
+        }
+        for (int round = 0; round < 20_000; round++) {
+            int reg = registers[random.nextInt(registers.length)];
+            int value = switch (random.nextInt(4)) {
+                case 0 -> random.nextInt();
+                case 1 -> random.nextInt(64);
+                case 2 -> (int) RX_RING + 16 * random.nextInt(8);
+                default -> TCTL_EN | RCTL_EN | RCTL_UPE;
+            };
+            if (random.nextInt(3) == 0) {
+                read(reg);
+            } else {
+                nic.mmioWrite(reg + (random.nextInt(8) == 0 ? random.nextInt(4) : 0), 1 + random.nextInt(4) / 3 * 3, value);
+            }
+            if (round % 50 == 0) {
+                deliver(frame(random.nextBoolean() ? MAC : MacAddress.BROADCAST, 14 + random.nextInt(1500)));
+                drain();
+            }
+        }
+        assertThat(vm.stopped()).isFalse();
+        assertThat(nic.totalErrors()).isPositive(); // it did find the guest's mistakes, and counted them
+    }
 }
