@@ -77,7 +77,7 @@ public class E1000VmToVmBenchmark {
 
     private Vm vm(String name, String mac, String ip, boolean sender) {
         Vm vm = host.createVm(VmConfig.of(name, 64L << 20));
-        E1000 nic = new E1000(name + ".eth0", MacAddress.of(mac), vm.dma());
+        E1000 nic = new E1000(name + ".eth0", MacAddress.of(mac), vm.dma(), host.timers());
         nic.setMsiSink(vm::signalMsi);
         vm.pciBus().attach(4, 0, nic);
         E1000Driver driver = new E1000Driver();

@@ -21,16 +21,19 @@ import dev.iovirt.vmm.pci.PciConfig;
  * what each step costs.
  *
  * <p><b>Probe</b>: reset (CTRL.RST), mask and clear interrupts, read the whole EEPROM word by word
- * through EERD and check that it sums to 0xBABA (SDM §5.6.21), take the Ethernet address from words
+ * through EERD and check that it sums to 0xBABA (SDM §5.6.35), take the Ethernet address from words
  * 0-2, program RAL0/RAH0, clear the MTA, build the receive and transmit rings in guest memory
- * (descriptors and 2 KiB buffers in a region of {@link #MEMORY_BYTES} at the base it is given), post
+ * (descriptors and 2 KiB buffers in a region of {@link #MEMORY_BYTES}, placed by PCI slot or at the base
+ * it is given), post
  * every receive buffer, enable the receiver and transmitter, set link up, route the MSI to a vector of
- * its own and unmask RXT0, RXO and LSC.
+ * its own, limit it to {@link #INTERRUPTS_PER_SECOND} (ITR) and unmask RXT0, RXO and LSC.
  *
  * <p><b>Transmit</b> ({@link #transmit}): reclaim descriptors the device marked done (reads of guest
  * memory, no exit), copy the frame into the slot's buffer, write the descriptor (EOP, IFCS, RS), and
- * write TDT — <em>one MMIO exit per packet</em>. TXDW is not unmasked: completions are reaped lazily on
- * the next transmit, as Linux does from its poll loop, so a send costs no interrupt.
+ * write TDT — <em>one MMIO exit per packet</em>, or one per batch when the stack batches
+ * ({@link #setXmitMore}, Linux's {@code xmit_more}). TXDW is not unmasked: Linux's e1000 takes TXDW
+ * interrupts and reaps in its NAPI poll; this driver reaps completed descriptors on the next transmit
+ * instead (as DPDK's e1000 PMD does), so a send costs no interrupt.
  *
  * <p><b>Receive</b>: the interrupt handler reads ICR (<em>one exit</em>) and schedules the receive task
  * (NAPI-like); the task takes every descriptor with DD, copies the frame out, gives it to the stack,
@@ -44,18 +47,31 @@ public final class E1000Driver implements Driver, NetDevice {
     public static final int RING_SIZE = 128;
     /** Receive buffer size; RCTL.BSIZE = 00b (SDM §13.4.22). */
     public static final int BUFFER_SIZE = 2048;
+    /**
+     * Interrupts per second the driver allows the device (Linux e1000's InterruptThrottleRate=8000
+     * setting): ITR = 10^9 / (8000 × 256 ns) = 488. SDM §13.4.18.
+     */
+    public static final int INTERRUPTS_PER_SECOND = 8000;
+    static final int ITR_VALUE = (int) (1_000_000_000L / (INTERRUPTS_PER_SECOND * 256L));
     /** Receive frames handled per run of the receive task before it yields (Linux's NAPI weight). */
     public static final int POLL_BUDGET = 64;
-    /** Where the driver's rings and buffers go unless told otherwise (16 MiB, clear of the kernel's tables). */
+    /**
+     * Where the rings and buffers of the NIC in PCI slot 0 go unless told otherwise (16 MiB, clear of
+     * the kernel's tables); the NIC in slot {@code n} uses the {@link #REGION_STRIDE} after it. The
+     * guest kernel has no physical page allocator yet, so each driver takes a fixed region by slot.
+     */
     public static final long DEFAULT_MEMORY_BASE = 0x0100_0000L;
     /** Guest memory the driver uses: two rings (a page each) and two sets of buffers. */
     public static final long MEMORY_BYTES = 2 * 4096L + 2L * RING_SIZE * BUFFER_SIZE;
+    /** Distance between the regions of NICs in consecutive slots (1 MiB, more than {@link #MEMORY_BYTES}). */
+    public static final long REGION_STRIDE = 1L << 20;
 
-    private final long memoryBase;
-    private final long rxRing;
-    private final long txRing;
-    private final long rxBuffers;
-    private final long txBuffers;
+    private final long requestedBase;
+    private long memoryBase;
+    private long rxRing;
+    private long txRing;
+    private long rxBuffers;
+    private long txBuffers;
     private final byte[] rxFrame = new byte[BUFFER_SIZE];
     private GuestCpu cpu;
     private long bar;
@@ -67,6 +83,10 @@ public final class E1000Driver implements Driver, NetDevice {
     private int txTail;
     private int txClean;
     private boolean pollScheduled;
+    /** Set while the stack batches transmissions: TDT is written once, when the batch ends. */
+    private boolean xmitMore;
+    /** Descriptors written since the last TDT write. */
+    private boolean doorbellPending;
     private final Task poll = k -> poll();
 
     // Counters.
@@ -78,17 +98,32 @@ public final class E1000Driver implements Driver, NetDevice {
     private long txPackets;
     private long txRingFull;
 
+    /** A driver that places its memory by the NIC's PCI slot: {@link #regionFor}. */
     public E1000Driver() {
-        this(DEFAULT_MEMORY_BASE);
+        this(-1);
     }
 
     /** A driver whose rings and buffers occupy {@link #MEMORY_BYTES} of guest memory from {@code memoryBase}. */
     public E1000Driver(long memoryBase) {
-        this.memoryBase = memoryBase;
-        this.rxRing = memoryBase;
-        this.txRing = memoryBase + 4096;
-        this.rxBuffers = memoryBase + 2 * 4096;
+        this.requestedBase = memoryBase;
+    }
+
+    /** The default region of the NIC in PCI slot {@code device}. */
+    public static long regionFor(int device) {
+        return DEFAULT_MEMORY_BASE + device * REGION_STRIDE;
+    }
+
+    private void place(long base) {
+        this.memoryBase = base;
+        this.rxRing = base;
+        this.txRing = base + 4096;
+        this.rxBuffers = base + 2 * 4096;
         this.txBuffers = rxBuffers + (long) RING_SIZE * BUFFER_SIZE;
+    }
+
+    /** Where this driver's rings and buffers start (after probe). */
+    public long memoryBase() {
+        return memoryBase;
     }
 
     // ------------------------------------------------------------------ registers: each access is an MMIO exit
@@ -116,6 +151,7 @@ public final class E1000Driver implements Driver, NetDevice {
         }
         this.cpu = kernel.cpu();
         this.bar = device.barAddress()[0];
+        place(requestedBase >= 0 ? requestedBase : regionFor(device.bdf().device()));
         write(CTRL, CTRL_RST); // SDM §14.5 (general configuration): reset first
         write(IMC, 0xFFFF_FFFF);
         read(ICR);
@@ -165,6 +201,7 @@ public final class E1000Driver implements Driver, NetDevice {
         write(TIPG, TIPG_COPPER_DEFAULT);
         write(TCTL, TCTL_EN | TCTL_PSP | 0x0F << TCTL_CT_SHIFT | 0x40 << TCTL_COLD_SHIFT);
         write(CTRL, CTRL_SLU | CTRL_ASDE | CTRL_FD);
+        write(ITR, ITR_VALUE);
 
         // MSI: address names this CPU's APIC (SDM Vol. 3A §11.11.1), data is the vector. PCI 3.0 §6.8.1.
         vector = kernel.allocateVector((k, v, e) -> interrupt(k));
@@ -255,11 +292,12 @@ public final class E1000Driver implements Driver, NetDevice {
         if (len > BUFFER_SIZE || len <= 0) {
             return false;
         }
-        // Reap descriptors the device has written back (DD), oldest first: memory reads, no exits.
-        while (txClean != txTail && (cpu.read8(txRing + 16L * txClean + LegacyTxDescriptor.STATUS) & LegacyTxDescriptor.STATUS_DD) != 0) {
-            txClean = (txClean + 1) % RING_SIZE;
-        }
+        reap();
         int next = (txTail + 1) % RING_SIZE;
+        if (next == txClean && doorbellPending) {
+            ringDoorbell(); // the device takes the queued frames now, then their slots can be reaped
+            reap();
+        }
         if (next == txClean) {
             txRingFull++; // Invariant: TDT never catches up with the unreaped head
             return false;
@@ -271,9 +309,63 @@ public final class E1000Driver implements Driver, NetDevice {
         int cmd = LegacyTxDescriptor.CMD_EOP | LegacyTxDescriptor.CMD_IFCS | LegacyTxDescriptor.CMD_RS;
         cpu.write64(d + LegacyTxDescriptor.LENGTH, len | (long) cmd << 24); // CSO 0, STA 0, CSS 0, special 0
         txTail = next;
-        write(TDT, txTail); // the doorbell: one MMIO exit
         txPackets++;
+        if (xmitMore) {
+            doorbellPending = true;
+        } else {
+            ringDoorbell();
+        }
         return true;
+    }
+
+    /** Reaps descriptors the device has written back (DD), oldest first: memory reads, no exits. */
+    private void reap() {
+        while (txClean != txTail && (cpu.read8(txRing + 16L * txClean + LegacyTxDescriptor.STATUS) & LegacyTxDescriptor.STATUS_DD) != 0) {
+            txClean = (txClean + 1) % RING_SIZE;
+        }
+    }
+
+    /** The doorbell: one MMIO exit, after which the device has processed everything up to TDT. */
+    private void ringDoorbell() {
+        write(TDT, txTail);
+        doorbellPending = false;
+    }
+
+    @Override
+    public void setXmitMore(boolean more) {
+        xmitMore = more;
+        if (!more && doorbellPending) {
+            ringDoorbell();
+        }
+    }
+
+    // ------------------------------------------------------------------ statistics
+
+    /** The device's statistics as the driver has accumulated them (the registers clear on read). */
+    public record Statistics(long goodPacketsReceived, long goodPacketsTransmitted, long goodOctetsReceived,
+            long goodOctetsTransmitted, long missedPackets, long receiveNoBuffers) {
+    }
+
+    private long gprc;
+    private long gptc;
+    private long gorc;
+    private long gotc;
+    private long mpc;
+    private long rnbc;
+
+    /**
+     * Reads the statistics registers and adds them to the driver's totals, as Linux's watchdog does
+     * every two seconds ({@code e1000_update_stats}). Eight register reads: eight MMIO exits. Call from
+     * a task. SDM §13.7: the registers clear on read; the octet counters are read low then high.
+     */
+    public Statistics updateStatistics() {
+        gprc += read(GPRC) & 0xFFFF_FFFFL;
+        gptc += read(GPTC) & 0xFFFF_FFFFL;
+        gorc += (read(GORCL) & 0xFFFF_FFFFL) + ((read(GORCH) & 0xFFFF_FFFFL) << 32);
+        gotc += (read(GOTCL) & 0xFFFF_FFFFL) + ((read(GOTCH) & 0xFFFF_FFFFL) << 32);
+        mpc += read(MPC) & 0xFFFF_FFFFL;
+        rnbc += read(RNBC) & 0xFFFF_FFFFL;
+        return new Statistics(gprc, gptc, gorc, gotc, mpc, rnbc);
     }
 
     // ------------------------------------------------------------------ counters

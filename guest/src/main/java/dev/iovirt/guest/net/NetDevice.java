@@ -21,6 +21,14 @@ public interface NetDevice {
      */
     boolean transmit(byte[] frame, int off, int len);
 
+    /**
+     * Linux's {@code xmit_more}: while {@code more} is set, the driver may queue frames without telling
+     * the device (no doorbell); clearing it tells the device about everything queued, at once. A
+     * driver without doorbells ignores it.
+     */
+    default void setXmitMore(boolean more) {
+    }
+
     /** Where received frames go; called from the driver's receive task, one frame at a time. */
     void setReceiver(FrameReceiver receiver);
 

@@ -115,6 +115,19 @@ public final class NetStack {
         return kernel.cpu().rdtsc();
     }
 
+    /**
+     * Frames sent until {@link #endTransmitBatch} may share one doorbell ({@link NetDevice#setXmitMore}).
+     * For senders of bursts; call both from the same task.
+     */
+    public void beginTransmitBatch() {
+        device.setXmitMore(true);
+    }
+
+    /** Rings the device's doorbell once for the frames sent since {@link #beginTransmitBatch}. */
+    public void endTransmitBatch() {
+        device.setXmitMore(false);
+    }
+
     // ------------------------------------------------------------------ sockets
 
     /** Binds UDP {@code port}; the handler runs in the receive task for each datagram. */

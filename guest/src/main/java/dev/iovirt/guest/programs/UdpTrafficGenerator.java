@@ -66,6 +66,8 @@ public final class UdpTrafficGenerator implements Task {
     }
 
     private Kernel kernel;
+    /** The timer action, made once: it only schedules this task (timers run in interrupt context). */
+    private Runnable wake;
 
     private long now() {
         return kernel.cpu().rdtsc();
@@ -73,12 +75,19 @@ public final class UdpTrafficGenerator implements Task {
 
     @Override
     public boolean step(Kernel k) {
-        this.kernel = k;
+        if (kernel == null) {
+            kernel = k;
+            wake = () -> k.spawn(this);
+        }
         long t = now();
         if (start < 0) {
             start = t;
         }
         long due = Math.min(count, 1 + (t - start) * ratePps / 1_000_000_000L);
+        boolean batch = due - sent > 1;
+        if (batch) {
+            stack.beginTransmitBatch(); // one doorbell for the burst
+        }
         while (sent < due) {
             if (payload.length >= 16) {
                 Bytes.putI64(payload, 0, sent);
@@ -89,11 +98,14 @@ public final class UdpTrafficGenerator implements Task {
             }
             sent++;
         }
+        if (batch) {
+            stack.endTransmitBatch();
+        }
         if (sent < count) {
             // Datagram j is due at start + j / rate; wake when the last of the next burst is due.
             long last = Math.min(count, sent + burst) - 1;
             long nextAt = start + (last * 1_000_000_000L + ratePps - 1) / ratePps;
-            k.addTimer(Math.max(1, nextAt - t), () -> k.spawn(this));
+            k.addTimer(Math.max(1, nextAt - t), wake);
         }
         return false;
     }

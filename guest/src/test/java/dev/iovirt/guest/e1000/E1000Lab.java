@@ -68,7 +68,7 @@ final class E1000Lab {
     Machine bare(String name, String mac) {
         Machine m = new Machine();
         m.vm = host.createVm(VmConfig.of(name, 64L << 20));
-        m.nic = new E1000(name + ".eth0", MacAddress.of(mac), m.vm.dma());
+        m.nic = new E1000(name + ".eth0", MacAddress.of(mac), m.vm.dma(), host.timers());
         m.nic.setMsiSink(m.vm::signalMsi);
         m.vm.pciBus().attach(4, 0, m.nic);
         return m;

@@ -83,8 +83,8 @@ class E1000RogueGuestTest {
 
     @Test
     void aGuestCannotMakeItsE1000SendAnotherVmsMemory() {
-        Ping[] ping = pingingPair(); // a's driver fills its transmit buffers at E1000Driver.DEFAULT_MEMORY_BASE
-        long victimTxBuffers = E1000Driver.DEFAULT_MEMORY_BASE + 2 * 4096 + (long) E1000Driver.RING_SIZE * E1000Driver.BUFFER_SIZE;
+        Ping[] ping = pingingPair(); // a's NIC is in slot 4: its driver's transmit buffers are at regionFor(4) + ...
+        long victimTxBuffers = E1000Driver.regionFor(4) + 2 * 4096 + (long) E1000Driver.RING_SIZE * E1000Driver.BUFFER_SIZE;
         Machine r = rogue("rogue", (cpu, bar) -> {
             long ring = 0x20_0000;
             cpu.write64(ring, victimTxBuffers); // the same guest-physical address, in the rogue's own RAM

@@ -13,10 +13,10 @@ import dev.iovirt.vmm.mem.Gpa;
  * ring may be used at all before a descriptor is touched.
  *
  * <p>The guest-physical addresses the device uses for each descriptor (its start, its write-back
- * half, its status byte) are made once when the ring is first used after its base or length changed,
- * and the address of each descriptor's buffer is kept while the driver keeps reposting the same buffer
- * (as drivers do), so that the data path makes no address objects per packet. A guest that rewrites
- * its ring registers costs at most one rebuild per change, bounded by the 64 Ki-descriptor maximum.
+ * half, its status byte) are made the first time the device uses that descriptor after the ring's base
+ * or length changed, and the address of each descriptor's buffer is kept while the driver keeps
+ * reposting the same buffer (as drivers do), so that the data path makes no address objects per
+ * packet.
  */
 final class DescriptorRing {
     private int baseLow;
@@ -26,9 +26,14 @@ final class DescriptorRing {
     private int head;
     private int tail;
 
-    // Address cache. Invariant: valid for cachedBase/cachedCount only.
+    // Address cache. A slot's entries are valid while slotGeneration[i] == generation; moving or
+    // resizing the ring only bumps the generation (O(1)), and a slot's addresses are made when the
+    // device first uses it. Arrays only grow, to at most the 64 Ki-descriptor maximum, so a guest that
+    // keeps rewriting its ring registers cannot make the host do more than constant work per write.
     private long cachedBase = -1;
     private int cachedCount = -1;
+    private long generation;
+    private long[] slotGeneration = new long[0];
     private Gpa[] descriptor = new Gpa[0];
     private Gpa[] upperHalf = new Gpa[0];
     private Gpa[] statusByte = new Gpa[0];
@@ -114,54 +119,61 @@ final class DescriptorRing {
         return (long) baseHigh << 32 | (baseLow & 0xFFFF_FFFFL);
     }
 
-    /** Rebuilds the address cache if the ring moved or changed size. Invariant: {@link #check} returned null. */
-    private void cache() {
+    /** The head's cache slot, its addresses made if the ring moved since. Invariant: {@link #check} returned null. */
+    private int headSlot() {
         long b = base();
         int n = count();
-        if (b == cachedBase && n == cachedCount) {
-            return;
+        if (b != cachedBase || n != cachedCount) {
+            if (n > slotGeneration.length) {
+                slotGeneration = java.util.Arrays.copyOf(slotGeneration, n);
+                descriptor = java.util.Arrays.copyOf(descriptor, n);
+                upperHalf = java.util.Arrays.copyOf(upperHalf, n);
+                statusByte = java.util.Arrays.copyOf(statusByte, n);
+                bufferAddress = java.util.Arrays.copyOf(bufferAddress, n);
+                buffer = java.util.Arrays.copyOf(buffer, n);
+            }
+            generation++;
+            cachedBase = b;
+            cachedCount = n;
         }
-        descriptor = new Gpa[n];
-        upperHalf = new Gpa[n];
-        statusByte = new Gpa[n];
-        bufferAddress = new long[n];
-        buffer = new Gpa[n];
-        for (int i = 0; i < n; i++) {
+        int i = head;
+        if (slotGeneration[i] != generation) {
             long a = b + (long) i * E1000Registers.DESCRIPTOR_SIZE;
             descriptor[i] = Gpa.of(a);
             upperHalf[i] = Gpa.of(a + 8);
             statusByte[i] = Gpa.of(a + 12);
+            buffer[i] = null;
+            slotGeneration[i] = generation;
         }
-        cachedBase = b;
-        cachedCount = n;
+        return i;
     }
 
     /** Where the head descriptor starts. Invariant: {@link #check} returned null. */
     Gpa headDescriptor() {
-        cache();
-        return descriptor[head];
+        int i = headSlot(); // first: it may replace the arrays
+        return descriptor[i];
     }
 
     /** The head descriptor's bytes 8-15 (length, status, errors: what receive writes back). */
     Gpa headUpperHalf() {
-        cache();
-        return upperHalf[head];
+        int i = headSlot(); // first: it may replace the arrays
+        return upperHalf[i];
     }
 
     /** The head descriptor's byte 12 (the transmit status, where DD is written back). */
     Gpa headStatus() {
-        cache();
-        return statusByte[head];
+        int i = headSlot(); // first: it may replace the arrays
+        return statusByte[i];
     }
 
     /** The buffer at {@code address} of the head descriptor, reusing the last one made for this slot. */
     Gpa headBuffer(long address) {
-        cache();
-        if (buffer[head] == null || bufferAddress[head] != address) {
-            bufferAddress[head] = address;
-            buffer[head] = Gpa.of(address);
+        int i = headSlot();
+        if (buffer[i] == null || bufferAddress[i] != address) {
+            bufferAddress[i] = address;
+            buffer[i] = Gpa.of(address);
         }
-        return buffer[head];
+        return buffer[i];
     }
 
     /** Descriptors the hardware owns (head up to tail). Invariant: {@link #check} returned null. */

@@ -18,6 +18,7 @@ import dev.iovirt.vmm.mem.OutOfHostMemoryException;
 import dev.iovirt.vmm.pci.MsiSink;
 import dev.iovirt.vmm.pci.PciConfig;
 import dev.iovirt.vmm.pci.PciFunction;
+import dev.iovirt.vmm.time.TimerQueue;
 
 /**
  * An Intel 82540EM Gigabit Ethernet controller (PCI 8086:100E), fully emulated: its registers sit
@@ -38,7 +39,9 @@ import dev.iovirt.vmm.pci.PciFunction;
  * <p><b>Interrupts</b>: ICR collects causes; an interrupt is asserted while {@code ICR & IMS != 0} and
  * signalled as an MSI on each assertion (reading ICR clears it and deasserts). The 82540EM itself only
  * has INTx; this model offers a 32-bit MSI capability (PCI 3.0 §6.8.1) instead, as the VMM has no
- * interrupt controller for INTx yet (docs/e1000.md). ITR is stored but not enforced.
+ * interrupt controller for INTx yet (docs/e1000.md). With a non-zero ITR, messages are at least
+ * ITR × 256 ns apart (SDM §13.4.18): an assertion inside the interval is signalled when it ends, on
+ * the host's {@link TimerQueue}, so causes that arrive meanwhile share one interrupt.
  *
  * <p>Thread safety: every entry point is synchronized on the device; the vCPU thread (MMIO) and the
  * link or switch thread (the port) may call concurrently. The hot paths reuse preallocated buffers.
@@ -55,6 +58,8 @@ public final class E1000 extends PciFunction implements MmioDevice, FramePort {
 
     private final String name;
     private final DmaMemory dma;
+    /** Where interrupt throttling schedules its deferred messages; null: ITR is stored, not enforced. */
+    private final TimerQueue timers;
     private final int[] eeprom = new int[Eeprom.WORDS];
     private final int msiCap;
     private volatile MsiSink msiSink = (a, d) -> { };
@@ -88,6 +93,16 @@ public final class E1000 extends PciFunction implements MmioDevice, FramePort {
     private boolean asserted;
     private final long[] errors = new long[E1000Error.values().length];
     private long interruptsSignalled;
+    /** The earliest time ITR allows the next message. */
+    private long nextInterruptNanos;
+    private boolean throttleArmed;
+    private long interruptsThrottled;
+    private final Runnable throttleExpired = () -> {
+        synchronized (this) {
+            throttleArmed = false;
+            signalIfNeeded();
+        }
+    };
     private long mmioReads;
     private long mmioWrites;
 
@@ -107,9 +122,15 @@ public final class E1000 extends PciFunction implements MmioDevice, FramePort {
      * DMA goes through {@code dma}.
      */
     public E1000(String name, MacAddress mac, DmaMemory dma) {
+        this(name, mac, dma, null);
+    }
+
+    /** As above, with interrupt throttling (ITR) timed on the host's {@code timers}. */
+    public E1000(String name, MacAddress mac, DmaMemory dma, TimerQueue timers) {
         super(PCI_VENDOR_INTEL, PCI_DEVICE_82540EM, PCI_CLASS_ETHERNET, 0x03);
         this.name = name;
         this.dma = dma;
+        this.timers = timers;
         for (int i = 0; i < TX_QUEUE_FRAMES; i++) {
             txQueue[i] = new Frame(0, MAX_HOST_FRAME);
         }
@@ -117,6 +138,7 @@ public final class E1000 extends PciFunction implements MmioDevice, FramePort {
         eeprom[Eeprom.ETHERNET_ADDRESS_0] = (m[0] & 0xFF) | (m[1] & 0xFF) << 8;
         eeprom[Eeprom.ETHERNET_ADDRESS_1] = (m[2] & 0xFF) | (m[3] & 0xFF) << 8;
         eeprom[Eeprom.ETHERNET_ADDRESS_2] = (m[4] & 0xFF) | (m[5] & 0xFF) << 8;
+        eeprom[Eeprom.INIT_CONTROL_1] = Eeprom.INIT_CONTROL_1_SIGNATURE;
         int sum = 0;
         for (int i = 0; i < Eeprom.CHECKSUM_WORD; i++) {
             sum += eeprom[i];
@@ -127,14 +149,11 @@ public final class E1000 extends PciFunction implements MmioDevice, FramePort {
         setWritable(msiCap + MSI_CONTROL, 1);
         setWritable(msiCap + MSI_ADDRESS, 4);
         setWritable(msiCap + MSI_DATA, 2);
+        // Subsystem 8086:001E, the PRO/1000 MT Desktop adapter built on the 82540EM.
         put16(PciConfig.SUBSYSTEM_VENDOR_ID, PCI_VENDOR_INTEL);
         put16(PciConfig.SUBSYSTEM_ID, 0x001E);
-        config8InterruptPin();
+        put16(PciConfig.INTERRUPT_LINE, 0x0100); // interrupt pin 1 (INTA#), line not yet assigned
         reset();
-    }
-
-    private void config8InterruptPin() {
-        put16(PciConfig.INTERRUPT_LINE, 0x0100); // INTA# (interrupt pin 1), line unassigned
     }
 
     /** Where interrupt messages go (the VM's interrupt router, or the IOMMU's remapping). */
@@ -156,6 +175,11 @@ public final class E1000 extends PciFunction implements MmioDevice, FramePort {
         if (offset <= msiCap + MSI_ADDRESS && offset + size > msiCap + MSI_ADDRESS) {
             put32(msiCap + MSI_ADDRESS, get32(msiCap + MSI_ADDRESS) & ~3);
         }
+        if ((get16(msiCap + MSI_CONTROL) & MSI_CONTROL_ENABLE) != 0) {
+            synchronized (this) {
+                signalIfNeeded(); // causes already pending and unmasked are signalled once MSI is on
+            }
+        }
     }
 
     /** Power-on and CTRL.RST state: rings, interrupts and filters cleared. SDM §13.4.1 (RST). */
@@ -163,6 +187,9 @@ public final class E1000 extends PciFunction implements MmioDevice, FramePort {
         ctrl = CTRL_FD | CTRL_ASDE;
         eecd = EECD_PRES;
         eerd = 0;
+        microwireBitsIn = 0;
+        microwireShift = 0;
+        microwireReading = false;
         icr = 0;
         ims = 0;
         itr = 0;
@@ -227,7 +254,7 @@ public final class E1000 extends PciFunction implements MmioDevice, FramePort {
             case STATUS:
                 return (linkUp ? STATUS_LU : 0) | STATUS_FD | STATUS_SPEED_1000;
             case EECD:
-                return eecd;
+                return eecd & ~EECD_DO | (microwireDataOut() ? EECD_DO : 0);
             case EERD:
                 return eerd;
             case CTRL_EXT:
@@ -328,8 +355,10 @@ public final class E1000 extends PciFunction implements MmioDevice, FramePort {
             }
             case EECD -> {
                 // Software requests the bit-bang interface; the grant is immediate. SDM §13.4.3.
+                int old = eecd;
                 int req = v & EECD_REQ;
                 eecd = (v & (EECD_SK | EECD_CS | EECD_DI | EECD_REQ)) | EECD_PRES | (req != 0 ? EECD_GNT : 0);
+                microwire(old, eecd);
             }
             case EERD -> {
                 if ((v & EERD_START) != 0) {
@@ -404,6 +433,55 @@ public final class E1000 extends PciFunction implements MmioDevice, FramePort {
         }
     }
 
+    // ------------------------------------------------------------------ EEPROM: the Microwire interface behind EECD
+
+    // The 82540EM's EEPROM is a 64-word Microwire part (SDM ch. 5, EEPROM interface): with CS high, the driver
+    // clocks in (SK rising edges, data on DI) a start bit, the READ opcode 10b and a 6-bit word
+    // address, then clocks out 16 data bits on DO, most significant first, and may keep clocking for
+    // the following words. Linux's e1000 bit-bangs Microwire parts this way; EERD is the shortcut.
+    private static final int MICROWIRE_READ = 0b110; // start bit, opcode 10b
+    private int microwireBitsIn;
+    private int microwireShift;
+    private boolean microwireReading;
+    private int microwireWord;
+    private int microwireBit;
+
+    private void microwire(int old, int now) {
+        boolean csNow = (now & EECD_CS) != 0;
+        if (!csNow || (old & EECD_CS) == 0) {
+            // Chip select low, or just raised: the part waits for a new command.
+            microwireBitsIn = 0;
+            microwireShift = 0;
+            microwireReading = false;
+            if (!csNow) {
+                return;
+            }
+        }
+        if ((old & EECD_SK) != 0 || (now & EECD_SK) == 0) {
+            return; // only rising clock edges move the part
+        }
+        if (microwireReading) {
+            if (++microwireBit == 16) {
+                microwireBit = 0;
+                microwireWord = (microwireWord + 1) % Eeprom.WORDS; // sequential read
+            }
+            return;
+        }
+        microwireShift = microwireShift << 1 | ((now & EECD_DI) != 0 ? 1 : 0);
+        if (++microwireBitsIn == 9) {
+            if (microwireShift >>> 6 == MICROWIRE_READ) {
+                microwireReading = true;
+                microwireWord = microwireShift & 0x3F;
+                microwireBit = -1; // the next rising edge presents the most significant bit
+            }
+            // Other opcodes (write, erase, write-enable) are not modeled: the part ignores them.
+        }
+    }
+
+    private boolean microwireDataOut() {
+        return microwireReading && microwireBit >= 0 && (eeprom[microwireWord] >>> (15 - microwireBit) & 1) != 0;
+    }
+
     // ------------------------------------------------------------------ interrupts
 
     private void raise(int causes) {
@@ -418,6 +496,18 @@ public final class E1000 extends PciFunction implements MmioDevice, FramePort {
         }
         if ((get16(msiCap + MSI_CONTROL) & MSI_CONTROL_ENABLE) == 0) {
             return; // INTx is not modeled: without MSI the cause stays in ICR for a polling driver
+        }
+        if (itr != 0 && timers != null) {
+            long now = timers.clock().nanos();
+            if (now < nextInterruptNanos) {
+                if (!throttleArmed) {
+                    throttleArmed = true;
+                    interruptsThrottled++;
+                    timers.schedule(nextInterruptNanos, throttleExpired);
+                }
+                return;
+            }
+            nextInterruptNanos = now + itr * 256L; // SDM §13.4.18: the interval in 256 ns units
         }
         asserted = true;
         interruptsSignalled++;
@@ -568,6 +658,9 @@ public final class E1000 extends PciFunction implements MmioDevice, FramePort {
                 }
             }
         }
+        if (accepted > 0 && belowMinimumThreshold()) {
+            causes |= ICR_RXDMT0; // the driver is slow to give buffers back
+        }
         if (causes != 0) {
             raise(causes);
         }
@@ -597,7 +690,7 @@ public final class E1000 extends PciFunction implements MmioDevice, FramePort {
         int bufferSize = bufferSize();
         int needed = (len + bufferSize - 1) / bufferSize;
         if (rx.hardwareOwned() < needed) {
-            // No descriptor: the packet is missed. SDM §13.7.5 (MPC), §13.7.x (RNBC).
+            // No descriptor: the packet is missed. SDM §13.7 (MPC, RNBC).
             stat(RNBC, 1);
             stat(MPC, 1);
             return -1;
@@ -643,6 +736,16 @@ public final class E1000 extends PciFunction implements MmioDevice, FramePort {
             stat(isBroadcast(b, off) ? BPRC : MPRC, 1);
         }
         return 1;
+    }
+
+    /** Whether the descriptors left to the hardware are at or below RCTL.RDMTS's fraction. SDM §13.4.22. */
+    private boolean belowMinimumThreshold() {
+        if (rx.check() != null) {
+            return false;
+        }
+        int rdmts = (rctl >>> RCTL_RDMTS_SHIFT) & 3;
+        int threshold = rx.count() >> (1 + Math.min(rdmts, 2));
+        return rx.hardwareOwned() <= threshold;
     }
 
     /** RCTL.BSIZE and BSEX. SDM §13.4.22, Table 13-67. */
@@ -786,6 +889,11 @@ public final class E1000 extends PciFunction implements MmioDevice, FramePort {
     /** Interrupt messages sent. */
     public synchronized long interruptsSignalled() {
         return interruptsSignalled;
+    }
+
+    /** Assertions that ITR deferred to the end of its interval. */
+    public synchronized long interruptsThrottled() {
+        return interruptsThrottled;
     }
 
     /** Register reads through BAR 0 (each one an MMIO exit of the guest). */

@@ -141,6 +141,44 @@ class E1000Test {
         assertThat(nic.deviceId()).isEqualTo(0x100E);
     }
 
+    /** One bit out to the EEPROM: DI, then a clock pulse (Linux e1000_shift_out_ee_bits). */
+    private void eepromBitOut(int bit) {
+        int base = EECD_REQ | EECD_CS | (bit != 0 ? EECD_DI : 0);
+        write(EECD, base);
+        write(EECD, base | EECD_SK);
+        write(EECD, base);
+    }
+
+    /** One bit in from the EEPROM: raise the clock, read DO, lower it (Linux e1000_shift_in_ee_bits). */
+    private int eepromBitIn() {
+        write(EECD, EECD_REQ | EECD_CS | EECD_SK);
+        int bit = (read(EECD) & EECD_DO) != 0 ? 1 : 0;
+        write(EECD, EECD_REQ | EECD_CS);
+        return bit;
+    }
+
+    @Test
+    void theEepromReadsTheSameThroughTheMicrowireInterfaceAsThroughEerd() {
+        write(EECD, EECD_REQ);
+        assertThat(read(EECD) & (EECD_GNT | EECD_PRES)).isEqualTo(EECD_GNT | EECD_PRES);
+        for (int w : new int[] {0, 1, 2, 0x3F}) {
+            write(EECD, EECD_REQ); // CS low between commands
+            write(EECD, EECD_REQ | EECD_CS);
+            int command = 0b110 << 6 | w; // start bit, READ, 6-bit address
+            for (int i = 8; i >= 0; i--) {
+                eepromBitOut(command >>> i & 1);
+            }
+            int word = 0;
+            for (int i = 0; i < 16; i++) {
+                word = word << 1 | eepromBitIn();
+            }
+            write(EERD, w << EERD_ADDR_SHIFT | EERD_START);
+            assertThat(word).as("word %d", w).isEqualTo(read(EERD) >>> EERD_DATA_SHIFT);
+        }
+        write(EECD, 0); // release
+        assertThat(read(EECD) & EECD_GNT).isZero();
+    }
+
     @Test
     void transmitGathersBuffersWritesBackDdAndHandsTheFrameToThePort() {
         setUpTx();
@@ -220,6 +258,15 @@ class E1000Test {
     }
 
     @Test
+    void rxdmt0IsRaisedWhenFreeDescriptorsFallToTheRdmtsFraction() {
+        setUpRx(); // 8 descriptors, 7 the device's; RDMTS = 00b: half the ring, 4
+        deliver(frame(MAC, 60), frame(MAC, 60));
+        assertThat(read(ICR) & ICR_RXDMT0).isZero(); // 5 left
+        deliver(frame(MAC, 60));
+        assertThat(read(ICR) & ICR_RXDMT0).isNotZero(); // 4 left
+    }
+
+    @Test
     void linkStatusChangesRaiseLsc() {
         write(CTRL, CTRL_SLU);
         read(ICR);
@@ -242,6 +289,45 @@ class E1000Test {
         assertThat(msis).hasSize(1);
         write(IMC, ICR_RXT0);
         assertThat(read(IMS)).isZero();
+    }
+
+    @Test
+    void withItrSetMessagesAreAtLeastTheIntervalApartAndCausesMeanwhileShareOne() {
+        VirtualClock clock = new VirtualClock();
+        dev.iovirt.vmm.time.TimerQueue timers = new dev.iovirt.vmm.time.TimerQueue(clock);
+        E1000 throttled = new E1000("t.eth0", MAC, mem, timers);
+        List<Long> at = new ArrayList<>();
+        throttled.setMsiSink((address, data) -> at.add(clock.nanos()));
+        int cap = throttled.msiCapability();
+        throttled.configWrite(cap + MSI_ADDRESS, 4, 0xFEE0_0000);
+        throttled.configWrite(cap + MSI_CONTROL, 2, MSI_CONTROL_ENABLE);
+        throttled.mmioWrite(ITR, 4, 1000); // 256 µs
+        throttled.mmioRead(ICR, 4);
+        throttled.mmioWrite(IMS, 4, ICR_RXT0);
+        throttled.mmioWrite(ICS, 4, ICR_RXT0); // t = 0: sent
+        throttled.mmioRead(ICR, 4);
+        clock.advanceTo(100_000);
+        throttled.mmioWrite(ICS, 4, ICR_RXT0); // inside the interval: deferred to 256 µs
+        clock.advanceTo(200_000);
+        throttled.mmioWrite(ICS, 4, ICR_RXT0); // shares the deferred message
+        timers.runDue();
+        assertThat(at).containsExactly(0L);
+        clock.advanceTo(timers.nextDeadline());
+        timers.runDue();
+        assertThat(at).containsExactly(0L, 256_000L);
+        assertThat(throttled.interruptsThrottled()).isEqualTo(1);
+    }
+
+    @Test
+    void aCauseUnmaskedBeforeMsiIsEnabledIsSignalledWhenItIs() {
+        int cap = nic.msiCapability();
+        nic.configWrite(cap + MSI_CONTROL, 2, 0);
+        write(ICS, ICR_RXT0);
+        write(IMS, ICR_RXT0);
+        assertThat(msis).isEmpty();
+        nic.configWrite(cap + MSI_CONTROL, 2, MSI_CONTROL_ENABLE | 0x70); // multiple-message bits are read-only here
+        assertThat(msis).hasSize(1);
+        assertThat(nic.configRead(cap + MSI_CONTROL, 2)).isEqualTo(MSI_CONTROL_ENABLE);
     }
 
     @Test
@@ -413,5 +499,35 @@ class E1000Test {
         write(TDT, 4);
         assertThat(nic.errors(E1000Error.TX_FRAME_TOO_LONG)).isEqualTo(1);
         assertThat(drain()).isEmpty();
+    }
+
+    @Test
+    void randomRegisterWritesAndRandomRingContentsNeverThrowIntoTheHost() {
+        java.util.Random random = new java.util.Random(4);
+        int[] registers = {CTRL, EECD, EERD, ICR, ITR, ICS, IMS, IMC, RCTL, TCTL, RDBAL, RDBAH, RDLEN, RDH, RDT,
+            TDBAL, TDBAH, TDLEN, TDH, TDT, MTA, RAL0, RAH0, GPRC, 0x1FFFC, 0x5A00};
+        for (int i = 0; i < 64; i++) {
+            mem.write64(Gpa.of(RX_RING + 8L * i), random.nextBoolean() ? random.nextLong() : RX_BUF + random.nextInt(1 << 20));
+        }
+        for (int round = 0; round < 20_000; round++) {
+            int reg = registers[random.nextInt(registers.length)];
+            int value = switch (random.nextInt(4)) {
+                case 0 -> random.nextInt();
+                case 1 -> random.nextInt(64);
+                case 2 -> (int) RX_RING + 16 * random.nextInt(8);
+                default -> TCTL_EN | RCTL_EN | RCTL_UPE;
+            };
+            if (random.nextInt(3) == 0) {
+                read(reg);
+            } else {
+                nic.mmioWrite(reg + (random.nextInt(8) == 0 ? random.nextInt(4) : 0), 1 + random.nextInt(4) / 3 * 3, value);
+            }
+            if (round % 50 == 0) {
+                deliver(frame(random.nextBoolean() ? MAC : MacAddress.BROADCAST, 14 + random.nextInt(1500)));
+                drain();
+            }
+        }
+        assertThat(vm.stopped()).isFalse();
+        assertThat(nic.totalErrors()).isPositive(); // it did find the guest's mistakes, and counted them
     }
 }

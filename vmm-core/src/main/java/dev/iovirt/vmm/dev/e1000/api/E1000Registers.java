@@ -12,7 +12,7 @@ public final class E1000Registers {
     // ------------------------------------------------------------------ PCI identity
     /** Intel. PCI SIG vendor ID. */
     public static final int PCI_VENDOR_INTEL = 0x8086;
-    /** 82540EM desktop adapter. SDM §5.x Table 5-1 (device IDs); QEMU's {@code e1000}. */
+    /** 82540EM (desktop), Linux's {@code E1000_DEV_ID_82540EM}; the part QEMU's {@code e1000} models. */
     public static final int PCI_DEVICE_82540EM = 0x100E;
     /** PCI class 02h (network), subclass 00h (Ethernet). */
     public static final int PCI_CLASS_ETHERNET = 0x02_00_00;
@@ -105,11 +105,11 @@ public final class E1000Registers {
     /** First and last statistics registers (0x4000-0x40FF). SDM §13.7. */
     public static final int STATS_FIRST = 0x4000;
     public static final int STATS_LAST = 0x40FC;
-    /** CRC error count. SDM §13.7.1. */
+    /** CRC error count. SDM §13.7. */
     public static final int CRCERRS = 0x4000;
-    /** Missed packets: arrived with no receive descriptor available (or receiver off). SDM §13.7.5. */
+    /** Missed packets: arrived with no receive descriptor available. SDM §13.7. */
     public static final int MPC = 0x4010;
-    /** Good packets received. SDM §13.7.x (GPRC). */
+    /** Good packets received. SDM §13.7. */
     public static final int GPRC = 0x4074;
     /** Broadcast packets received. */
     public static final int BPRC = 0x4078;
@@ -208,6 +208,11 @@ public final class E1000Registers {
     public static final int RCTL_MPE = 1 << 4;
     /** Long packet enable (frames up to 16384 bytes; otherwise 1522). */
     public static final int RCTL_LPE = 1 << 5;
+    /**
+     * Receive descriptor minimum threshold size, bits 9:8: RXDMT0 is raised when the free descriptors
+     * fall to 1/2 (00b), 1/4 (01b) or 1/8 (10b) of the ring.
+     */
+    public static final int RCTL_RDMTS_SHIFT = 8;
     /** Broadcast accept. */
     public static final int RCTL_BAM = 1 << 15;
     /** Buffer size, bits 17:16: 00 2048, 01 1024, 10 512, 11 256 (BSEX=0); 01 16384, 10 8192, 11 4096 (BSEX=1). */

@@ -1,8 +1,6 @@
 package dev.iovirt.vmm.dev.e1000.api;
 
-/**
- * The EEPROM words a driver reads (64 words of 16 bits on the 82540EM). SDM §5.6, Table 5-2.
- */
+/** The EEPROM words a driver reads (64 words of 16 bits on the 82540EM). SDM §5.6 (EEPROM address map). */
 public final class Eeprom {
     private Eeprom() {
     }
@@ -13,8 +11,12 @@ public final class Eeprom {
     public static final int ETHERNET_ADDRESS_0 = 0x00;
     public static final int ETHERNET_ADDRESS_1 = 0x01;
     public static final int ETHERNET_ADDRESS_2 = 0x02;
-    /** The checksum word: chosen so that words 00h-3Fh sum to {@link #CHECKSUM_SUM}. SDM §5.6.21. */
+    /** Initialization control word 1; bits 15:14 are the signature, which must be 01b. SDM §5.6.35 (note). */
+    public static final int INIT_CONTROL_1 = 0x0A;
+    /** Signature 01b in bits 15:14 of {@link #INIT_CONTROL_1}: the image is valid for the hardware. */
+    public static final int INIT_CONTROL_1_SIGNATURE = 0x4000;
+    /** The checksum word: chosen so that words 00h-3Fh sum to {@link #CHECKSUM_SUM}. SDM §5.6.35. */
     public static final int CHECKSUM_WORD = 0x3F;
-    /** What the 16-bit sum of words 00h-3Fh must be. SDM §5.6.21. */
+    /** What the 16-bit sum of words 00h-3Fh must be (carries ignored). SDM §5.6.35. */
     public static final int CHECKSUM_SUM = 0xBABA;
 }
