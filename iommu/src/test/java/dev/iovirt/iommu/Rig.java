@@ -16,7 +16,7 @@ final class Rig {
     static final Bdf OTHER = Bdf.of(0, 4, 0);
 
     final VirtualClock clock = new VirtualClock();
-    final Host host = new Host(1L << 30, clock);
+    final Host host = new Host(4L << 30, clock);
     final StepDriver driver = new StepDriver(clock, host.timers()).maxRounds(100_000);
     final HostMemory memory = host.memory();
     final Iommu iommu;
