@@ -4,8 +4,6 @@ import dev.iovirt.vmm.apic.PostedInterruptDescriptor;
 import dev.iovirt.vmm.hv.Vm;
 import dev.iovirt.vmm.mem.HostMemory;
 import dev.iovirt.vmm.mem.Hpa;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Posted interrupts delivered to vmm-core's vCPUs. Each registered VM's vCPUs are known by the
@@ -18,32 +16,46 @@ import java.util.concurrent.ConcurrentHashMap;
  * does not know who reads it); its notification goes to no processor.
  */
 public final class VmPostedInterrupts implements PostedInterruptSink {
-    private record Target(Vm vm, int index) {
+    private record Target(long descriptor, Vm vm, int index) {
     }
 
     private final HostMemory memory;
-    private final Map<Long, Target> targets = new ConcurrentHashMap<>();
+    /** Copy-on-write, scanned without allocation on each post. */
+    private volatile Target[] targets = new Target[0];
 
     public VmPostedInterrupts(HostMemory memory) {
         this.memory = memory;
     }
 
     /** Makes every vCPU of {@code vm} a target. */
-    public VmPostedInterrupts register(Vm vm) {
+    public synchronized VmPostedInterrupts register(Vm vm) {
+        java.util.List<Target> list = new java.util.ArrayList<>(java.util.List.of(targets));
         for (int i = 0; i < vm.vcpus().size(); i++) {
-            targets.put(vm.vcpu(i).postedInterruptDescriptor().address().value(), new Target(vm, i));
+            list.add(new Target(vm.vcpu(i).postedInterruptDescriptor().address().value(), vm, i));
         }
+        targets = list.toArray(new Target[0]);
         return this;
     }
 
     /** Forgets the vCPUs of {@code vm} (before it is destroyed). */
-    public void unregister(Vm vm) {
-        targets.values().removeIf(t -> t.vm == vm);
+    public synchronized void unregister(Vm vm) {
+        java.util.List<Target> list = new java.util.ArrayList<>(java.util.List.of(targets));
+        list.removeIf(t -> t.vm == vm);
+        targets = list.toArray(new Target[0]);
+    }
+
+    private Target find(long descriptor) {
+        for (Target t : targets) {
+            if (t.descriptor == descriptor) {
+                return t;
+            }
+        }
+        return null;
     }
 
     @Override
     public boolean post(Hpa descriptor, int vector, boolean urgent) {
-        Target t = targets.get(descriptor.value());
+        Target t = find(descriptor.value());
         if (t == null) {
             return new PostedInterruptDescriptor(memory, descriptor).post(vector);
         }
