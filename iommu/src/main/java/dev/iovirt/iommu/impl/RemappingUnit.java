@@ -194,10 +194,11 @@ public final class RemappingUnit implements MmioDevice {
         long low = memory.read64(contextAddr);
         long high = memory.read64(contextAddr + 8);
         stats.contextReferences++;
-        if (!ContextEntry.present(low)) {
-            return fault(FaultReason.CONTEXT_ENTRY_NOT_PRESENT, sourceId, iova, access, false);
-        }
+        // FPD is evaluated whatever P says (VT-d §9.3): a host can silence a device it has not attached.
         boolean fpd = ContextEntry.faultProcessingDisabled(low);
+        if (!ContextEntry.present(low)) {
+            return fault(FaultReason.CONTEXT_ENTRY_NOT_PRESENT, sourceId, iova, access, fpd);
+        }
         if ((low & ContextEntry.RESERVED_LOW) != 0 || (high & ContextEntry.RESERVED_HIGH) != 0) {
             return fault(FaultReason.CONTEXT_ENTRY_RESERVED, sourceId, iova, access, fpd);
         }
@@ -380,7 +381,8 @@ public final class RemappingUnit implements MmioDevice {
                     low = memory.read64(irteAddr);
                     high = memory.read64(irteAddr + 8);
                     if (!Irte.present(low)) {
-                        fault(FaultReason.IRTE_NOT_PRESENT, sourceId, index, WRITE, false);
+                        // FPD is evaluated whatever P says (VT-d §9.10).
+                        fault(FaultReason.IRTE_NOT_PRESENT, sourceId, index, WRITE, Irte.faultProcessingDisabled(low));
                         return false;
                     }
                     iec.fill(index, low, high);
