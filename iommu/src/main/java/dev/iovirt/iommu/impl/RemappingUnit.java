@@ -35,7 +35,8 @@ import java.util.List;
  * <p>Thread safety: one lock (this object) serializes translations, interrupt requests and register
  * accesses, which is what makes an invalidation complete only after the translations before it —
  * the guarantee the invalidation-wait descriptor reports. Data movement itself (the copy a DMA does)
- * happens outside the lock, in {@link TranslatedDmaMemory}.
+ * happens outside that lock, in {@link TranslatedDmaMemory}, under the shared side of a drain lock that
+ * invalidating register writes take exclusively, so in-flight DMA is drained as DR/DW ask.
  */
 public final class RemappingUnit implements MmioDevice {
     /** {@link #translate} returns a negative value, minus the {@link FaultReason#code}, for a blocked request. */
@@ -565,15 +566,44 @@ public final class RemappingUnit implements MmioDevice {
     }
 
     @Override
-    public synchronized void mmioWrite(long offset, int size, long value) {
+    public void mmioWrite(long offset, int size, long value) {
         int off = (int) offset;
         if (offset < 0 || offset >= SIZE || (size != 4 && size != 8) || (off & (size - 1)) != 0) {
             return;
         }
-        writeDword(off, (int) value);
-        if (size == 8) {
-            writeDword(off + 4, (int) (value >>> 32));
+        // A write that can start an invalidation first drains the DMA in flight (IOTLB DR/DW, VT-d §6.5.2.3):
+        // when it returns, no access translated through the old entries is still moving data.
+        boolean invalidates = off == IQT || ((off == CCMD || off == IOTLB) && size == 8) || off == CCMD + 4 || off == IOTLB + 4;
+        long stamp = invalidates ? drain.writeLock() : 0;
+        try {
+            synchronized (this) {
+                writeDword(off, (int) value);
+                if (size == 8) {
+                    writeDword(off + 4, (int) (value >>> 32));
+                }
+            }
+        } finally {
+            if (invalidates) {
+                drain.unlockWrite(stamp);
+            }
         }
+    }
+
+    /**
+     * Held (shared) by a DMA from its first translation to its last byte, taken exclusively by the
+     * register writes that invalidate; so an invalidation completes only after the accesses that may have
+     * used the old translations. Invariant: nobody invalidates from inside a DMA access (the lock is not
+     * reentrant), and the lock is always taken before this object's monitor.
+     */
+    private final java.util.concurrent.locks.StampedLock drain = new java.util.concurrent.locks.StampedLock();
+
+    /** Starts a DMA access (see {@link #drain}); returns the stamp for {@link #endDma}. */
+    public long beginDma() {
+        return drain.readLock();
+    }
+
+    public void endDma(long stamp) {
+        drain.unlockRead(stamp);
     }
 
     private static int half(long reg, int off) {

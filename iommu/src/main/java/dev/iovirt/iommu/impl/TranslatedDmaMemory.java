@@ -16,9 +16,9 @@ import dev.iovirt.vmm.mem.HostMemory;
  *
  * <p>A blocked request is recorded by the unit and surfaces as {@link DmaFaultException}, as a bad
  * address does without an IOMMU. Invariant: a write that faults on any of its pages writes nothing —
- * every page is translated before the first byte moves. (A concurrent unmap between that check and the
- * copy can still cut a write short, as it could on hardware with several TLPs; the fault is then
- * recorded for the page that failed.)
+ * every page is translated before the first byte moves, and the whole access runs inside one DMA
+ * window of the unit ({@link RemappingUnit#beginDma}), so no invalidation completes between the check
+ * and the copy.
  *
  * <p>A DWORD write to 0xFEExxxxx is an interrupt request, not a memory write (VT-d §3.14 and §5.1:
  * the interrupt address range is never translated): it goes to interrupt remapping with this
@@ -59,7 +59,15 @@ public final class TranslatedDmaMemory implements DmaMemory {
 
     @Override
     public void read(Gpa address, byte[] dst, int off, int len) {
-        long a = address.value();
+        long stamp = unit.beginDma();
+        try {
+            readBytes(address.value(), dst, off, len);
+        } finally {
+            unit.endDma(stamp);
+        }
+    }
+
+    private void readBytes(long a, byte[] dst, int off, int len) {
         while (len > 0) {
             int c = chunk(a, len);
             host.read(hpa(a, c, RemappingUnit.READ), dst, off, c);
@@ -81,7 +89,15 @@ public final class TranslatedDmaMemory implements DmaMemory {
 
     @Override
     public void write(Gpa address, byte[] src, int off, int len) {
-        long a = address.value();
+        long stamp = unit.beginDma();
+        try {
+            writeBytes(address.value(), src, off, len);
+        } finally {
+            unit.endDma(stamp);
+        }
+    }
+
+    private void writeBytes(long a, byte[] src, int off, int len) {
         if (chunk(a, len) < len) {
             checkWritable(a, len);
         }
@@ -95,6 +111,24 @@ public final class TranslatedDmaMemory implements DmaMemory {
     }
 
     private long readSmall(long a, int size) {
+        long stamp = unit.beginDma();
+        try {
+            return readSmallInWindow(a, size);
+        } finally {
+            unit.endDma(stamp);
+        }
+    }
+
+    private void writeSmall(long a, int size, long v) {
+        long stamp = unit.beginDma();
+        try {
+            writeSmallInWindow(a, size, v);
+        } finally {
+            unit.endDma(stamp);
+        }
+    }
+
+    private long readSmallInWindow(long a, int size) {
         if (chunk(a, size) < size) {
             long v = 0;
             for (int i = size - 1; i >= 0; i--) {
@@ -111,7 +145,7 @@ public final class TranslatedDmaMemory implements DmaMemory {
         };
     }
 
-    private void writeSmall(long a, int size, long v) {
+    private void writeSmallInWindow(long a, int size, long v) {
         if (chunk(a, size) < size) {
             checkWritable(a, size);
             for (int i = 0; i < size; i++) {
