@@ -344,10 +344,10 @@ public final class Iommu {
         long pages = (size + PageSize.SIZE_4K.offsetMask) >>> 12;
         int am = 64 - Long.numberOfLeadingZeros(Math.max(1, pages) - 1);
         // The aligned 2^am-page block must cover the whole range; grow it until it does.
-        while (am <= 18 && ((iova.value() >>> (12 + am)) != ((iova.value() + size - 1) >>> (12 + am)))) {
+        while (am <= RemappingUnit.MAMV && ((iova.value() >>> (12 + am)) != ((iova.value() + size - 1) >>> (12 + am)))) {
             am++;
         }
-        if (am > 18) { // CAP.MAMV
+        if (am > RemappingUnit.MAMV) {
             invalidateDomain(domain);
             return;
         }

@@ -94,4 +94,25 @@ class CachesTest {
         assertThat(rig.memory.read8(pa.value())).isEqualTo(0xA);
         assertThat(rig.memory.read8(pb.value())).isEqualTo(0xB);
     }
+
+    @Test
+    void anIotlbHitAllocatesNothing() {
+        Domain d = iommu.createDomain();
+        iommu.map(d, Iova.of(0x10_0000), rig.frame(), 4096, DmaPermission.READ_WRITE);
+        iommu.attach(Rig.NIC, d);
+        var unit = iommu.unit();
+        int sid = Rig.NIC.requesterId();
+        unit.translate(sid, 0x10_0000, dev.iovirt.iommu.impl.RemappingUnit.READ); // fills the caches
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long tid = Thread.currentThread().threadId();
+        long before = threads.getThreadAllocatedBytes(tid);
+        long sum = 0;
+        for (int i = 0; i < 100_000; i++) {
+            sum += unit.translate(sid, 0x10_0000 + (i & 0xFF8), dev.iovirt.iommu.impl.RemappingUnit.READ);
+        }
+        long allocated = threads.getThreadAllocatedBytes(tid) - before;
+        assertThat(sum).isPositive();
+        assertThat(allocated).isLessThan(1024); // not a byte per translation
+        assertThat(iommu.stats().iotlbHits).isEqualTo(100_000);
+    }
 }

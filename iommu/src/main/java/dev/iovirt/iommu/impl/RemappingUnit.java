@@ -47,9 +47,11 @@ public final class RemappingUnit implements MmioDevice {
     public static final int READ = 1;
     public static final int WRITE = 2;
 
+    /** CAP.MAMV: page-selective invalidations cover at most 2^18 pages (1 GiB). VT-d §10.4.2. */
+    public static final int MAMV = 18;
     private static final long CAPABILITIES = CAP_ND_8BIT | CAP_SAGAW_39 | CAP_SAGAW_48 | ((long) (48 - 1) << CAP_MGAW_SHIFT)
             | ((long) (FRCD / 16) << CAP_FRO_SHIFT) | CAP_SLLPS_2M | CAP_SLLPS_1G | CAP_PSI
-            | ((long) (FAULT_RECORDS - 1) << CAP_NFR_SHIFT) | (18L << CAP_MAMV_SHIFT) | CAP_PI;
+            | ((long) (FAULT_RECORDS - 1) << CAP_NFR_SHIFT) | ((long) MAMV << CAP_MAMV_SHIFT) | CAP_PI;
     private static final long EXTENDED_CAPABILITIES = ECAP_QI | ECAP_IR | ECAP_EIM | ECAP_PT | ((long) (IOTLB & ~0xF) / 16 << ECAP_IRO_SHIFT);
 
     private final HostMemory memory;
@@ -511,7 +513,8 @@ public final class RemappingUnit implements MmioDevice {
                         (int) (low >>> InvalidationDescriptor.CC_FM_SHIFT) & 3);
             }
             case InvalidationDescriptor.IOTLB -> {
-                if (g == 0 || (high & 0xF80L) != 0) {
+                // Reserved bits 11:7 of the high half, or an address mask beyond CAP.MAMV, make the descriptor invalid.
+                if (g == 0 || (high & 0xF80L) != 0 || (g == GRAN_DEVICE_OR_PAGE && (high & InvalidationDescriptor.IOTLB_AM_MASK) > MAMV)) {
                     queueError(g == 0 ? IQEI_TYPE : IQEI_RESERVED);
                     return false;
                 }
