@@ -98,6 +98,14 @@ public final class InterruptRemapper {
         return new MsiMessage(RemappableMsi.address(index), 0);
     }
 
+    /**
+     * Allocates a posted-format IRTE that delivers {@code device}'s interrupt as {@code vector} to vCPU
+     * {@code vcpu} of its VM (device assignment: the VF's MSI-X vectors point at the VM's vCPUs).
+     */
+    public MsiMessage post(Bdf device, dev.iovirt.vmm.hv.VcpuRunner vcpu, int vector) {
+        return post(device, vcpu.postedInterruptDescriptor().address(), vector, false);
+    }
+
     /** The IRTE index a message from {@link #remap} or {@link #post} names. */
     public static int indexOf(MsiMessage message) {
         return RemappableMsi.interruptIndex(message.address(), message.data());

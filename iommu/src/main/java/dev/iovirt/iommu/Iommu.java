@@ -215,6 +215,21 @@ public final class Iommu {
         throw new IllegalStateException("no free domain id (CAP.ND: 256 domains)");
     }
 
+    /**
+     * Destroys a domain no device is attached to: invalidates what the caches hold for it, frees its
+     * tables and its domain id. (A VM's teardown: detach its devices, then this, then destroy the VM.)
+     */
+    public synchronized void destroyDomain(Domain domain) {
+        if (attached.containsValue(domain)) {
+            throw new IllegalStateException(domain + " still has devices attached");
+        }
+        invalidateDomain(domain);
+        if (!domain.passthrough()) {
+            domain.tables().free();
+        }
+        domainIds[domain.id()] = false;
+    }
+
     /** Writes {@code device}'s context entry to point at {@code domain}, then invalidates its context-cache entry and the domain's IOTLB. */
     public synchronized void attach(Bdf device, Domain domain) {
         long ctx = contextEntryAddress(device, true);

@@ -44,4 +44,16 @@ class DeviceAssignmentTest {
             assertThat(f.faultInfo()).isEqualTo(32L << 20);
         });
     }
+
+    @Test
+    void tearingDownAnAssignmentFreesTheDomainAndBlocksTheDevice() {
+        Domain a = rig.iommu.domainFor(Rig.NIC);
+        long framesBefore = rig.host.hostAccount().frames();
+        rig.iommu.detach(Rig.NIC);
+        rig.iommu.destroyDomain(a);
+        assertThat(rig.host.hostAccount().frames()).isLessThan(framesBefore);
+        assertThatThrownBy(() -> rig.iommu.dmaFor(Rig.NIC).read8(Gpa.of(0x1000))).isInstanceOf(DmaFaultException.class);
+        assertThat(rig.iommu.faults()).singleElement().extracting(f -> f.reason().code).isEqualTo(0x2);
+        assertThat(rig.iommu.createDomain().id()).isEqualTo(a.id()); // the domain id is free again
+    }
 }

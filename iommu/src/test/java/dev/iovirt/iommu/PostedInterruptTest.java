@@ -80,7 +80,7 @@ class PostedInterruptTest {
         PostedInterruptDescriptor pi = vm.vcpu(0).postedInterruptDescriptor();
         var ir = rig.iommu.interruptRemapper();
         MsiMessage a = ir.post(Rig.NIC, pi.address(), 0x52, false);
-        MsiMessage b = ir.post(Rig.NIC, pi.address(), 0x53, false);
+        MsiMessage b = ir.post(Rig.NIC, vm.vcpu(0), 0x53);
         MsiSink nic = ir.msiSinkFor(Rig.NIC);
         // The vCPU has not run: both posts land in the PIR; only the first sets ON and notifies.
         nic.signal(a.address(), a.data());
