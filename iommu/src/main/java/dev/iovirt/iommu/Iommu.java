@@ -287,9 +287,11 @@ public final class Iommu {
     /**
      * Maps [iova, iova + size) to [hpa, hpa + size) in {@code domain} with {@link DmaPermission} bits,
      * using 1 GiB and 2 MiB super pages wherever both addresses are aligned. A new mapping needs no
-     * invalidation (CAP.CM = 0: not-present entries are never cached).
+     * invalidation (CAP.CM = 0: not-present entries are never cached) — unless a super page replaces a
+     * pointer to a lower-level table, which the paging-structure caches may hold: then the range is
+     * invalidated before this returns.
      */
-    public void map(Domain domain, Iova iova, Hpa hpa, long size, int permissions) {
+    public synchronized void map(Domain domain, Iova iova, Hpa hpa, long size, int permissions) {
         if (((iova.value() | hpa.value() | size) & PageSize.SIZE_4K.offsetMask) != 0 || size <= 0) {
             throw new IllegalArgumentException("map of " + size + " bytes " + iova + " -> " + hpa + " is not 4 KiB aligned");
         }
@@ -305,7 +307,9 @@ public final class Iommu {
                     break;
                 }
             }
-            t.map(Iova.of(i), Hpa.of(h), s, permissions);
+            if (t.map(Iova.of(i), Hpa.of(h), s, permissions)) {
+                invalidatePages(domain, Iova.of(i), s.bytes);
+            }
             i += s.bytes;
             h += s.bytes;
         }
@@ -316,13 +320,15 @@ public final class Iommu {
      * backing page is allocated now (pinned) and mapped at its backing size, so a VM backed by 2 MiB pages
      * gets 2 MiB second-level super pages.
      */
-    public void mapGuestMemory(Domain domain, GuestPhysicalMemory guest, int permissions) {
+    public synchronized void mapGuestMemory(Domain domain, GuestPhysicalMemory guest, int permissions) {
         for (MemorySlot slot : guest.slots()) {
             long step = slot.backing().bytes;
             int perms = slot.readOnly() ? permissions & DmaPermission.READ : permissions;
             for (long off = 0; off < slot.size(); off += step) {
                 long gpa = slot.base().value() + off;
-                domain.tables().map(Iova.of(gpa), Hpa.of(slot.backingPage(gpa)), slot.backing(), perms);
+                if (domain.tables().map(Iova.of(gpa), Hpa.of(slot.backingPage(gpa)), slot.backing(), perms)) {
+                    invalidatePages(domain, Iova.of(gpa), step);
+                }
             }
         }
     }

@@ -61,8 +61,15 @@ public final class SecondLevelTables {
         return (iova >>> (12 + 9 * (level - 1))) & 511;
     }
 
-    /** Maps the page at {@code iova} to {@code hpa} with {@link DmaPermission} bits; both aligned to {@code size}. */
-    public synchronized void map(Iova iova, Hpa hpa, PageSize size, int permissions) {
+    /**
+     * Maps the page at {@code iova} to {@code hpa} with {@link DmaPermission} bits; both aligned to {@code size}.
+     * The slot must not hold a mapping already (unmap and invalidate first). A super page may replace a
+     * present pointer to an (empty or not) lower-level table: that changes a present entry, which the
+     * paging-structure caches may hold, so the caller must then invalidate the range (IH = 0).
+     *
+     * @return true if a table pointer was replaced and the range must be invalidated
+     */
+    public synchronized boolean map(Iova iova, Hpa hpa, PageSize size, int permissions) {
         if ((iova.value() & size.offsetMask) != 0 || (hpa.value() & size.offsetMask) != 0) {
             throw new IllegalArgumentException(iova + " -> " + hpa + " not aligned to " + size);
         }
@@ -84,8 +91,16 @@ public final class SecondLevelTables {
             }
             table = SecondLevelEntry.address(e);
         }
-        memory.write64(table + (index(iova.value(), leafLevel) << 3),
-                SecondLevelEntry.leaf(hpa.value(), permissions & SecondLevelEntry.RW, size != PageSize.SIZE_4K));
+        long slot = table + (index(iova.value(), leafLevel) << 3);
+        long old = memory.read64(slot);
+        boolean replacesTable = SecondLevelEntry.present(old) && leafLevel > 1 && (old & SecondLevelEntry.PAGE_SIZE) == 0;
+        if (SecondLevelEntry.present(old) && !replacesTable) {
+            throw new IllegalStateException(iova + " is already mapped: unmap and invalidate it first");
+        }
+        memory.write64(slot, SecondLevelEntry.leaf(hpa.value(), permissions & SecondLevelEntry.RW, size != PageSize.SIZE_4K));
+        // The replaced table (and any below it) stays allocated until free(): its frames cannot be reused
+        // while a paging-structure cache may still point at them.
+        return replacesTable;
     }
 
     /**
