@@ -2,8 +2,8 @@ package dev.iovirt.iommu;
 
 /**
  * The non-recoverable fault reasons the model records, with the spec's numbers: the FR field of a
- * fault recording register. VT-d §7.1.3 (DMA remapping, Table "Non-recoverable fault conditions")
- * (DMA remapping reasons 0x1-0xC and interrupt remapping reasons 0x20-0x26 in the same table).
+ * fault recording register. VT-d §7.1.3, the table of non-recoverable fault conditions: DMA
+ * remapping reasons 0x1-0xC and interrupt remapping reasons 0x20-0x26.
  * Every one of them a malicious or buggy guest driver (or device) can cause, except those naming the
  * root/context/IRT pointers, which only the host programs.
  */
