@@ -131,10 +131,15 @@ class IoPathComparisonTest {
         assertThat(virtioLight.rxUserSpace()).isZero();
         assertThat(virtioLight.rxExits()).isLessThan(e1000Light.rxExits());
         assertThat(virtioLight.modeledRxCyclesPerPacket()).isLessThan(e1000Light.modeledRxCyclesPerPacket());
-        // Under load both batch interrupts, but e1000 still pays a user-space exit per transmitted packet.
-        assertThat(e1000Heavy.txUserSpace()).isEqualTo(1.0);
+        // Under load both batch: e1000 writes TDT once per burst (as Linux's xmit_more) and takes one
+        // interrupt per burst; its exits are still user-space ones, virtio's kick an in-kernel one, and
+        // virtio's receive needs no register access at all.
+        assertThat(e1000Heavy.txUserSpace()).isGreaterThan(0).isLessThan(0.1);
+        assertThat(virtioHeavy.txUserSpace()).isZero();
         assertThat(virtioHeavy.txExits()).isLessThan(0.1);
+        assertThat(virtioHeavy.rxUserSpace()).isZero();
         assertThat(virtioHeavy.rxExits()).isLessThan(e1000Heavy.rxExits());
         assertThat(virtioHeavy.rxInterrupts()).isLessThanOrEqualTo(e1000Heavy.rxInterrupts());
+        assertThat(virtioHeavy.modeledRxCyclesPerPacket()).isLessThan(e1000Heavy.modeledRxCyclesPerPacket());
     }
 }
