@@ -1,0 +1,20 @@
+package dev.iovirt.controller.openflow;
+
+import java.time.Duration;
+
+/**
+ * Timers of the OpenFlow channel.
+ *
+ * @param echoInterval how long a connection may stay silent before the controller sends ECHO_REQUEST
+ * @param requestTimeout how long a request (echo, barrier, multipart, role) waits for its reply
+ * @param handshakeTimeout how long a new connection has to finish HELLO, FEATURES and PORT_DESC
+ */
+public record ControllerConfig(Duration echoInterval, Duration requestTimeout, Duration handshakeTimeout) {
+    /** The default OpenFlow port (IANA, OF 1.3.5 §6.3.1). */
+    public static final int DEFAULT_PORT = 6653;
+
+    /** 5 s echo interval, 5 s request timeout, 10 s handshake, as ovs-vswitchd's probe defaults suggest. */
+    public static ControllerConfig defaults() {
+        return new ControllerConfig(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(10));
+    }
+}
