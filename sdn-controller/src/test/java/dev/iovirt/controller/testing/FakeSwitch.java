@@ -107,6 +107,16 @@ public final class FakeSwitch implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Sends ECHO_REQUEST and waits for its reply: the controller handles a connection's messages in
+     * order, so everything it answered to earlier messages has arrived by then.
+     */
+    public void barrierRoundTrip() throws InterruptedException {
+        int xid = 0x7E57_0000 + (int) (System.nanoTime() & 0xFFFF);
+        send(new OfpEchoRequest(xid, new byte[0]));
+        await(OfpEchoReply.class, r -> r.xid() == xid);
+    }
+
     public void send(OfpMessage m) {
         channel.writeAndFlush(m).syncUninterruptibly();
     }
@@ -162,6 +172,11 @@ public final class FakeSwitch implements AutoCloseable {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, Object msg) {
             if (!(msg instanceof OfpMessage m)) {
+                return;
+            }
+            if (m instanceof OfpEchoReply) {
+                all.add(m);
+                received.add(m);
                 return;
             }
             switch (m) {
