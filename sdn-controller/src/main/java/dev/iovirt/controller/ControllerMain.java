@@ -178,14 +178,17 @@ public final class ControllerMain implements AutoCloseable {
     public static void main(String[] args) throws Exception {
         InetSocketAddress of = new InetSocketAddress("0.0.0.0", ControllerConfig.DEFAULT_PORT);
         InetSocketAddress api = new InetSocketAddress("127.0.0.1", 8181);
+        Options options = Options.defaults();
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--openflow" -> of = parse(args[i + 1]);
                 case "--api" -> api = parse(args[i + 1]);
-                default -> throw new IllegalArgumentException("unknown option " + args[i] + " (--openflow HOST:PORT, --api HOST:PORT)");
+                case "--apps" -> options = apps(args[i + 1], options);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]
+                        + " (--openflow HOST:PORT, --api HOST:PORT, --apps learning-switch,lldp,hosts)");
             }
         }
-        ControllerMain c = start(of, api, tokenFrom(System.getenv()));
+        ControllerMain c = start(of, api, tokenFrom(System.getenv()), options);
         System.out.println("OpenFlow on " + c.openflowAddress() + ", REST API on http://" + c.apiAddress().getHostString()
                 + ":" + c.apiAddress().getPort() + RestApi.BASE);
         if (c.tokenGenerated()) {
@@ -197,6 +200,18 @@ public final class ControllerMain implements AutoCloseable {
             stopped.countDown();
         }));
         stopped.await();
+    }
+
+    /** Options with exactly the apps named in {@code list} (comma-separated: learning-switch, lldp, hosts). */
+    public static Options apps(String list, Options base) {
+        java.util.Set<String> names = new java.util.HashSet<>(java.util.List.of(list.split(",")));
+        for (String n : names) {
+            if (!java.util.Set.of("learning-switch", "lldp", "hosts", "").contains(n)) {
+                throw new IllegalArgumentException("unknown app '" + n + "' (learning-switch, lldp, hosts)");
+            }
+        }
+        return new Options(names.contains("learning-switch"), names.contains("lldp"), names.contains("hosts"),
+                base.idleTimeout(), base.probeInterval(), base.openflow());
     }
 
     /** Parses HOST:PORT. */
