@@ -215,6 +215,19 @@ class SwitchHandshakeTest {
     }
 
     @Test
+    void unansweredRequestFailsWithRequestTimeout() throws Exception {
+        start(new ControllerConfig(Duration.ofSeconds(30), Duration.ofMillis(200), Duration.ofSeconds(10)));
+        try (FakeSwitch sw = new FakeSwitch(17).silentToEcho().connect(address)) {
+            nextEvent();
+            OpenFlowSwitch handle = controller.getSwitch(DatapathId.of(17)).orElseThrow();
+            assertThatThrownBy(() -> handle.request(OfpEchoRequest::of).join())
+                    .hasCauseInstanceOf(RequestTimeoutException.class)
+                    .hasMessageContaining("did not answer");
+            assertThat(handle.isConnected()).as("a request timeout alone does not drop the switch").isTrue();
+        }
+    }
+
+    @Test
     void multipartRequestOfUnconnectedSwitchIsRefused() {
         assertThat(controller.getSwitch(DatapathId.of(99))).isEmpty();
         assertThatThrownBy(() -> devices.portStatistics(DatapathId.of(99)).join())
