@@ -3,11 +3,13 @@ package dev.iovirt.controller;
 import dev.iovirt.controller.app.LearningSwitch;
 import dev.iovirt.controller.device.DeviceManager;
 import dev.iovirt.controller.flow.FlowRuleManager;
+import dev.iovirt.controller.group.GroupManager;
 import dev.iovirt.controller.host.HostManager;
 import dev.iovirt.controller.openflow.ControllerConfig;
 import dev.iovirt.controller.openflow.OpenFlowController;
 import dev.iovirt.controller.openflow.OpenFlowDeviceProvider;
 import dev.iovirt.controller.openflow.OpenFlowFlowRuleProvider;
+import dev.iovirt.controller.openflow.OpenFlowGroupProvider;
 import dev.iovirt.controller.rest.RestApi;
 import dev.iovirt.controller.topology.TopologyManager;
 import java.net.InetSocketAddress;
@@ -61,6 +63,7 @@ public final class ControllerMain implements AutoCloseable {
     private final OpenFlowController openflow;
     private final DeviceManager devices = new DeviceManager();
     private final FlowRuleManager flows = new FlowRuleManager(devices);
+    private final GroupManager groups = new GroupManager(devices);
     private final HostManager hosts = new HostManager();
     private final TopologyManager topology;
     private final RestApi api;
@@ -75,6 +78,7 @@ public final class ControllerMain implements AutoCloseable {
         openflow = new OpenFlowController(options.openflow());
         devices.setProvider(new OpenFlowDeviceProvider(openflow, devices));
         flows.setProvider(new OpenFlowFlowRuleProvider(openflow, flows));
+        groups.setProvider(new OpenFlowGroupProvider(openflow));
         topology = new TopologyManager(openflow, devices, options.probeInterval());
         if (options.lldp()) {
             openflow.addPacketProcessor(topology, 0);
@@ -90,7 +94,7 @@ public final class ControllerMain implements AutoCloseable {
             openflow.addPacketProcessor(l2, 100);
             devices.addListener(l2);
         }
-        api = new RestApi(token, devices, flows, hosts, topology, openflow);
+        api = new RestApi(token, devices, flows, groups, hosts, topology, openflow);
     }
 
     /** Starts everything; the addresses may use port 0. */
@@ -153,6 +157,10 @@ public final class ControllerMain implements AutoCloseable {
 
     public FlowRuleManager flows() {
         return flows;
+    }
+
+    public GroupManager groups() {
+        return groups;
     }
 
     public HostManager hosts() {

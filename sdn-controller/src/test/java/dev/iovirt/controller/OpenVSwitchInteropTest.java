@@ -118,6 +118,25 @@ class OpenVSwitchInteropTest {
     }
 
     @Test
+    void groupAndAFlowUsingItPostedThroughRestAppearInOpenVSwitch() {
+        Http.Response g = http.send("POST", "/switches/2/groups", """
+                {"group_id": 7, "type": "select",
+                 "buckets": [{"weight": 3, "actions": [{"type": "output", "port": 1}]}, {"actions": [{"type": "output", "port": 2}]}]}""", TOKEN);
+        assertThat(g.status()).as(g.text()).isEqualTo(201);
+        assertThat(ovs.ofctl("dump-groups", "ctlbr1")).contains("group_id=7,type=select,bucket=weight:3,actions=output:1,bucket=actions=output:2");
+        Http.Response f = http.send("POST", "/switches/2/flows",
+                "{\"priority\": 77, \"match\": {\"in_port\": 10}, \"actions\": [{\"type\": \"group\", \"group\": 7}]}", TOKEN);
+        assertThat(f.status()).as(f.text()).isEqualTo(201);
+        assertThat(ovs.ofctl("dump-flows", "ctlbr1")).contains("priority=77,in_port=10 actions=group:7");
+        assertThat(http.get("/switches/2/groups").json().get(0).path("group_id").asLong()).isEqualTo(7);
+        Http.Response d = http.send("DELETE", "/switches/2/groups/7", null, TOKEN);
+        assertThat(d.status()).as(d.text()).isEqualTo(200);
+        assertThat(ovs.ofctl("dump-groups", "ctlbr1")).doesNotContain("group_id=7");
+        // OpenFlow 1.3.5 §5.6: deleting a group deletes the flows that forward to it.
+        assertThat(ovs.ofctl("dump-flows", "ctlbr1")).doesNotContain("priority=77");
+    }
+
+    @Test
     void patchLinkBetweenTwoBridgesShowsUpInTheTopology() throws Exception {
         Set<String> seen = new HashSet<>();
         for (JsonNode l : http.get("/topology").json().path("links")) {

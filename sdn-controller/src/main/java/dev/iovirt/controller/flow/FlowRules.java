@@ -224,64 +224,20 @@ public final class FlowRules {
         for (int i = 0; i < actions.size(); i++) {
             FlowAction a = actions.get(i);
             String path = "actions[" + i + "]";
-            String type = a.type() == null ? "" : a.type();
             if (gotoTable != null) {
                 throw new FlowRuleException(path, "goto_table must be the last action");
             }
-            switch (type) {
-                case "output" -> {
-                    if (a.port() == null) {
-                        throw new FlowRuleException(path + ".port", "output needs a port");
-                    }
-                    PortNo p;
-                    try {
-                        p = PortNo.parse(a.port());
-                    } catch (RuntimeException e) {
-                        throw new FlowRuleException(path + ".port", "not a port number or reserved port name: '" + a.port() + "'");
-                    }
-                    if (p.equals(PortNo.ANY) || p.value() == 0) {
-                        throw new FlowRuleException(path + ".port", "cannot output to port " + a.port());
-                    }
-                    apply.add(Action.Output.to(p));
+            if ("goto_table".equals(a.type())) {
+                if (a.table() == null || a.table() <= table || a.table() > TableId.MAX.value()) {
+                    throw new FlowRuleException(path + ".table", "goto_table needs a table after " + table
+                            + " (OF 1.3.5 §5.1: the pipeline only goes forward)");
                 }
-                case "drop" -> {
-                    if (actions.size() != 1) {
-                        throw new FlowRuleException(path, "drop must be the only action");
-                    }
-                }
-                case "set_field" -> {
-                    if (a.field() == null || a.value() == null) {
-                        throw new FlowRuleException(path + (a.field() == null ? ".field" : ".value"), "set_field needs a field and a value");
-                    }
-                    OxmField f = FIELDS.get(a.field());
-                    if (f == null) {
-                        throw new FlowRuleException(path + ".field", "unknown field '" + a.field() + "'");
-                    }
-                    try {
-                        Oxm o = parseOxm(f, a.value());
-                        if (o.hasMask()) {
-                            throw new IllegalArgumentException("set_field takes no mask in OpenFlow 1.3");
-                        }
-                        apply.add(new Action.SetField(o));
-                    } catch (IllegalArgumentException e) {
-                        throw new FlowRuleException(path + ".value", e.getMessage());
-                    }
-                }
-                case "group" -> {
-                    if (a.group() == null || a.group() < 0 || a.group() > (GroupId.MAX.value() & 0xFFFF_FFFFL)) {
-                        throw new FlowRuleException(path + ".group", "group needs a group id in 0..4294967040");
-                    }
-                    apply.add(new Action.Group(GroupId.of((int) (long) a.group())));
-                }
-                case "goto_table" -> {
-                    if (a.table() == null || a.table() <= table || a.table() > TableId.MAX.value()) {
-                        throw new FlowRuleException(path + ".table", "goto_table needs a table after " + table
-                                + " (OF 1.3.5 §5.1: the pipeline only goes forward)");
-                    }
-                    gotoTable = new Instruction.GotoTable(TableId.of(a.table()));
-                }
-                default -> throw new FlowRuleException(path + ".type",
-                        "unknown action type '" + type + "' (output, drop, set_field, group, goto_table)");
+                gotoTable = new Instruction.GotoTable(TableId.of(a.table()));
+                continue;
+            }
+            Action parsed = toAction(a, path, actions.size());
+            if (parsed != null) {
+                apply.add(parsed);
             }
         }
         List<Instruction> out = new ArrayList<>();
@@ -290,6 +246,93 @@ public final class FlowRules {
         }
         if (gotoTable != null) {
             out.add(gotoTable);
+        }
+        return out;
+    }
+
+    /**
+     * An action list without instructions (a group bucket's, OF 1.3.5 §7.3.4.2): output, set_field,
+     * group, or a lone drop; {@code path} prefixes the field names of refusals.
+     */
+    public static List<Action> toActions(List<FlowAction> actions, String path) {
+        List<Action> out = new ArrayList<>();
+        for (int i = 0; i < actions.size(); i++) {
+            String at = path + "[" + i + "]";
+            if ("goto_table".equals(actions.get(i).type())) {
+                throw new FlowRuleException(at + ".type", "goto_table is an instruction, not an action: not allowed here");
+            }
+            Action a = toAction(actions.get(i), at, actions.size());
+            if (a != null) {
+                out.add(a);
+            }
+        }
+        return out;
+    }
+
+    /** One action; null for drop. */
+    private static Action toAction(FlowAction a, String path, int count) {
+        String type = a.type() == null ? "" : a.type();
+        switch (type) {
+            case "output" -> {
+                if (a.port() == null) {
+                    throw new FlowRuleException(path + ".port", "output needs a port");
+                }
+                PortNo p;
+                try {
+                    p = PortNo.parse(a.port());
+                } catch (RuntimeException e) {
+                    throw new FlowRuleException(path + ".port", "not a port number or reserved port name: '" + a.port() + "'");
+                }
+                if (p.equals(PortNo.ANY) || p.value() == 0) {
+                    throw new FlowRuleException(path + ".port", "cannot output to port " + a.port());
+                }
+                return Action.Output.to(p);
+            }
+            case "drop" -> {
+                if (count != 1) {
+                    throw new FlowRuleException(path, "drop must be the only action");
+                }
+                return null;
+            }
+            case "set_field" -> {
+                if (a.field() == null || a.value() == null) {
+                    throw new FlowRuleException(path + (a.field() == null ? ".field" : ".value"), "set_field needs a field and a value");
+                }
+                OxmField f = FIELDS.get(a.field());
+                if (f == null) {
+                    throw new FlowRuleException(path + ".field", "unknown field '" + a.field() + "'");
+                }
+                try {
+                    Oxm o = parseOxm(f, a.value());
+                    if (o.hasMask()) {
+                        throw new IllegalArgumentException("set_field takes no mask in OpenFlow 1.3");
+                    }
+                    return new Action.SetField(o);
+                } catch (IllegalArgumentException e) {
+                    throw new FlowRuleException(path + ".value", e.getMessage());
+                }
+            }
+            case "group" -> {
+                if (a.group() == null || a.group() < 0 || a.group() > (GroupId.MAX.value() & 0xFFFF_FFFFL)) {
+                    throw new FlowRuleException(path + ".group", "group needs a group id in 0..4294967040");
+                }
+                return new Action.Group(GroupId.of((int) (long) a.group()));
+            }
+            default -> throw new FlowRuleException(path + ".type",
+                    "unknown action type '" + type + "' (output, drop, set_field, group, goto_table)");
+        }
+    }
+
+    /** The API's view of an action list (a bucket's, or an apply-actions instruction's). */
+    public static List<FlowAction> fromActions(List<Action> actions) {
+        List<FlowAction> out = new ArrayList<>();
+        for (Action a : actions) {
+            out.add(switch (a) {
+                case Action.Output o -> FlowAction.output(o.port().toString());
+                case Action.SetField f -> FlowAction.setField(f.field().field().ovsName(), f.field().valueText());
+                case Action.Group g -> FlowAction.group(g.group().value() & 0xFFFF_FFFFL);
+                default -> new FlowAction(a.toString(), null, null, null, null, null);
+            });
         }
         return out;
     }
@@ -305,16 +348,7 @@ public final class FlowRules {
         List<FlowAction> actions = new ArrayList<>();
         for (Instruction i : s.instructions()) {
             switch (i) {
-                case Instruction.ApplyActions apply -> {
-                    for (Action a : apply.actions()) {
-                        actions.add(switch (a) {
-                            case Action.Output o -> FlowAction.output(o.port().toString());
-                            case Action.SetField f -> FlowAction.setField(f.field().field().ovsName(), f.field().valueText());
-                            case Action.Group g -> FlowAction.group(g.group().value() & 0xFFFF_FFFFL);
-                            default -> new FlowAction(a.toString(), null, null, null, null, null);
-                        });
-                    }
-                }
+                case Instruction.ApplyActions apply -> actions.addAll(fromActions(apply.actions()));
                 case Instruction.GotoTable g -> actions.add(FlowAction.gotoTable(g.table().value()));
                 default -> actions.add(new FlowAction(i.toString(), null, null, null, null, null));
             }

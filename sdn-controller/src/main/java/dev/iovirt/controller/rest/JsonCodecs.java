@@ -149,12 +149,7 @@ public final class JsonCodecs {
 
     /** A validated Flow body → rule. */
     public static FlowRule flowRule(JsonNode body) {
-        List<FlowAction> actions = new ArrayList<>();
-        for (JsonNode a : body.path("actions")) {
-            actions.add(new FlowAction(a.path("type").asText(), text(a.get("port")), text(a.get("field")),
-                    text(a.get("value")), a.has("group") ? a.get("group").asLong() : null,
-                    a.has("table") ? a.get("table").asInt() : null));
-        }
+        List<FlowAction> actions = actions(body.path("actions"));
         return new FlowRule(body.path("table").asInt(0), body.path("priority").asInt(), body.path("cookie").asLong(0),
                 body.path("idle_timeout").asInt(0), body.path("hard_timeout").asInt(0), match(body.path("match")), actions);
     }
@@ -168,6 +163,42 @@ public final class JsonCodecs {
                 body.has("priority") ? body.get("priority").asInt() : null,
                 body.has("cookie") ? body.get("cookie").asLong() : null, match(body.path("match")),
                 body.path("strict").asBoolean(false));
+    }
+
+    public static ObjectNode group(dev.iovirt.controller.group.GroupRule g) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("group_id", g.groupId());
+        o.put("type", g.type());
+        ArrayNode buckets = o.putArray("buckets");
+        for (dev.iovirt.controller.group.GroupBucket b : g.buckets()) {
+            ObjectNode bo = buckets.addObject();
+            bo.put("weight", b.weight());
+            if (b.watchPort() != null) {
+                bo.put("watch_port", b.watchPort());
+            }
+            bo.set("actions", flowRule(new FlowRule(0, 0, 0, 0, 0, Map.of(), b.actions())).get("actions"));
+        }
+        return o;
+    }
+
+    /** A validated Group body → rule. */
+    public static dev.iovirt.controller.group.GroupRule group(JsonNode body) {
+        List<dev.iovirt.controller.group.GroupBucket> buckets = new ArrayList<>();
+        for (JsonNode b : body.path("buckets")) {
+            buckets.add(new dev.iovirt.controller.group.GroupBucket(b.path("weight").asInt(0), text(b.get("watch_port")),
+                    actions(b.path("actions"))));
+        }
+        return new dev.iovirt.controller.group.GroupRule(body.path("group_id").asLong(), body.path("type").asText(), buckets);
+    }
+
+    private static List<FlowAction> actions(JsonNode list) {
+        List<FlowAction> actions = new ArrayList<>();
+        for (JsonNode a : list) {
+            actions.add(new FlowAction(a.path("type").asText(), text(a.get("port")), text(a.get("field")),
+                    text(a.get("value")), a.has("group") ? a.get("group").asLong() : null,
+                    a.has("table") ? a.get("table").asInt() : null));
+        }
+        return actions;
     }
 
     private static Map<String, String> match(JsonNode m) {

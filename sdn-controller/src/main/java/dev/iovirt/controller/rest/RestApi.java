@@ -5,6 +5,7 @@ import dev.iovirt.controller.device.DeviceService;
 import dev.iovirt.controller.device.UnknownDeviceException;
 import dev.iovirt.controller.flow.FlowRuleException;
 import dev.iovirt.controller.flow.FlowRuleService;
+import dev.iovirt.controller.group.GroupService;
 import dev.iovirt.controller.host.HostService;
 import dev.iovirt.controller.openflow.OpenFlowController;
 import dev.iovirt.controller.openflow.OpenFlowErrorException;
@@ -51,6 +52,7 @@ public final class RestApi implements AutoCloseable {
     private final BearerAuth auth;
     private final SwitchResource switches;
     private final FlowResource flows;
+    private final GroupResource groups;
     private final TopologyResource topology;
     private final StatisticsResource statistics;
     private final EventStream events = new EventStream();
@@ -58,11 +60,12 @@ public final class RestApi implements AutoCloseable {
     private Vertx vertx;
     private HttpServer server;
 
-    public RestApi(String token, DeviceService devices, FlowRuleService flowService, HostService hosts,
-                   TopologyService topologyService, OpenFlowController openflow) {
+    public RestApi(String token, DeviceService devices, FlowRuleService flowService, GroupService groupService,
+                   HostService hosts, TopologyService topologyService, OpenFlowController openflow) {
         this.auth = new BearerAuth(token);
         this.switches = new SwitchResource(devices, openflow);
         this.flows = new FlowResource(flowService);
+        this.groups = new GroupResource(groupService);
         this.topology = new TopologyResource(devices, hosts, topologyService);
         this.statistics = new StatisticsResource(devices);
         devices.addListener(events);
@@ -83,6 +86,9 @@ public final class RestApi implements AutoCloseable {
         async(router, HttpMethod.GET, "/switches/:dpid/flows", "listFlows", flows::list);
         async(router, HttpMethod.POST, "/switches/:dpid/flows", "addFlow", flows::add);
         async(router, HttpMethod.DELETE, "/switches/:dpid/flows", "deleteFlows", flows::delete);
+        async(router, HttpMethod.GET, "/switches/:dpid/groups", "listGroups", groups::list);
+        async(router, HttpMethod.POST, "/switches/:dpid/groups", "addGroup", groups::add);
+        async(router, HttpMethod.DELETE, "/switches/:dpid/groups/:groupId", "deleteGroup", groups::delete);
         async(router, HttpMethod.POST, "/switches/:dpid/role", "requestRole", switches::role);
         sync(router, HttpMethod.GET, "/hosts", "listHosts", topology::hosts);
         sync(router, HttpMethod.GET, "/topology", "getTopology", topology::topology);

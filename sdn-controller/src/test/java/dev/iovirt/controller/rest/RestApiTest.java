@@ -46,6 +46,7 @@ class RestApiTest {
     private static ControllerMain controller;
     private static Http http;
     private final BlockingQueue<DeviceEvent> events = new LinkedBlockingQueue<>();
+    private final dev.iovirt.controller.device.DeviceListener listener = events::add;
     private FakeSwitch sw;
 
     @BeforeAll
@@ -62,7 +63,7 @@ class RestApiTest {
 
     @BeforeEach
     void connectSwitch() throws Exception {
-        controller.devices().addListener(events::add);
+        controller.devices().addListener(listener);
         sw = new FakeSwitch(0xa1, port(1, "p1"), port(2, "p2")).refuseFlowsOfPriority(99).connect(controller.openflowAddress());
         awaitEvent(DeviceEvent.Type.DEVICE_ADDED);
     }
@@ -71,14 +72,14 @@ class RestApiTest {
     void disconnectSwitch() throws Exception {
         sw.close();
         awaitEvent(DeviceEvent.Type.DEVICE_REMOVED);
-        controller.devices().removeListener(events::add);
+        controller.devices().removeListener(listener);
     }
 
     private void awaitEvent(DeviceEvent.Type type) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline) {
             DeviceEvent e = events.poll(100, TimeUnit.MILLISECONDS);
-            if (e != null && e.type() == type) {
+            if (e != null && e.type() == type && e.device().id().value() == 0xa1) {
                 return;
             }
         }
@@ -293,6 +294,56 @@ class RestApiTest {
         assertThat(fm.instructions()).containsExactly(
                 new Instruction.ApplyActions(java.util.List.of(new Action.Group(dev.iovirt.openflow.GroupId.of(3)))),
                 new Instruction.GotoTable(TableId.of(1)));
+    }
+
+    // ---------------------------------------------------------------- groups
+
+    private static final String GROUP = """
+            {"group_id": 5, "type": "select",
+             "buckets": [{"weight": 2, "actions": [{"type": "output", "port": 1}]},
+                         {"actions": [{"type": "set_field", "field": "dl_dst", "value": "02:00:00:00:00:99"}, {"type": "output", "port": 2}]}]}
+            """;
+
+    @Test
+    void postedGroupReachesTheSwitchAsTheRightGroupModAndIsListed() throws Exception {
+        Http.Response r = http.send("POST", "/switches/" + DPID + "/groups", GROUP, TOKEN);
+        assertThat(r.status()).as(r.text()).isEqualTo(201);
+        dev.iovirt.openflow.OfpGroupMod gm = sw.await(dev.iovirt.openflow.OfpGroupMod.class);
+        assertThat(gm.command()).isEqualTo(dev.iovirt.openflow.GroupModCommand.ADD);
+        assertThat(gm.groupType()).isEqualTo(dev.iovirt.openflow.GroupType.SELECT);
+        assertThat(gm.groupId().value()).isEqualTo(5);
+        assertThat(gm.buckets()).extracting(dev.iovirt.openflow.Bucket::weight).containsExactly(2, 1);
+        assertThat(gm.buckets().get(1).actions()).containsExactly(
+                new Action.SetField(dev.iovirt.openflow.Oxm.exact(dev.iovirt.openflow.OxmField.ETH_DST,
+                        MacAddress.of("02:00:00:00:00:99").bits())), Action.Output.to(2));
+        JsonNode listed = http.get("/switches/" + DPID + "/groups").json();
+        assertThat(listed.get(0).path("type").asText()).isEqualTo("select");
+        assertThat(listed.get(0).path("buckets").get(1).path("actions").get(0).path("value").asText()).isEqualTo("02:00:00:00:00:99");
+    }
+
+    @Test
+    void deleteGroupRemovesIt() {
+        http.send("POST", "/switches/" + DPID + "/groups", GROUP, TOKEN);
+        assertThat(sw.groups()).hasSize(1);
+        Http.Response r = http.send("DELETE", "/switches/" + DPID + "/groups/5", null, TOKEN);
+        assertThat(r.status()).as(r.text()).isEqualTo(200);
+        assertThat(sw.groups()).isEmpty();
+        assertError(http.send("DELETE", "/switches/" + DPID + "/groups/5", null, null), 401, null, "Bearer");
+        assertError(http.send("DELETE", "/switches/" + DPID + "/groups/x", null, TOKEN), 400, "groupId", "integer");
+    }
+
+    @Test
+    void badGroupsAreRefusedNamingTheFieldAndExistingOnesAreConflicts() {
+        String path = "/switches/" + DPID + "/groups";
+        assertError(http.send("POST", path, "{\"group_id\": 1, \"type\": \"mesh\", \"buckets\": []}", TOKEN), 400, "type", "one of");
+        assertError(http.send("POST", path, "{\"group_id\": 1, \"type\": \"indirect\", \"buckets\": []}", TOKEN), 400, "buckets", "exactly one");
+        assertError(http.send("POST", path, "{\"group_id\": 1, \"type\": \"ff\", \"buckets\": [{\"actions\": []}]}", TOKEN),
+                400, "buckets[0].watch_port", "watch_port");
+        assertError(http.send("POST", path, "{\"group_id\": 1, \"type\": \"all\", \"buckets\": [{\"actions\": [{\"type\": \"goto_table\", \"table\": 1}]}]}", TOKEN),
+                400, "buckets[0].actions[0].type", "instruction");
+        assertThat(sw.groups()).isEmpty();
+        assertThat(http.send("POST", path, GROUP, TOKEN).status()).isEqualTo(201);
+        assertError(http.send("POST", path, GROUP, TOKEN), 409, null, "GROUP_MOD_FAILED_GROUP_EXISTS");
     }
 
     // ---------------------------------------------------------------- role, hosts, topology, statistics

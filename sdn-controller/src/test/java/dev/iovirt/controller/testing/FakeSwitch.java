@@ -5,6 +5,10 @@ import dev.iovirt.openflow.DatapathId;
 import dev.iovirt.openflow.ErrorCode;
 import dev.iovirt.openflow.FlowModCommand;
 import dev.iovirt.openflow.FlowStats;
+import dev.iovirt.openflow.GroupDesc;
+import dev.iovirt.openflow.GroupId;
+import dev.iovirt.openflow.GroupModCommand;
+import dev.iovirt.openflow.OfpGroupMod;
 import dev.iovirt.openflow.MpReply;
 import dev.iovirt.openflow.MpRequest;
 import dev.iovirt.openflow.OfpBarrierReply;
@@ -64,6 +68,7 @@ public final class FakeSwitch implements AutoCloseable {
     private final BlockingQueue<OfpMessage> received = new LinkedBlockingQueue<>();
     private final List<OfpMessage> all = new CopyOnWriteArrayList<>();
     private final List<OfpFlowMod> flows = new CopyOnWriteArrayList<>();
+    private final java.util.Map<Integer, OfpGroupMod> groups = new java.util.concurrent.ConcurrentSkipListMap<>();
     private Channel channel;
 
     public FakeSwitch(long dpid, Port... ports) {
@@ -192,6 +197,7 @@ public final class FakeSwitch implements AutoCloseable {
                         r.role() == ControllerRole.NOCHANGE ? ControllerRole.EQUAL : r.role(), r.generationId()));
                 case OfpMultipartRequest r -> ctx.writeAndFlush(OfpMultipartReply.of(r.xid(), multipart(r.body())));
                 case OfpFlowMod f -> flowMod(ctx, f);
+                case OfpGroupMod g -> groupMod(ctx, g);
                 default -> { }
             }
             all.add(m);
@@ -210,6 +216,13 @@ public final class FakeSwitch implements AutoCloseable {
                 }
                 yield new MpReply.Ports(stats);
             }
+            case MpRequest.GroupDesc g -> {
+                List<GroupDesc> descs = new ArrayList<>();
+                for (OfpGroupMod m : groups.values()) {
+                    descs.add(new GroupDesc(m.groupType(), m.groupId(), m.buckets()));
+                }
+                yield new MpReply.GroupDescs(descs);
+            }
             case MpRequest.Flow f -> {
                 List<FlowStats> stats = new ArrayList<>();
                 for (OfpFlowMod m : flows) {
@@ -220,6 +233,28 @@ public final class FakeSwitch implements AutoCloseable {
             }
             default -> throw new IllegalArgumentException("fake switch does not answer " + body);
         };
+    }
+
+    /** The group table as the group mods left it. */
+    public List<OfpGroupMod> groups() {
+        return List.copyOf(groups.values());
+    }
+
+    private void groupMod(ChannelHandlerContext ctx, OfpGroupMod g) {
+        int id = g.groupId().value();
+        if (g.command() == GroupModCommand.ADD) {
+            if (groups.containsKey(id)) {
+                ctx.writeAndFlush(OfpError.of(g.xid(), ErrorCode.GROUP_MOD_FAILED_GROUP_EXISTS, new byte[0]));
+                return;
+            }
+            groups.put(id, g);
+        } else if (g.command() == GroupModCommand.DELETE) {
+            if (id == GroupId.ALL.value()) {
+                groups.clear();
+            } else {
+                groups.remove(id);
+            }
+        }
     }
 
     private void flowMod(ChannelHandlerContext ctx, OfpFlowMod f) {

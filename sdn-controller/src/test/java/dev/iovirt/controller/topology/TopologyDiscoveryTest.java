@@ -4,6 +4,7 @@ import static dev.iovirt.controller.testing.FakeSwitch.port;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.iovirt.controller.ControllerMain;
+import dev.iovirt.controller.device.DeviceEvent;
 import dev.iovirt.controller.host.HostEvent;
 import dev.iovirt.controller.testing.FakeSwitch;
 import dev.iovirt.openflow.Action;
@@ -51,8 +52,18 @@ class TopologyDiscoveryTest {
                 ControllerMain.Options.defaults().withLearningSwitch(false).withLldp(true, Duration.ofMinutes(10)));
         controller.topology().addListener(links::add);
         controller.hosts().addListener(hosts::add);
+        BlockingQueue<DeviceEvent> added = new LinkedBlockingQueue<>();
+        controller.devices().addListener(e -> {
+            if (e.type() == DeviceEvent.Type.DEVICE_ADDED) {
+                added.add(e);
+            }
+        });
         s1 = new FakeSwitch(1, port(1, "h1"), port(3, "up")).connect(controller.openflowAddress());
         s2 = new FakeSwitch(2, port(1, "h2"), port(3, "up")).connect(controller.openflowAddress());
+        // Packet-ins count only once a switch's handshake is done: wait for both.
+        for (int i = 0; i < 2; i++) {
+            assertThat(added.poll(10, TimeUnit.SECONDS)).as("both switches handshaken within 10 s").isNotNull();
+        }
     }
 
     @AfterEach
