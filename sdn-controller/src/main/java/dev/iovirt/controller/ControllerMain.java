@@ -83,6 +83,7 @@ public final class ControllerMain implements AutoCloseable {
         if (options.lldp()) {
             openflow.addPacketProcessor(topology, 0);
             devices.addListener(topology);
+            topology.startProbing();
         }
         if (options.hostTracking()) {
             hosts.setInfrastructurePorts(topology::isInfrastructure);

@@ -139,9 +139,9 @@ public final class Cbench {
             long startResponses = 0;
             long startFlowMods = 0;
             for (EmulatedSwitch s : switches) {
-                s.resetLatency();
-                startResponses += s.responses;
-                startFlowMods += s.flowMods;
+                Snapshot at = s.snapshot(true);
+                startResponses += at.responses();
+                startFlowMods += at.flowMods();
             }
             long t0 = System.nanoTime();
             waitFor(o.duration());
@@ -152,12 +152,13 @@ public final class Cbench {
             long rttSum = 0;
             long rttCount = 0;
             for (EmulatedSwitch s : switches) {
-                responses += s.responses;
-                flowMods += s.flowMods;
-                rttSum += s.rttSumNanos;
-                rttCount += s.rttCount;
+                Snapshot at = s.snapshot(false);
+                responses += at.responses();
+                flowMods += at.flowMods();
+                rttSum += at.rttSumNanos();
+                rttCount += at.rttCount();
                 for (int i = 0; i < histogram.length; i++) {
-                    histogram[i] += s.histogram[i];
+                    histogram[i] += at.histogram()[i];
                 }
             }
             double mean = rttCount == 0 ? 0 : rttSum / 1000.0 / rttCount;
@@ -190,10 +191,13 @@ public final class Cbench {
         return histogram.length;
     }
 
+    /** One switch's counters, read on its event loop. */
+    private record Snapshot(long responses, long flowMods, long rttSumNanos, long rttCount, long[] histogram) {
+    }
+
     /**
-     * One emulated switch. Counters are written on its event loop and read by the driver thread
-     * at the period's ends; they are volatile-free on purpose (a benchmark figure, not a
-     * synchronisation point), which the reads tolerate.
+     * One emulated switch. Counters are plain fields written on its event loop; the driver reads
+     * them through {@link #snapshot}, which runs on that loop, so a snapshot is consistent.
      */
     private static final class EmulatedSwitch extends ByteToMessageDecoder {
         static final int HISTOGRAM_MICROS = 100_000;
@@ -260,12 +264,16 @@ public final class Cbench {
             channel.write(b.duplicate(), channel.voidPromise());
         }
 
-        void resetLatency() {
-            channel.eventLoop().submit(() -> {
-                rttSumNanos = 0;
-                rttCount = 0;
-                java.util.Arrays.fill(histogram, 0);
-            }).syncUninterruptibly();
+        /** The counters now; with {@code resetLatency} the RTT figures start afresh (the warm-up's are dropped). */
+        Snapshot snapshot(boolean resetLatency) {
+            return channel.eventLoop().submit(() -> {
+                if (resetLatency) {
+                    rttSumNanos = 0;
+                    rttCount = 0;
+                    java.util.Arrays.fill(histogram, 0);
+                }
+                return new Snapshot(responses, flowMods, rttSumNanos, rttCount, histogram.clone());
+            }).syncUninterruptibly().getNow();
         }
 
         @Override

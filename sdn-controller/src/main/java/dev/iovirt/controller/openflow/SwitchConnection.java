@@ -85,7 +85,8 @@ final class SwitchConnection extends ChannelInboundHandlerAdapter implements Ope
     /** Set when a processor wrote on the event loop; the read batch's end flushes. */
     private boolean flushNeeded;
     private ScheduledFuture<?> handshakeTimeout;
-    private PacketProcessor[] processors;
+    /** Replaced (never mutated) when apps come and go; read once per packet-in. */
+    private volatile PacketProcessor[] processors;
 
     SwitchConnection(OpenFlowController controller, ControllerConfig config) {
         this.controller = controller;

@@ -64,6 +64,10 @@ public final class TopologyManager implements TopologyService, PacketProcessor, 
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /** Starts the periodic probes (discovery proper); without it the manager only serves an empty link set. */
+    public void startProbing() {
         long ms = probeInterval.toMillis();
         timer.scheduleAtFixedRate(this::probeAll, ms, ms, TimeUnit.MILLISECONDS);
     }
