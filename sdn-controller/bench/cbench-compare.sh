@@ -2,6 +2,7 @@
 # Runs the cbench-style generator (dev.iovirt.controller.bench.Cbench) against our controller
 # (learning-switch app only), ovs-testcontroller and os-ken (src/test/resources/osken/learning_switch.py),
 # one after the other in the same run, and prints responses/s, RTT and the CPU seconds each side used.
+# Our controller runs with one event loop (--threads 1) like the two peers: the generator shares the cores.
 #   sdn-controller/bench/cbench-compare.sh [switches=16] [seconds=10]
 # Needs: ./build -q -o -pl sdn-controller -am package -DskipTests (or test-compile), ovs-testcontroller,
 # osken-manager. Starts everything on 127.0.0.1 and stops it by PID.
@@ -30,7 +31,7 @@ measure() { # name pid port
     done
     kill "$pid"
 }
-"$J" -cp "$CP" dev.iovirt.controller.ControllerMain --openflow 127.0.0.1:16653 --api 127.0.0.1:18181 --apps learning-switch >"$tmp/iovirt.log" 2>&1 &
+"$J" -cp "$CP" dev.iovirt.controller.ControllerMain --openflow 127.0.0.1:16653 --api 127.0.0.1:18181 --apps learning-switch --threads 1 >"$tmp/iovirt.log" 2>&1 &
 measure iovirt $! 16653
 OVS_RUNDIR=$tmp OVS_LOGDIR=$tmp ovs-testcontroller -O OpenFlow13 ptcp:16654:127.0.0.1 --detach --pidfile="$tmp/tc.pid" --log-file="$tmp/tc.log"
 measure ovs-testcontroller "$(cat "$tmp/tc.pid")" 16654

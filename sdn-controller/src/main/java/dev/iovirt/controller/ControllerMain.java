@@ -193,8 +193,11 @@ public final class ControllerMain implements AutoCloseable {
                 case "--openflow" -> of = parse(args[i + 1]);
                 case "--api" -> api = parse(args[i + 1]);
                 case "--apps" -> options = apps(args[i + 1], options);
+                case "--threads" -> options = new Options(options.learningSwitch(), options.lldp(), options.hostTracking(),
+                        options.idleTimeout(), options.probeInterval(),
+                        options.openflow().withWorkerThreads(Integer.parseInt(args[i + 1])));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (--openflow HOST:PORT, --api HOST:PORT, --apps learning-switch,lldp,hosts)");
+                        + " (--openflow HOST:PORT, --api HOST:PORT, --apps learning-switch,lldp,hosts, --threads N)");
             }
         }
         ControllerMain c = start(of, api, tokenFrom(System.getenv()), options);

@@ -65,7 +65,7 @@ public final class OpenFlowController implements AutoCloseable {
             throw new IllegalStateException("OpenFlow listener already started on " + server.localAddress());
         }
         boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        workers = new MultiThreadIoEventLoopGroup(0, NioIoHandler.newFactory());
+        workers = new MultiThreadIoEventLoopGroup(config.workerThreads(), NioIoHandler.newFactory());
         long echo = config.echoInterval().toMillis();
         server = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.TCP_NODELAY, true)
