@@ -63,6 +63,8 @@ public final class FakeSwitch implements AutoCloseable {
     private int helloVersion = OfpMessage.VERSION;
     private int helloBitmap = 1 << OfpMessage.VERSION;
     private boolean answerEcho = true;
+    private boolean answerBarrier = true;
+    private boolean closeOnFlowMod;
     /** When set, flow mods whose match equals nothing special but whose priority is this value are refused. */
     private int refusePriority = -1;
     private final BlockingQueue<OfpMessage> received = new LinkedBlockingQueue<>();
@@ -85,6 +87,18 @@ public final class FakeSwitch implements AutoCloseable {
     public FakeSwitch hello(int version, int bitmap) {
         this.helloVersion = version;
         this.helloBitmap = bitmap;
+        return this;
+    }
+
+    /** Never answers BARRIER_REQUEST (a switch that hangs mid-change). */
+    public FakeSwitch silentToBarrier() {
+        this.answerBarrier = false;
+        return this;
+    }
+
+    /** Drops the connection when a flow mod arrives (a switch that dies mid-change). */
+    public FakeSwitch closeOnFlowMod() {
+        this.closeOnFlowMod = true;
         return this;
     }
 
@@ -192,7 +206,11 @@ public final class FakeSwitch implements AutoCloseable {
                         ctx.writeAndFlush(new OfpEchoReply(e.xid(), e.data()));
                     }
                 }
-                case OfpBarrierRequest b -> ctx.writeAndFlush(new OfpBarrierReply(b.xid()));
+                case OfpBarrierRequest b -> {
+                    if (answerBarrier) {
+                        ctx.writeAndFlush(new OfpBarrierReply(b.xid()));
+                    }
+                }
                 case OfpRoleRequest r -> ctx.writeAndFlush(new OfpRoleReply(r.xid(),
                         r.role() == ControllerRole.NOCHANGE ? ControllerRole.EQUAL : r.role(), r.generationId()));
                 case OfpMultipartRequest r -> ctx.writeAndFlush(OfpMultipartReply.of(r.xid(), multipart(r.body())));
@@ -258,6 +276,10 @@ public final class FakeSwitch implements AutoCloseable {
     }
 
     private void flowMod(ChannelHandlerContext ctx, OfpFlowMod f) {
+        if (closeOnFlowMod && f.priority() != 0) {
+            ctx.close();
+            return;
+        }
         if (f.priority() == refusePriority) {
             ctx.writeAndFlush(OfpError.of(f.xid(), ErrorCode.FLOW_MOD_FAILED_TABLE_FULL, new byte[0]));
             return;
