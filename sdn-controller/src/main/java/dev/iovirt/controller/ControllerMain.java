@@ -193,11 +193,20 @@ public final class ControllerMain implements AutoCloseable {
                 case "--openflow" -> of = parse(args[i + 1]);
                 case "--api" -> api = parse(args[i + 1]);
                 case "--apps" -> options = apps(args[i + 1], options);
+                case "--tls" -> {
+                    String[] files = args[i + 1].split(",");
+                    if (files.length != 2) {
+                        throw new IllegalArgumentException("--tls wants CERT.pem,KEY.pem");
+                    }
+                    options = new Options(options.learningSwitch(), options.lldp(), options.hostTracking(), options.idleTimeout(),
+                            options.probeInterval(), options.openflow().withTls(
+                                    new ControllerConfig.Tls(java.nio.file.Path.of(files[0]), java.nio.file.Path.of(files[1]))));
+                }
                 case "--threads" -> options = new Options(options.learningSwitch(), options.lldp(), options.hostTracking(),
                         options.idleTimeout(), options.probeInterval(),
                         options.openflow().withWorkerThreads(Integer.parseInt(args[i + 1])));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (--openflow HOST:PORT, --api HOST:PORT, --apps learning-switch,lldp,hosts, --threads N)");
+                        + " (--openflow HOST:PORT, --api HOST:PORT, --apps learning-switch,lldp,hosts, --threads N, --tls CERT.pem,KEY.pem)");
             }
         }
         ControllerMain c = start(of, api, tokenFrom(System.getenv()), options);

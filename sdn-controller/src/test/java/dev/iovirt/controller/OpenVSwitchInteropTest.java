@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.iovirt.controller.device.DeviceEvent;
 import dev.iovirt.controller.rest.RestApi;
+import dev.iovirt.controller.openflow.ControllerConfig;
+import dev.iovirt.controller.testing.Certificates;
 import dev.iovirt.controller.testing.Http;
 import dev.iovirt.controller.testing.OpenVSwitch;
 import dev.iovirt.controller.topology.LinkEvent;
 import dev.iovirt.openflow.DatapathId;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
@@ -134,6 +137,38 @@ class OpenVSwitchInteropTest {
         assertThat(ovs.ofctl("dump-groups", "ctlbr1")).doesNotContain("group_id=7");
         // OpenFlow 1.3.5 §5.6: deleting a group deletes the flows that forward to it.
         assertThat(ovs.ofctl("dump-flows", "ctlbr1")).doesNotContain("priority=77");
+    }
+
+    @Test
+    void openVSwitchConnectsOverTls() throws Exception {
+        Path dir = ovs.dir();
+        ControllerConfig.Tls ours = Certificates.selfSigned(dir, "controller");
+        ControllerConfig.Tls theirs = Certificates.selfSigned(dir, "switch");
+        ControllerMain.Options o = ControllerMain.Options.defaults().withLldp(false, Duration.ofMinutes(10));
+        o = new ControllerMain.Options(o.learningSwitch(), o.lldp(), o.hostTracking(), o.idleTimeout(), o.probeInterval(),
+                o.openflow().withTls(ours));
+        try (ControllerMain tls = ControllerMain.start(new InetSocketAddress("127.0.0.1", 0), new InetSocketAddress("127.0.0.1", 0),
+                TOKEN, o)) {
+            BlockingQueue<DeviceEvent> added = new LinkedBlockingQueue<>();
+            tls.devices().addListener(added::add);
+            // The switch's key and certificate, and our certificate as the CA it checks us against.
+            ovs.vsctl("set-ssl", theirs.privateKey().toString(), theirs.certificateChain().toString(),
+                    ours.certificateChain().toString());
+            ovs.vsctl("add-br", "ctlbr2", "--", "set", "bridge", "ctlbr2", "datapath_type=netdev", "protocols=OpenFlow13",
+                    "fail-mode=secure", "other-config:datapath-id=0000000000000003");
+            try {
+                ovs.vsctl("set-controller", "ctlbr2", "ssl:127.0.0.1:" + tls.openflowAddress().getPort());
+                DeviceEvent e = added.poll(20, TimeUnit.SECONDS);
+                assertThat(e).as("OVS connected over TLS within 20 s").isNotNull();
+                assertThat(e.device().id()).isEqualTo(DatapathId.of(3));
+                Http overTls = new Http("http://127.0.0.1:" + tls.apiAddress().getPort() + RestApi.BASE);
+                assertThat(overTls.send("POST", "/switches/3/flows", "{\"priority\": 33, \"actions\": [{\"type\": \"drop\"}]}", TOKEN)
+                        .status()).isEqualTo(201);
+                assertThat(ovs.ofctl("dump-flows", "ctlbr2")).contains("priority=33 actions=drop");
+            } finally {
+                ovs.vsctl("del-br", "ctlbr2");
+            }
+        }
     }
 
     @Test

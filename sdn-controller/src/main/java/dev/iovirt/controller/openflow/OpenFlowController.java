@@ -15,6 +15,8 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -64,6 +66,17 @@ public final class OpenFlowController implements AutoCloseable {
         if (server != null) {
             throw new IllegalStateException("OpenFlow listener already started on " + server.localAddress());
         }
+        SslContext tls = null;
+        if (config.tls() != null) {
+            try {
+                tls = SslContextBuilder.forServer(config.tls().certificateChain().toFile(), config.tls().privateKey().toFile())
+                        .build();
+            } catch (javax.net.ssl.SSLException | IllegalArgumentException e) {
+                throw new IllegalArgumentException("cannot use TLS certificate " + config.tls().certificateChain()
+                        + " with key " + config.tls().privateKey() + ": " + e.getMessage(), e);
+            }
+        }
+        final SslContext sslContext = tls;
         boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         workers = new MultiThreadIoEventLoopGroup(config.workerThreads(), NioIoHandler.newFactory());
         long echo = config.echoInterval().toMillis();
@@ -75,6 +88,9 @@ public final class OpenFlowController implements AutoCloseable {
                         SwitchConnection conn = new SwitchConnection(OpenFlowController.this, config);
                         connections.add(conn);
                         ch.closeFuture().addListener(f -> connections.remove(conn));
+                        if (sslContext != null) {
+                            ch.pipeline().addLast("tls", sslContext.newHandler(ch.alloc()));
+                        }
                         ch.pipeline().addLast("idle", new IdleStateHandler(echo, 0, 0, TimeUnit.MILLISECONDS));
                         OfpPipeline.install(ch.pipeline()).addLast("switch", conn);
                     }

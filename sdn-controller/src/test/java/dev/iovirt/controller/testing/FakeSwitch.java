@@ -65,6 +65,7 @@ public final class FakeSwitch implements AutoCloseable {
     private boolean answerEcho = true;
     private boolean answerBarrier = true;
     private boolean closeOnFlowMod;
+    private boolean tls;
     /** When set, flow mods whose match equals nothing special but whose priority is this value are refused. */
     private int refusePriority = -1;
     private final BlockingQueue<OfpMessage> received = new LinkedBlockingQueue<>();
@@ -87,6 +88,12 @@ public final class FakeSwitch implements AutoCloseable {
     public FakeSwitch hello(int version, int bitmap) {
         this.helloVersion = version;
         this.helloBitmap = bitmap;
+        return this;
+    }
+
+    /** Connects over TLS, trusting any controller certificate. */
+    public FakeSwitch tls() {
+        this.tls = true;
         return this;
     }
 
@@ -117,7 +124,12 @@ public final class FakeSwitch implements AutoCloseable {
         channel = new Bootstrap().group(GROUP).channel(NioSocketChannel.class)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
-                    protected void initChannel(SocketChannel ch) {
+                    protected void initChannel(SocketChannel ch) throws javax.net.ssl.SSLException {
+                        if (tls) {
+                            ch.pipeline().addLast(io.netty.handler.ssl.SslContextBuilder.forClient()
+                                    .trustManager(io.netty.handler.ssl.util.InsecureTrustManagerFactory.INSTANCE).build()
+                                    .newHandler(ch.alloc()));
+                        }
                         OfpPipeline.install(ch.pipeline()).addLast(new Handler());
                     }
                 })
