@@ -1,0 +1,246 @@
+package dev.iovirt.controller;
+
+import dev.iovirt.controller.app.LearningSwitch;
+import dev.iovirt.controller.device.DeviceManager;
+import dev.iovirt.controller.flow.FlowRuleManager;
+import dev.iovirt.controller.group.GroupManager;
+import dev.iovirt.controller.host.HostManager;
+import dev.iovirt.controller.openflow.ControllerConfig;
+import dev.iovirt.controller.openflow.OpenFlowController;
+import dev.iovirt.controller.openflow.OpenFlowDeviceProvider;
+import dev.iovirt.controller.openflow.OpenFlowFlowRuleProvider;
+import dev.iovirt.controller.openflow.OpenFlowGroupProvider;
+import dev.iovirt.controller.rest.RestApi;
+import dev.iovirt.controller.topology.TopologyManager;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The controller as one object: the OpenFlow listener, the subsystems (devices, flows, hosts,
+ * topology), the apps and the REST API, wired and started together, closed together. This is what
+ * {@code iovirt controller --openflow HOST:PORT --api HOST:PORT} runs.
+ *
+ * <pre>{@code
+ * try (ControllerMain c = ControllerMain.start(new InetSocketAddress("127.0.0.1", 6653),
+ *         new InetSocketAddress("127.0.0.1", 8181), ControllerMain.tokenFrom(System.getenv()), Options.defaults())) {
+ *     ... c.apiAddress(), c.devices(), ...
+ * }
+ * }</pre>
+ */
+public final class ControllerMain implements AutoCloseable {
+    /** The environment variable that holds the API token. */
+    public static final String TOKEN_ENV = "IOVIRT_API_TOKEN";
+
+    /**
+     * Which apps run and their timers.
+     *
+     * @param learningSwitch run the reactive L2 learning switch
+     * @param lldp run LLDP link discovery
+     * @param hostTracking learn hosts from ARP and IPv4 packet-ins
+     * @param idleTimeout the learning switch's flow idle timeout, seconds
+     * @param probeInterval LLDP probe interval
+     * @param openflow the OpenFlow channel timers
+     */
+    public record Options(boolean learningSwitch, boolean lldp, boolean hostTracking, int idleTimeout,
+                          Duration probeInterval, ControllerConfig openflow) {
+        public static Options defaults() {
+            return new Options(true, true, true, 60, Duration.ofSeconds(5), ControllerConfig.defaults());
+        }
+
+        public Options withLearningSwitch(boolean on) {
+            return new Options(on, lldp, hostTracking, idleTimeout, probeInterval, openflow);
+        }
+
+        public Options withLldp(boolean on, Duration interval) {
+            return new Options(learningSwitch, on, hostTracking, idleTimeout, interval, openflow);
+        }
+    }
+
+    private final OpenFlowController openflow;
+    private final DeviceManager devices = new DeviceManager();
+    private final FlowRuleManager flows = new FlowRuleManager(devices);
+    private final GroupManager groups = new GroupManager(devices);
+    private final HostManager hosts = new HostManager();
+    private final TopologyManager topology;
+    private final RestApi api;
+    private final String token;
+    private final boolean tokenGenerated;
+    private InetSocketAddress openflowAddress;
+    private InetSocketAddress apiAddress;
+
+    private ControllerMain(String token, boolean tokenGenerated, Options options) {
+        this.token = token;
+        this.tokenGenerated = tokenGenerated;
+        openflow = new OpenFlowController(options.openflow());
+        devices.setProvider(new OpenFlowDeviceProvider(openflow, devices));
+        flows.setProvider(new OpenFlowFlowRuleProvider(openflow, flows));
+        groups.setProvider(new OpenFlowGroupProvider(openflow));
+        topology = new TopologyManager(openflow, devices, options.probeInterval());
+        if (options.lldp()) {
+            openflow.addPacketProcessor(topology, 0);
+            devices.addListener(topology);
+            topology.startProbing();
+        }
+        if (options.hostTracking()) {
+            hosts.setInfrastructurePorts(topology::isInfrastructure);
+            openflow.addPacketProcessor(hosts, 50);
+            devices.addListener(hosts);
+        }
+        if (options.learningSwitch()) {
+            LearningSwitch l2 = new LearningSwitch(openflow, options.idleTimeout());
+            openflow.addPacketProcessor(l2, 100);
+            devices.addListener(l2);
+        }
+        api = new RestApi(token, devices, flows, groups, hosts, topology, openflow);
+    }
+
+    /** Starts everything; the addresses may use port 0. */
+    public static ControllerMain start(InetSocketAddress openflowAddr, InetSocketAddress apiAddr, String token,
+                                       Options options) throws Exception {
+        boolean generated = token == null || token.isBlank();
+        ControllerMain c = new ControllerMain(generated ? generateToken() : token, generated, options);
+        try {
+            c.openflowAddress = c.openflow.start(openflowAddr);
+            c.apiAddress = c.api.start(apiAddr);
+        } catch (Exception e) {
+            c.close();
+            throw e;
+        }
+        return c;
+    }
+
+    /** {@link #start(InetSocketAddress, InetSocketAddress, String, Options)} with the default apps. */
+    public static ControllerMain start(InetSocketAddress openflowAddr, InetSocketAddress apiAddr, String token) throws Exception {
+        return start(openflowAddr, apiAddr, token, Options.defaults());
+    }
+
+    /** The token in {@value #TOKEN_ENV}, or null (then {@link #start} generates one). */
+    public static String tokenFrom(Map<String, String> environment) {
+        String t = environment.get(TOKEN_ENV);
+        return t == null || t.isBlank() ? null : t;
+    }
+
+    /** 256 random bits, URL-safe base64. */
+    public static String generateToken() {
+        byte[] b = new byte[32];
+        new SecureRandom().nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    public InetSocketAddress openflowAddress() {
+        return openflowAddress;
+    }
+
+    public InetSocketAddress apiAddress() {
+        return apiAddress;
+    }
+
+    public String token() {
+        return token;
+    }
+
+    /** True if no token was given and {@link #token()} was generated (the CLI prints it then). */
+    public boolean tokenGenerated() {
+        return tokenGenerated;
+    }
+
+    public OpenFlowController openflow() {
+        return openflow;
+    }
+
+    public DeviceManager devices() {
+        return devices;
+    }
+
+    public FlowRuleManager flows() {
+        return flows;
+    }
+
+    public GroupManager groups() {
+        return groups;
+    }
+
+    public HostManager hosts() {
+        return hosts;
+    }
+
+    public TopologyManager topology() {
+        return topology;
+    }
+
+    @Override
+    public void close() {
+        api.close();
+        topology.close();
+        openflow.close();
+    }
+
+    /**
+     * Runs the controller until interrupted: {@code [--openflow HOST:PORT] [--api HOST:PORT]}
+     * (defaults 0.0.0.0:6653 and 127.0.0.1:8181). Until the CLI's {@code iovirt controller} is wired,
+     * this is the way to run it on its own.
+     */
+    public static void main(String[] args) throws Exception {
+        InetSocketAddress of = new InetSocketAddress("0.0.0.0", ControllerConfig.DEFAULT_PORT);
+        InetSocketAddress api = new InetSocketAddress("127.0.0.1", 8181);
+        Options options = Options.defaults();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            switch (args[i]) {
+                case "--openflow" -> of = parse(args[i + 1]);
+                case "--api" -> api = parse(args[i + 1]);
+                case "--apps" -> options = apps(args[i + 1], options);
+                case "--tls" -> {
+                    String[] files = args[i + 1].split(",");
+                    if (files.length != 2) {
+                        throw new IllegalArgumentException("--tls wants CERT.pem,KEY.pem");
+                    }
+                    options = new Options(options.learningSwitch(), options.lldp(), options.hostTracking(), options.idleTimeout(),
+                            options.probeInterval(), options.openflow().withTls(
+                                    new ControllerConfig.Tls(java.nio.file.Path.of(files[0]), java.nio.file.Path.of(files[1]))));
+                }
+                case "--threads" -> options = new Options(options.learningSwitch(), options.lldp(), options.hostTracking(),
+                        options.idleTimeout(), options.probeInterval(),
+                        options.openflow().withWorkerThreads(Integer.parseInt(args[i + 1])));
+                default -> throw new IllegalArgumentException("unknown option " + args[i]
+                        + " (--openflow HOST:PORT, --api HOST:PORT, --apps learning-switch,lldp,hosts, --threads N, --tls CERT.pem,KEY.pem)");
+            }
+        }
+        ControllerMain c = start(of, api, tokenFrom(System.getenv()), options);
+        System.out.println("OpenFlow on " + c.openflowAddress() + ", REST API on http://" + c.apiAddress().getHostString()
+                + ":" + c.apiAddress().getPort() + RestApi.BASE);
+        if (c.tokenGenerated()) {
+            System.out.println("API token (set " + TOKEN_ENV + " to choose one): " + c.token());
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            c.close();
+            stopped.countDown();
+        }));
+        stopped.await();
+    }
+
+    /** Options with exactly the apps named in {@code list} (comma-separated: learning-switch, lldp, hosts). */
+    public static Options apps(String list, Options base) {
+        java.util.Set<String> names = new java.util.HashSet<>(java.util.List.of(list.split(",")));
+        for (String n : names) {
+            if (!java.util.Set.of("learning-switch", "lldp", "hosts", "").contains(n)) {
+                throw new IllegalArgumentException("unknown app '" + n + "' (learning-switch, lldp, hosts)");
+            }
+        }
+        return new Options(names.contains("learning-switch"), names.contains("lldp"), names.contains("hosts"),
+                base.idleTimeout(), base.probeInterval(), base.openflow());
+    }
+
+    /** Parses HOST:PORT. */
+    public static InetSocketAddress parse(String hostPort) {
+        int colon = hostPort.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new IllegalArgumentException("want HOST:PORT, not '" + hostPort + "'");
+        }
+        return new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
+    }
+}

@@ -1,0 +1,7 @@
+package dev.iovirt.controller.host;
+
+/** Told of every {@link HostEvent}. */
+@FunctionalInterface
+public interface HostListener {
+    void event(HostEvent event);
+}

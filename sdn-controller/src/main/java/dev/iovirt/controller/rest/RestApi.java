@@ -1,0 +1,200 @@
+package dev.iovirt.controller.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.iovirt.controller.device.DeviceService;
+import dev.iovirt.controller.device.UnknownDeviceException;
+import dev.iovirt.controller.flow.FlowRuleException;
+import dev.iovirt.controller.flow.FlowRuleService;
+import dev.iovirt.controller.group.GroupService;
+import dev.iovirt.controller.host.HostService;
+import dev.iovirt.controller.openflow.OpenFlowController;
+import dev.iovirt.controller.openflow.OpenFlowErrorException;
+import dev.iovirt.controller.openflow.RequestTimeoutException;
+import dev.iovirt.controller.openflow.SwitchDisconnectedException;
+import dev.iovirt.controller.topology.TopologyService;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The northbound REST API on Vert.x, under {@code /api/v1}.
+ *
+ * <pre>
+ * HTTP request ─▶ route ─▶ bearer check (state-changing methods) ─▶ OpenApiValidator (operationId)
+ *              ─▶ resource (thin: service call + codec) ─▶ JSON response
+ *              └─ any refusal ─▶ {"error": "...", "field": ...} with its 4xx
+ * </pre>
+ *
+ * Every route is declared with the {@code operationId} of the OpenAPI document, and
+ * {@link #start} refuses to run if the document and the routes disagree.
+ */
+public final class RestApi implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(RestApi.class.getName());
+    /** The API's base path. */
+    public static final String BASE = "/api/v1";
+
+    private final OpenApiValidator validator = OpenApiValidator.load();
+    private final BearerAuth auth;
+    private final SwitchResource switches;
+    private final FlowResource flows;
+    private final GroupResource groups;
+    private final TopologyResource topology;
+    private final StatisticsResource statistics;
+    private final EventStream events = new EventStream();
+    private final Set<String> routed = new HashSet<>();
+    private Vertx vertx;
+    private HttpServer server;
+
+    public RestApi(String token, DeviceService devices, FlowRuleService flowService, GroupService groupService,
+                   HostService hosts, TopologyService topologyService, OpenFlowController openflow) {
+        this.auth = new BearerAuth(token);
+        this.switches = new SwitchResource(devices, openflow);
+        this.flows = new FlowResource(flowService);
+        this.groups = new GroupResource(groupService);
+        this.topology = new TopologyResource(devices, hosts, topologyService);
+        this.statistics = new StatisticsResource(devices);
+        devices.addListener(events);
+        flowService.addListener(events);
+        hosts.addListener(events);
+        topologyService.addListener(events);
+    }
+
+    /** Listens on {@code address} (port 0 for any); returns the bound address. */
+    public synchronized InetSocketAddress start(InetSocketAddress address) throws Exception {
+        vertx = Vertx.vertx();
+        Router router = Router.router(vertx);
+        router.route(BASE + "/*").handler(BodyHandler.create().setBodyLimit(1 << 20));
+
+        sync(router, HttpMethod.GET, "/switches", "listSwitches", switches::list);
+        sync(router, HttpMethod.GET, "/switches/:dpid", "getSwitch", switches::get);
+        sync(router, HttpMethod.GET, "/switches/:dpid/ports", "listPorts", switches::ports);
+        async(router, HttpMethod.GET, "/switches/:dpid/flows", "listFlows", flows::list);
+        async(router, HttpMethod.POST, "/switches/:dpid/flows", "addFlow", flows::add);
+        async(router, HttpMethod.DELETE, "/switches/:dpid/flows", "deleteFlows", flows::delete);
+        async(router, HttpMethod.GET, "/switches/:dpid/groups", "listGroups", groups::list);
+        async(router, HttpMethod.POST, "/switches/:dpid/groups", "addGroup", groups::add);
+        async(router, HttpMethod.DELETE, "/switches/:dpid/groups/:groupId", "deleteGroup", groups::delete);
+        async(router, HttpMethod.POST, "/switches/:dpid/role", "requestRole", switches::role);
+        sync(router, HttpMethod.GET, "/hosts", "listHosts", topology::hosts);
+        sync(router, HttpMethod.GET, "/topology", "getTopology", topology::topology);
+        sync(router, HttpMethod.GET, "/topology/path", "getPath", topology::path);
+        async(router, HttpMethod.GET, "/statistics/ports", "portStatistics", statistics::ports);
+        routed.add("events");
+        router.route(HttpMethod.GET, BASE + "/events").handler(events::subscribe);
+        routed.add("openapi");
+        router.route(HttpMethod.GET, BASE + "/openapi.yaml").handler(rc -> rc.response()
+                .putHeader("Content-Type", "application/yaml").end(validator.text()));
+
+        if (!routed.equals(validator.operationIds())) {
+            throw new IllegalStateException("OpenAPI document and routes disagree: document " + validator.operationIds()
+                    + ", routes " + routed);
+        }
+        router.errorHandler(404, rc -> json(rc, 404, JsonCodecs.error("no such resource: " + rc.request().method()
+                + " " + rc.request().path(), null)));
+        router.errorHandler(405, rc -> json(rc, 405, JsonCodecs.error("method " + rc.request().method()
+                + " not allowed on " + rc.request().path(), null)));
+        router.errorHandler(413, rc -> json(rc, 413, JsonCodecs.error("request body larger than 1 MiB", null)));
+        router.errorHandler(500, rc -> json(rc, 500, JsonCodecs.error("internal error: " + rc.failure(), null)));
+
+        server = vertx.createHttpServer().requestHandler(router);
+        server.listen(address.getPort(), address.getHostString()).toCompletionStage().toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
+        return new InetSocketAddress(address.getAddress(), server.actualPort());
+    }
+
+    /** The port the server listens on. */
+    public int port() {
+        return server.actualPort();
+    }
+
+    private void sync(Router router, HttpMethod method, String path, String operationId, Function<ApiRequest, ApiResponse> resource) {
+        async(router, method, path, operationId, r -> CompletableFuture.completedFuture(resource.apply(r)));
+    }
+
+    private void async(Router router, HttpMethod method, String path, String operationId,
+                       Function<ApiRequest, CompletableFuture<ApiResponse>> resource) {
+        routed.add(operationId);
+        boolean changesState = method != HttpMethod.GET && method != HttpMethod.HEAD;
+        router.route(method, BASE + path).handler(rc -> {
+            Context context = Vertx.currentContext();
+            CompletableFuture<ApiResponse> result;
+            try {
+                if (changesState) {
+                    auth.check(rc.request().getHeader("Authorization"));
+                }
+                Map<String, String> query = new HashMap<>();
+                rc.queryParams().forEach(e -> query.putIfAbsent(e.getKey(), e.getValue()));
+                String body = rc.body() == null ? null : rc.body().asString();
+                JsonNode parsed = validator.validate(operationId, rc.pathParams(), query,
+                        rc.request().getHeader("Content-Type"), body);
+                result = resource.apply(new ApiRequest(Map.copyOf(rc.pathParams()), Map.copyOf(query), parsed));
+            } catch (RuntimeException e) {
+                result = CompletableFuture.failedFuture(e);
+            }
+            result.whenComplete((response, failure) -> context.runOnContext(v -> {
+                if (failure == null) {
+                    json(rc, response.status(), response.body());
+                } else {
+                    fail(rc, failure);
+                }
+            }));
+        });
+    }
+
+    private static void fail(RoutingContext rc, Throwable failure) {
+        Throwable e = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        switch (e) {
+            case ApiException a -> {
+                if (a.status() == 401) {
+                    rc.response().putHeader("WWW-Authenticate", "Bearer realm=\"iovirt\"");
+                }
+                json(rc, a.status(), JsonCodecs.error(a.getMessage(), a.field()));
+            }
+            case FlowRuleException f -> json(rc, 400, JsonCodecs.error(f.getMessage(), f.field()));
+            case UnknownDeviceException u -> json(rc, 404, JsonCodecs.error(u.getMessage(), "dpid"));
+            case OpenFlowErrorException o -> json(rc, 409, JsonCodecs.error(o.getMessage(), null));
+            case SwitchDisconnectedException d -> json(rc, 503, JsonCodecs.error(d.getMessage(), null));
+            case RequestTimeoutException t -> json(rc, 504, JsonCodecs.error(t.getMessage(), null));
+            default -> {
+                LOG.log(Level.WARNING, "REST call failed", e);
+                json(rc, 500, JsonCodecs.error("internal error: " + e, null));
+            }
+        }
+    }
+
+    private static void json(RoutingContext rc, int status, JsonNode body) {
+        if (rc.response().ended()) {
+            return;
+        }
+        rc.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.toString());
+    }
+
+    @Override
+    public synchronized void close() {
+        if (vertx == null) {
+            return;
+        }
+        events.closeAll();
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "Vert.x did not close cleanly", e);
+        }
+        vertx = null;
+    }
+}

@@ -1,0 +1,194 @@
+package dev.iovirt.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.iovirt.controller.device.DeviceEvent;
+import dev.iovirt.controller.rest.RestApi;
+import dev.iovirt.controller.openflow.ControllerConfig;
+import dev.iovirt.controller.testing.Certificates;
+import dev.iovirt.controller.testing.Http;
+import dev.iovirt.controller.testing.OpenVSwitch;
+import dev.iovirt.controller.topology.LinkEvent;
+import dev.iovirt.openflow.DatapathId;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Our controller manages a real Open vSwitch 3.1 (netdev datapath, dummy ports): two bridges joined
+ * by a patch link connect to it over TCP, show up in the REST API with their ports and as an LLDP
+ * link, and a flow added and deleted through REST appears in and disappears from
+ * {@code ovs-ofctl dump-flows}.
+ */
+@Tag("interop")
+class OpenVSwitchInteropTest {
+    private static final String TOKEN = "interop-token";
+    private static OpenVSwitch ovs;
+    private static ControllerMain controller;
+    private static Http http;
+    private static final BlockingQueue<DeviceEvent> devices = new LinkedBlockingQueue<>();
+    private static final BlockingQueue<LinkEvent> links = new LinkedBlockingQueue<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        ovs = OpenVSwitch.start();
+        controller = ControllerMain.start(new InetSocketAddress("127.0.0.1", 0), new InetSocketAddress("127.0.0.1", 0), TOKEN,
+                ControllerMain.Options.defaults().withLldp(true, Duration.ofSeconds(1)));
+        controller.devices().addListener(devices::add);
+        controller.topology().addListener(links::add);
+        http = new Http("http://127.0.0.1:" + controller.apiAddress().getPort() + RestApi.BASE);
+        String target = "tcp:127.0.0.1:" + controller.openflowAddress().getPort();
+        // Bridge names of our own, so that their LOCAL taps do not collide with other tests' br0.
+        for (int i = 0; i < 2; i++) {
+            String br = "ctlbr" + i;
+            ovs.vsctl("add-br", br, "--", "set", "bridge", br, "datapath_type=netdev", "protocols=OpenFlow13",
+                    "fail-mode=secure", "other-config:datapath-id=000000000000000" + (i + 1));
+            ovs.vsctl("add-port", br, "ctl" + i + "p1", "--", "set", "interface", "ctl" + i + "p1", "type=dummy", "ofport_request=1");
+            ovs.vsctl("add-port", br, "ctl" + i + "p2", "--", "set", "interface", "ctl" + i + "p2", "type=dummy", "ofport_request=2");
+            ovs.vsctl("add-port", br, "ctl" + i + "patch", "--", "set", "interface", "ctl" + i + "patch", "type=patch",
+                    "options:peer=ctl" + (1 - i) + "patch", "ofport_request=10");
+        }
+        ovs.vsctl("set-controller", "ctlbr0", target);
+        ovs.vsctl("set-controller", "ctlbr1", target);
+        Set<DatapathId> seen = new HashSet<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (seen.size() < 2 && System.nanoTime() < deadline) {
+            DeviceEvent e = devices.poll(100, TimeUnit.MILLISECONDS);
+            if (e != null && e.type() == DeviceEvent.Type.DEVICE_ADDED) {
+                seen.add(e.device().id());
+            }
+        }
+        assertThat(seen).as("both bridges connected within 20 s").hasSize(2);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (controller != null) {
+            controller.close();
+        }
+        if (ovs != null) {
+            ovs.close();
+        }
+    }
+
+    @Test
+    void openVSwitchAppearsInTheApiWithItsPorts() {
+        Http.Response r = http.get("/switches");
+        assertThat(r.json().findValuesAsText("dpid")).containsExactly("0000000000000001", "0000000000000002");
+        JsonNode ports = http.get("/switches/1/ports").json();
+        assertThat(ports.findValuesAsText("name")).contains("ctl0p1", "ctl0p2", "ctl0patch", "ctlbr0");
+        assertThat(ports.findValuesAsText("port_no")).contains("1", "2", "10", "LOCAL");
+    }
+
+    @Test
+    void flowPostedThroughRestAppearsInDumpFlowsAndDeleteRemovesIt() {
+        Http.Response r = http.send("POST", "/switches/1/flows", """
+                {"table": 0, "priority": 1234,
+                 "match": {"in_port": 1, "dl_type": "0x0800", "nw_src": "10.0.0.0/24", "nw_proto": 6, "tp_dst": 80},
+                 "actions": [{"type": "output", "port": 2}]}""", TOKEN);
+        assertThat(r.status()).as(r.text()).isEqualTo(201);
+        String dump = ovs.ofctl("dump-flows", "ctlbr0");
+        assertThat(dump).contains("priority=1234,tcp,in_port=1,nw_src=10.0.0.0/24,tp_dst=80 actions=output:2");
+
+        JsonNode listed = http.get("/switches/1/flows").json();
+        assertThat(listed.findValuesAsText("priority")).contains("1234");
+
+        Http.Response d = http.send("DELETE", "/switches/1/flows", """
+                {"table": 0, "priority": 1234, "strict": true,
+                 "match": {"in_port": 1, "dl_type": "0x0800", "nw_src": "10.0.0.0/24", "nw_proto": 6, "tp_dst": 80}}""", TOKEN);
+        assertThat(d.status()).as(d.text()).isEqualTo(200);
+        assertThat(ovs.ofctl("dump-flows", "ctlbr0")).doesNotContain("priority=1234");
+    }
+
+    @Test
+    void flowOpenVSwitchRefusesIsAConflictWithItsError() {
+        // A description that is valid OpenFlow, but OVS refuses it: the group does not exist.
+        Http.Response r = http.send("POST", "/switches/1/flows",
+                "{\"priority\": 5, \"actions\": [{\"type\": \"group\", \"group\": 77}]}", TOKEN);
+        assertThat(r.status()).as(r.text()).isEqualTo(409);
+        assertThat(r.json().path("error").asText()).contains("GROUP");
+        assertThat(ovs.ofctl("dump-flows", "ctlbr0")).doesNotContain("priority=5,");
+    }
+
+    @Test
+    void groupAndAFlowUsingItPostedThroughRestAppearInOpenVSwitch() {
+        Http.Response g = http.send("POST", "/switches/2/groups", """
+                {"group_id": 7, "type": "select",
+                 "buckets": [{"weight": 3, "actions": [{"type": "output", "port": 1}]}, {"actions": [{"type": "output", "port": 2}]}]}""", TOKEN);
+        assertThat(g.status()).as(g.text()).isEqualTo(201);
+        assertThat(ovs.ofctl("dump-groups", "ctlbr1")).contains("group_id=7,type=select,bucket=weight:3,actions=output:1,bucket=actions=output:2");
+        Http.Response f = http.send("POST", "/switches/2/flows",
+                "{\"priority\": 77, \"match\": {\"in_port\": 10}, \"actions\": [{\"type\": \"group\", \"group\": 7}]}", TOKEN);
+        assertThat(f.status()).as(f.text()).isEqualTo(201);
+        assertThat(ovs.ofctl("dump-flows", "ctlbr1")).contains("priority=77,in_port=10 actions=group:7");
+        assertThat(http.get("/switches/2/groups").json().get(0).path("group_id").asLong()).isEqualTo(7);
+        Http.Response d = http.send("DELETE", "/switches/2/groups/7", null, TOKEN);
+        assertThat(d.status()).as(d.text()).isEqualTo(200);
+        assertThat(ovs.ofctl("dump-groups", "ctlbr1")).doesNotContain("group_id=7");
+        // OpenFlow 1.3.5 §5.6: deleting a group deletes the flows that forward to it.
+        assertThat(ovs.ofctl("dump-flows", "ctlbr1")).doesNotContain("priority=77");
+    }
+
+    @Test
+    void openVSwitchConnectsOverTls() throws Exception {
+        Path dir = ovs.dir();
+        ControllerConfig.Tls ours = Certificates.selfSigned(dir, "controller");
+        ControllerConfig.Tls theirs = Certificates.selfSigned(dir, "switch");
+        ControllerMain.Options o = ControllerMain.Options.defaults().withLldp(false, Duration.ofMinutes(10));
+        o = new ControllerMain.Options(o.learningSwitch(), o.lldp(), o.hostTracking(), o.idleTimeout(), o.probeInterval(),
+                o.openflow().withTls(ours));
+        try (ControllerMain tls = ControllerMain.start(new InetSocketAddress("127.0.0.1", 0), new InetSocketAddress("127.0.0.1", 0),
+                TOKEN, o)) {
+            BlockingQueue<DeviceEvent> added = new LinkedBlockingQueue<>();
+            tls.devices().addListener(added::add);
+            // The switch's key and certificate, and our certificate as the CA it checks us against.
+            ovs.vsctl("set-ssl", theirs.privateKey().toString(), theirs.certificateChain().toString(),
+                    ours.certificateChain().toString());
+            ovs.vsctl("add-br", "ctlbr2", "--", "set", "bridge", "ctlbr2", "datapath_type=netdev", "protocols=OpenFlow13",
+                    "fail-mode=secure", "other-config:datapath-id=0000000000000003");
+            try {
+                ovs.vsctl("set-controller", "ctlbr2", "ssl:127.0.0.1:" + tls.openflowAddress().getPort());
+                DeviceEvent e = added.poll(20, TimeUnit.SECONDS);
+                assertThat(e).as("OVS connected over TLS within 20 s").isNotNull();
+                assertThat(e.device().id()).isEqualTo(DatapathId.of(3));
+                Http overTls = new Http("http://127.0.0.1:" + tls.apiAddress().getPort() + RestApi.BASE);
+                assertThat(overTls.send("POST", "/switches/3/flows", "{\"priority\": 33, \"actions\": [{\"type\": \"drop\"}]}", TOKEN)
+                        .status()).isEqualTo(201);
+                assertThat(ovs.ofctl("dump-flows", "ctlbr2")).contains("priority=33 actions=drop");
+            } finally {
+                ovs.vsctl("del-br", "ctlbr2");
+            }
+        }
+    }
+
+    @Test
+    void patchLinkBetweenTwoBridgesShowsUpInTheTopology() throws Exception {
+        Set<String> seen = new HashSet<>();
+        for (JsonNode l : http.get("/topology").json().path("links")) {
+            seen.add(l.path("src").path("dpid").asText() + "/" + l.path("src").path("port").asText());
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (seen.size() < 2 && System.nanoTime() < deadline) {
+            LinkEvent e = links.poll(100, TimeUnit.MILLISECONDS);
+            if (e != null && e.type() == LinkEvent.Type.LINK_ADDED) {
+                seen.add(e.link().src().dpid() + "/" + e.link().src().port());
+            }
+        }
+        assertThat(seen).containsExactlyInAnyOrder("0000000000000001/10", "0000000000000002/10");
+        JsonNode topo = http.get("/topology").json();
+        assertThat(topo.path("links").toString()).contains(
+                "{\"src\":{\"dpid\":\"0000000000000001\",\"port\":10},\"dst\":{\"dpid\":\"0000000000000002\",\"port\":10}}");
+        JsonNode path = http.get("/topology/path?src=1&dst=2").json();
+        assertThat(path.path("hops").asInt()).isEqualTo(1);
+    }
+}
