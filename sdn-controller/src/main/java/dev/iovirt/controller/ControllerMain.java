@@ -181,8 +181,8 @@ public final class ControllerMain implements AutoCloseable {
 
     /**
      * Runs the controller until interrupted: {@code [--openflow HOST:PORT] [--api HOST:PORT]}
-     * (defaults 0.0.0.0:6653 and 127.0.0.1:8181). Until the CLI's {@code iovirt controller} is wired,
-     * this is the way to run it on its own.
+     * (defaults 0.0.0.0:6653 and 127.0.0.1:8181), for running the module without the CLI;
+     * {@code iovirt controller} is the usual way.
      */
     public static void main(String[] args) throws Exception {
         InetSocketAddress of = new InetSocketAddress("0.0.0.0", ControllerConfig.DEFAULT_PORT);
