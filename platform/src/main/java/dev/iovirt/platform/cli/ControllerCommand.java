@@ -11,8 +11,6 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -62,8 +60,8 @@ final class ControllerCommand implements Callable<Integer> {
 
     /** Where the token comes from; tests replace it. */
     Map<String, String> environment = System.getenv();
-    /** Counted down to stop the controller: by the shutdown hook (Ctrl-C), or by a test. */
-    final CountDownLatch stop = new CountDownLatch(1);
+    /** Stops the controller: Ctrl-C, or a test. */
+    final UntilStopped stop = new UntilStopped("iovirt-controller-shutdown");
     /** Completes once the controller runs: for tests, which drive it in-process. */
     final CompletableFuture<ControllerMain> started = new CompletableFuture<>();
 
@@ -108,15 +106,6 @@ final class ControllerCommand implements Callable<Integer> {
             err.println(PREFIX + "cannot start: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
             return Iovirt.EXIT_FAILURE;
         }
-        CountDownLatch done = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stop.countDown();
-            try {
-                done.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "iovirt-controller-shutdown");
         try {
             InetSocketAddress a = controller.apiAddress();
             out.println("OpenFlow " + (tlsCert != null ? "over TLS " : "") + "on " + hostPort(controller.openflowAddress()));
@@ -126,20 +115,14 @@ final class ControllerCommand implements Callable<Integer> {
             }
             out.flush();
             err.println(PREFIX + "apps: " + (apps.isBlank() ? "none" : apps) + "; Ctrl-C stops it");
-            Runtime.getRuntime().addShutdownHook(hook);
             started.complete(controller);
             stop.await();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // Ctrl-C: the hook is what woke us; it waits for the cleanup below.
-            }
             return 0;
         } finally {
             controller.close();
             err.println(PREFIX + "stopped");
             err.flush();
-            done.countDown();
+            stop.cleanedUp();
         }
     }
 

@@ -28,7 +28,6 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
@@ -97,8 +96,8 @@ final class SwitchCommand implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "Also print connections to the listener and every message a controller sends.")
     boolean verbose;
 
-    /** Counted down to stop the switch: by the shutdown hook (Ctrl-C), or by a test. */
-    final CountDownLatch stop = new CountDownLatch(1);
+    /** Stops the switch: Ctrl-C, or a test. */
+    final UntilStopped stop = new UntilStopped("iovirt-switch-shutdown");
     /** Completes once the switch runs: for tests, which drive it in-process. */
     final CompletableFuture<Running> started = new CompletableFuture<>();
 
@@ -191,15 +190,6 @@ final class SwitchCommand implements Callable<Integer> {
                 new Printer(err, verbose, replay, startReplay, agentRef));
         agentRef.complete(agent);
         boolean running = false;
-        CountDownLatch done = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stop.countDown();
-            try {
-                done.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "iovirt-switch-shutdown");
         try {
             for (int i = 0; i < opened.size(); i++) {
                 PcapPort p = opened.get(i);
@@ -235,15 +225,9 @@ final class SwitchCommand implements Callable<Integer> {
                         r -> Thread.ofVirtual().name("iovirt-switch-replay").start(r)).execute(startReplay);
                 default -> { }
             }
-            Runtime.getRuntime().addShutdownHook(hook);
             running = true;
             started.complete(new Running(agent, bound, List.copyOf(opened)));
             stop.await();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // Ctrl-C: the hook is what woke us; it waits for the cleanup below.
-            }
             return 0;
         } finally {
             agent.close();
@@ -259,7 +243,7 @@ final class SwitchCommand implements Callable<Integer> {
             }
             err.flush();
             started.completeExceptionally(new IllegalStateException("the switch did not start"));
-            done.countDown();
+            stop.cleanedUp();
         }
     }
 

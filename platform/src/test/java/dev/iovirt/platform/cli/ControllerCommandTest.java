@@ -13,7 +13,6 @@ import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import picocli.CommandLine;
@@ -51,7 +50,7 @@ class ControllerCommandTest {
         CommandLine cl = Iovirt.commandLine(new PrintWriter(out, true), new PrintWriter(err, true));
         ControllerCommand cmd = cl.getSubcommands().get("controller").getCommand();
         cmd.environment = Map.of();
-        CompletableFuture<Integer> status = inBackground(() -> cl.execute("controller",
+        CompletableFuture<Integer> status = CliRunner.inBackground(() -> cl.execute("controller",
                 "--openflow", "127.0.0.1:0", "--api", "127.0.0.1:0", "--apps", "learning-switch", "--threads", "1"));
         ControllerMain controller = cmd.started.get(20, TimeUnit.SECONDS);
         assertThat(out.toString()).contains("REST API on http://127.0.0.1:" + controller.apiAddress().getPort() + "/api/v1")
@@ -66,7 +65,7 @@ class ControllerCommandTest {
         StringWriter switchErr = new StringWriter();
         CommandLine sw = Iovirt.commandLine(new PrintWriter(new StringWriter(), true), new PrintWriter(switchErr, true));
         SwitchCommand switchCmd = sw.getSubcommands().get("switch").getCommand();
-        CompletableFuture<Integer> switchStatus = inBackground(() -> sw.execute("switch", "--dpid", "0xab",
+        CompletableFuture<Integer> switchStatus = CliRunner.inBackground(() -> sw.execute("switch", "--dpid", "0xab",
                 "--controller", "tcp:127.0.0.1:" + controller.openflowAddress().getPort()));
         try {
             switchCmd.started.get(20, TimeUnit.SECONDS);
@@ -90,18 +89,12 @@ class ControllerCommandTest {
                     .POST(HttpRequest.BodyPublishers.ofString(flow)).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(accepted.statusCode()).as(accepted.body()).isBetween(200, 201);
         } finally {
-            switchCmd.stop.countDown();
+            switchCmd.stop.stop();
             assertThat(switchStatus.get(20, TimeUnit.SECONDS)).isZero();
-            cmd.stop.countDown();
+            cmd.stop.stop();
         }
         assertThat(status.get(20, TimeUnit.SECONDS)).isZero();
         assertThat(err.toString()).contains("iovirt controller: apps: learning-switch; Ctrl-C stops it")
                 .endsWith("iovirt controller: stopped\n");
-    }
-
-    private static CompletableFuture<Integer> inBackground(Supplier<Integer> command) {
-        CompletableFuture<Integer> f = new CompletableFuture<>();
-        Thread.ofPlatform().name("iovirt-controller-test").daemon().start(() -> f.complete(command.get()));
-        return f;
     }
 }

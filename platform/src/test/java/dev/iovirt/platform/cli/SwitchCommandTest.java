@@ -111,7 +111,7 @@ class SwitchCommandTest {
         StringWriter err = new StringWriter();
         CommandLine cl = Iovirt.commandLine(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true));
         SwitchCommand cmd = cl.getSubcommands().get("switch").getCommand();
-        CompletableFuture<Integer> status = inBackground(() -> cl.execute("switch", "-v", "--name", "br7",
+        CompletableFuture<Integer> status = CliRunner.inBackground(() -> cl.execute("switch", "-v", "--name", "br7",
                 "--dpid", "0xab", "--listen", "127.0.0.1:0", "--port", "1=" + in + ":", "--port", "2=:" + out,
                 "--replay-after", "connect"));
         SwitchCommand.Running running = cmd.started.get(10, TimeUnit.SECONDS);
@@ -131,7 +131,7 @@ class SwitchCommandTest {
                 assertThat(r.readAll()).extracting(CapturedFrame::data).containsExactlyElementsOf(frames);
             }
         }
-        cmd.stop.countDown();
+        cmd.stop.stop();
         assertThat(status.get(10, TimeUnit.SECONDS)).isZero();
         assertThat(err.toString()).contains(
                 "iovirt switch: listening on 127.0.0.1:" + running.listening().getPort(),
@@ -158,7 +158,7 @@ class SwitchCommandTest {
         CommandLine cl = Iovirt.commandLine(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true));
         SwitchCommand cmd = cl.getSubcommands().get("switch").getCommand();
         // The replay waits 0.1 s (--replay-after also takes seconds), then the frame floods.
-        CompletableFuture<Integer> status = inBackground(() -> cl.execute("switch", "--fail-mode", "standalone",
+        CompletableFuture<Integer> status = CliRunner.inBackground(() -> cl.execute("switch", "--fail-mode", "standalone",
                 "--port", "1=" + in + ":", "--port", "2=:" + out, "--replay-after", "0.1s"));
         try {
             SwitchCommand.Running running = cmd.started.get(10, TimeUnit.SECONDS);
@@ -171,7 +171,7 @@ class SwitchCommandTest {
                 });
             }
         } finally {
-            cmd.stop.countDown();
+            cmd.stop.stop();
         }
         assertThat(status.get(10, TimeUnit.SECONDS)).isZero();
         assertThat(err.toString()).contains("iovirt switch: fail-open: no controller connected, forwarding as a learning switch",
@@ -191,7 +191,7 @@ class SwitchCommandTest {
         StringWriter err = new StringWriter();
         CommandLine cl = Iovirt.commandLine(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true));
         SwitchCommand cmd = cl.getSubcommands().get("switch").getCommand();
-        CompletableFuture<Integer> status = inBackground(() -> cl.execute("switch", "--listen", "127.0.0.1:0",
+        CompletableFuture<Integer> status = CliRunner.inBackground(() -> cl.execute("switch", "--listen", "127.0.0.1:0",
                 "--port", "1=" + in + ":", "--port", "2=:" + out, "--replay-after", "flows"));
         try {
             SwitchCommand.Running running = cmd.started.get(10, TimeUnit.SECONDS);
@@ -206,17 +206,10 @@ class SwitchCommandTest {
                 assertThat(r.readAll()).hasSize(10);
             }
         } finally {
-            cmd.stop.countDown();
+            cmd.stop.stop();
         }
         assertThat(status.get(10, TimeUnit.SECONDS)).isZero();
         assertThat(err.toString()).contains("iovirt switch: port p2: rx 0 pkts 0 B (dropped 0, errors 0), tx 10 pkts 681 B");
-    }
-
-    /** Runs the command on a thread of its own (the common pool may have a single thread on a small machine). */
-    private static CompletableFuture<Integer> inBackground(java.util.function.Supplier<Integer> command) {
-        CompletableFuture<Integer> f = new CompletableFuture<>();
-        Thread.ofPlatform().name("iovirt-switch-test").daemon().start(() -> f.complete(command.get()));
-        return f;
     }
 
     private static byte[] readMessage(DataInputStream in) throws IOException {
