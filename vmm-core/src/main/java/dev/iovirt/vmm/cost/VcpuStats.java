@@ -36,23 +36,35 @@ public final class VcpuStats {
     public long virtualInterruptsDelivered;
 
     public void add(VcpuStats o) {
+        accumulate(o, 1);
+    }
+
+    /** The counters from {@code earlier} to this: what happened in between (e.g. since boot). */
+    public VcpuStats since(VcpuStats earlier) {
+        VcpuStats d = new VcpuStats();
+        d.accumulate(this, 1);
+        d.accumulate(earlier, -1);
+        return d;
+    }
+
+    private void accumulate(VcpuStats o, int sign) {
         for (int i = 0; i < exitsByReason.length; i++) {
-            exitsByReason[i] += o.exitsByReason[i];
+            exitsByReason[i] += sign * o.exitsByReason[i];
         }
-        exits += o.exits;
-        entries += o.entries;
-        inKernelExits += o.inKernelExits;
-        userSpaceExits += o.userSpaceExits;
-        hypercalls += o.hypercalls;
-        walkReferences += o.walkReferences;
-        walks += o.walks;
-        tlbHits += o.tlbHits;
-        tlbMisses += o.tlbMisses;
-        injections += o.injections;
-        eventsDelivered += o.eventsDelivered;
-        pageFaults += o.pageFaults;
-        postedInterruptsProcessed += o.postedInterruptsProcessed;
-        virtualInterruptsDelivered += o.virtualInterruptsDelivered;
+        exits += sign * o.exits;
+        entries += sign * o.entries;
+        inKernelExits += sign * o.inKernelExits;
+        userSpaceExits += sign * o.userSpaceExits;
+        hypercalls += sign * o.hypercalls;
+        walkReferences += sign * o.walkReferences;
+        walks += sign * o.walks;
+        tlbHits += sign * o.tlbHits;
+        tlbMisses += sign * o.tlbMisses;
+        injections += sign * o.injections;
+        eventsDelivered += sign * o.eventsDelivered;
+        pageFaults += sign * o.pageFaults;
+        postedInterruptsProcessed += sign * o.postedInterruptsProcessed;
+        virtualInterruptsDelivered += sign * o.virtualInterruptsDelivered;
     }
 
     /** Exits with basic reason {@code reason}. */

@@ -1,0 +1,407 @@
+package dev.iovirt.platform.run;
+
+import dev.iovirt.guest.Kernel;
+import dev.iovirt.guest.drivers.E1000Driver;
+import dev.iovirt.guest.drivers.VirtioNetDriver;
+import dev.iovirt.guest.net.NetDevice;
+import dev.iovirt.guest.net.NetStack;
+import dev.iovirt.guest.programs.Ping;
+import dev.iovirt.guest.programs.UdpTrafficGenerator;
+import dev.iovirt.openflow.Action;
+import dev.iovirt.openflow.DatapathId;
+import dev.iovirt.openflow.FlowModCommand;
+import dev.iovirt.openflow.Match;
+import dev.iovirt.openflow.OfpFlowMod;
+import dev.iovirt.openflow.PortNo;
+import dev.iovirt.packet.FramePort;
+import dev.iovirt.packet.Ipv4Address;
+import dev.iovirt.platform.topology.Impairment;
+import dev.iovirt.platform.topology.NicAttachment;
+import dev.iovirt.platform.topology.NicAttachment.Model;
+import dev.iovirt.platform.topology.Rate;
+import dev.iovirt.platform.topology.Topology;
+import dev.iovirt.platform.topology.TrafficSpec;
+import dev.iovirt.platform.topology.VmSpec;
+import dev.iovirt.virtio.net.VirtioNet;
+import dev.iovirt.virtio.pci.VirtioPciLayout;
+import dev.iovirt.virtio.pci.VirtioPciTransport;
+import dev.iovirt.vmm.cost.VcpuStats;
+import dev.iovirt.vmm.dev.e1000.E1000;
+import dev.iovirt.vmm.dev.e1000.api.E1000Registers;
+import dev.iovirt.vmm.hv.Host;
+import dev.iovirt.vmm.hv.StepDriver;
+import dev.iovirt.vmm.hv.Vm;
+import dev.iovirt.vmm.hv.VmConfig;
+import dev.iovirt.vmm.time.VirtualClock;
+import dev.iovirt.vswitch.ofproto.Bridge;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.BiConsumer;
+
+/**
+ * A topology running in this process on virtual time: one hypervisor host (vmm-core) with its VMs,
+ * each VM's NIC (an e1000 or a virtio-net device, with the guest kernel, driver and network stack)
+ * a port of the host's OpenFlow switch (vswitch), which forwards with the NORMAL action as a
+ * switch without a controller does in standalone mode; the topology's traffic runs as guest
+ * programs (ping, a UDP generator and its sink). A step driver runs the vCPUs, the devices' backends
+ * and the switch until the system is quiet, then advances the clock to the next timer, so a run is
+ * deterministic and as fast as the host allows.
+ *
+ * <p>Not built yet, refused by {@link #build} with a {@link NotRunnableException} that says so: more
+ * than one hypervisor host (VXLAN between hosts in a run), SR-IOV VFs, NFV appliances and chains,
+ * impairments, more than one NIC per VM. The topology's controller is not started: the switch
+ * forwards on its own.
+ */
+public final class TopologyRun {
+    /** The PCI slot of a VM's first NIC (00:04.0, as QEMU places the first NIC). */
+    static final int FIRST_NIC_SLOT = 4;
+    /** How long a ping waits for its last reply (ping -W 1). */
+    static final long PING_TIMEOUT_NANOS = 1_000_000_000L;
+    /** The ICMP payload ping sends by default (ping -s 56). */
+    static final int PING_PAYLOAD = 56;
+    /** The first UDP source port of the generators. */
+    static final int FIRST_SOURCE_PORT = 40_000;
+    /** When the traffic programs start, after boot (virtual time). */
+    static final long PROGRAM_START_NANOS = 1_000_000L;
+    /** How far virtual time advances between checks whether the traffic is done. */
+    static final long SLICE_NANOS = 10_000_000L;
+
+    /** The topology's {@code cost-model} names (docs/topology.md) and the cost model's own. */
+    static final Map<String, String> COST_NAMES = Map.of(
+            "hypercall", "hypercallCycles",
+            "in-kernel-exit", "inKernelExitCycles",
+            "user-space-exit", "userSpaceExitCycles",
+            "walk-reference", "walkReferenceCycles");
+
+    private final Topology topology;
+    private final VirtualClock clock = new VirtualClock();
+    private final Host host;
+    private final Bridge bridge;
+    private final StepDriver steps;
+    private final Map<String, RunningVm> vms = new LinkedHashMap<>();
+    private final List<TrafficRun> traffic = new ArrayList<>();
+
+    /** A VM as the run sees it: the host side (VM, device port) and, for the report, its guest's programs. */
+    public static final class RunningVm {
+        final VmSpec spec;
+        final NicAttachment nic;
+        Vm vm;
+        FramePort port;
+        int bridgePort;
+        /** The counters once the guest had booted (PCI enumeration, driver set-up), before any traffic. */
+        VcpuStats booted;
+        final List<BiConsumer<Kernel, NetStack>> programs = new ArrayList<>();
+
+        RunningVm(VmSpec spec) {
+            this.spec = spec;
+            this.nic = spec.nics().get(0);
+        }
+
+        public String name() {
+            return spec.name();
+        }
+
+        public Model model() {
+            return nic.model();
+        }
+
+        public Vm vm() {
+            return vm;
+        }
+
+        public FramePort port() {
+            return port;
+        }
+
+        /** The counters since boot: what the traffic (and the guest's timers meanwhile) cost. */
+        public VcpuStats sinceBoot() {
+            return vm.stats().since(booted);
+        }
+
+        /** The cost model's cycles of {@link #sinceBoot()}. */
+        public long cyclesSinceBoot() {
+            return vm.host().costModel().cycles(sinceBoot());
+        }
+
+        Ipv4Address ip() {
+            return nic.ip().orElseThrow();
+        }
+    }
+
+    /** One entry of the topology's traffic and what came of it. */
+    public static final class TrafficRun {
+        final TrafficSpec spec;
+        Ping ping;
+        UdpTrafficGenerator generator;
+        long received;
+
+        TrafficRun(TrafficSpec spec) {
+            this.spec = spec;
+        }
+
+        public TrafficSpec spec() {
+            return spec;
+        }
+
+        boolean done() {
+            return ping != null ? ping.finished() : generator != null && generator.done();
+        }
+
+        /** What a user reads: ping's summary line, or datagrams sent and received. */
+        public String result() {
+            if (ping != null) {
+                return ping.summary();
+            }
+            if (generator != null) {
+                return generator.sent() + " datagrams sent (" + generator.dropped() + " refused by the NIC), " + received + " received";
+            }
+            return "did not start (the source VM did not boot)";
+        }
+
+        public long received() {
+            return ping != null ? ping.received() : received;
+        }
+
+        public long sent() {
+            return ping != null ? ping.transmitted() : generator != null ? generator.sent() : 0;
+        }
+    }
+
+    private TopologyRun(Topology topology) {
+        this.topology = topology;
+        long memory = 64L << 20;
+        for (VmSpec v : topology.vms()) {
+            memory += v.memoryBytes();
+        }
+        host = new Host(memory, clock);
+        Map<String, Long> costs = new LinkedHashMap<>();
+        topology.costOverrides().forEach((name, cycles) -> costs.put(COST_NAMES.get(name), cycles));
+        host.setCostModel(host.costModel().withOverrides(costs));
+        steps = new StepDriver(clock, host.timers()).maxRounds(1_000_000);
+        String hostName = topology.hosts().get(0).name();
+        bridge = new Bridge("br-" + hostName, DatapathId.of(1), clock::nanos);
+        // The table-miss entry of a switch without a controller: forward as a learning switch.
+        bridge.handle(OfpFlowMod.builder(FlowModCommand.ADD).priority(0).match(Match.builder().build())
+                .apply(Action.Output.to(PortNo.NORMAL)).build());
+    }
+
+    /**
+     * Builds the run: every VM booted on virtual time 0 with its NIC on the switch and its traffic
+     * programs queued.
+     *
+     * @throws NotRunnableException if the topology uses a part that is not built yet
+     */
+    public static TopologyRun build(Topology topology) throws NotRunnableException {
+        refuseWhatIsNotBuilt(topology);
+        TopologyRun run = new TopologyRun(topology);
+        for (VmSpec v : topology.vms()) {
+            run.vms.put(v.name(), new RunningVm(v));
+        }
+        int sourcePort = FIRST_SOURCE_PORT;
+        for (TrafficSpec t : topology.traffic()) {
+            TrafficRun tr = new TrafficRun(t);
+            run.traffic.add(tr);
+            Ipv4Address to = run.target(t.to());
+            RunningVm from = run.vms.get(t.from());
+            switch (t) {
+                case TrafficSpec.Ping p -> from.programs.add((kernel, stack) -> {
+                    tr.ping = new Ping(stack, to, p.count(), p.interval().toNanos(), PING_PAYLOAD, PING_TIMEOUT_NANOS);
+                    kernel.spawn(tr.ping);
+                });
+                case TrafficSpec.Udp u -> {
+                    int source = sourcePort++;
+                    long pps = packetsPerSecond(u.rate(), u.size());
+                    long count = Math.max(1, pps * u.duration().toNanos() / 1_000_000_000L);
+                    from.programs.add((kernel, stack) -> {
+                        tr.generator = new UdpTrafficGenerator(stack, source, to, u.port(), pps, u.size(), count);
+                        kernel.spawn(tr.generator);
+                    });
+                    if (t.to() instanceof TrafficSpec.Target.Vm target) {
+                        run.vms.get(target.name()).programs.add((kernel, stack) -> stack.bindUdp(u.port(), (s, src, port, p, off, len) -> tr.received++));
+                    }
+                }
+                case TrafficSpec.Tcp tcp -> throw new IllegalStateException("refused by refuseWhatIsNotBuilt");
+            }
+        }
+        for (RunningVm v : run.vms.values()) {
+            run.boot(v);
+        }
+        run.steps.add(() -> run.bridge.poll() > 0);
+        // Boot: every guest enumerates PCI and brings its NIC up at time 0; the programs start after.
+        run.steps.runUntilIdle();
+        for (RunningVm v : run.vms.values()) {
+            v.booted = v.vm.stats();
+        }
+        return run;
+    }
+
+    private static void refuseWhatIsNotBuilt(Topology t) throws NotRunnableException {
+        List<String> reasons = new ArrayList<>();
+        if (t.hosts().size() != 1) {
+            reasons.add(t.hosts().size() + " hosts: a run has one hypervisor host for now (VXLAN between hosts in a run is not built)");
+        }
+        if (t.hosts().stream().anyMatch(h -> h.nic().isSriov())) {
+            reasons.add("host NIC model sriov: the sriov module is not built");
+        }
+        for (VmSpec v : t.vms()) {
+            if (v.nics().size() != 1) {
+                reasons.add("VM " + v.name() + " has " + v.nics().size() + " NICs: a run gives each VM exactly one for now");
+            }
+            for (NicAttachment n : v.nics()) {
+                if (n.model() == Model.SRIOV_VF) {
+                    reasons.add("VM " + v.name() + ": model sriov-vf needs the sriov module, not built yet");
+                }
+                if (!n.impairment().equals(Impairment.NONE)) {
+                    reasons.add("VM " + v.name() + ": impairments (delay, loss, rate) are not built yet");
+                }
+                if (n.ip().isEmpty()) {
+                    reasons.add("VM " + v.name() + ": a NIC without an ip (DHCP needs the nfv module, not built yet)");
+                }
+            }
+        }
+        if (!t.appliances().isEmpty() || !t.chains().isEmpty()) {
+            reasons.add("appliances and chains need the nfv module, not built yet");
+        }
+        if (!t.captures().isEmpty()) {
+            reasons.add("captures in a run are not built yet");
+        }
+        if (!t.links().isEmpty() && t.hosts().size() == 1) {
+            reasons.add("links: impairments between hosts are not built yet");
+        }
+        for (String cost : t.costOverrides().keySet()) {
+            if (!COST_NAMES.containsKey(cost)) {
+                reasons.add("cost-model: the cost model has no cost '" + cost + "' (it has "
+                        + String.join(", ", new java.util.TreeSet<>(COST_NAMES.keySet())) + ")");
+            }
+        }
+        Map<String, Integer> pings = new LinkedHashMap<>();
+        for (TrafficSpec tr : t.traffic()) {
+            if (t.vm(tr.from()).isEmpty()) {
+                reasons.add("traffic from " + tr.from() + ": traffic from an appliance needs the nfv module");
+            }
+            if (tr instanceof TrafficSpec.Tcp) {
+                reasons.add("tcp from " + tr.from() + ": the guest network stack has no TCP yet");
+            }
+            if (tr instanceof TrafficSpec.Ping) {
+                pings.merge(tr.from(), 1, Integer::sum);
+            }
+            if (tr instanceof TrafficSpec.Udp u && u.size() > 1518) {
+                reasons.add("udp from " + tr.from() + ": " + u.size() + "-byte frames are jumbo frames, not built yet (up to 1518)");
+            }
+        }
+        pings.forEach((vm, n) -> {
+            if (n > 1) {
+                reasons.add(n + " pings from " + vm + ": one ping per VM at a time for now");
+            }
+        });
+        if (!reasons.isEmpty()) {
+            throw new NotRunnableException(reasons);
+        }
+    }
+
+    private Ipv4Address target(TrafficSpec.Target to) {
+        return switch (to) {
+            case TrafficSpec.Target.Vm v -> vms.get(v.name()).ip();
+            case TrafficSpec.Target.Address a -> a.ip();
+        };
+    }
+
+    static long packetsPerSecond(Rate rate, int frameSize) {
+        return switch (rate.unit()) {
+            case PACKETS -> rate.value();
+            case BITS -> Math.max(1, rate.value() / (8L * frameSize));
+        };
+    }
+
+    /** Creates the VM and its NIC, plugs the NIC into the switch and loads the guest kernel. */
+    private void boot(RunningVm v) {
+        NicAttachment nic = v.nic;
+        String portName = v.name() + "." + nic.name();
+        v.vm = host.createVm(VmConfig.of(v.name(), v.spec.memoryBytes()));
+        NetDevice[] driver = new NetDevice[1];
+        Kernel.Builder kernel = Kernel.builder();
+        switch (nic.model()) {
+            case E1000 -> {
+                E1000 device = new E1000(portName, nic.mac(), v.vm.dma(), host.timers());
+                device.setMsiSink(v.vm::signalMsi);
+                v.vm.pciBus().attach(FIRST_NIC_SLOT, 0, device);
+                v.port = device;
+                E1000Driver d = new E1000Driver();
+                driver[0] = d;
+                kernel.driver(E1000Registers.PCI_VENDOR_INTEL, E1000Registers.PCI_DEVICE_82540EM, () -> d);
+            }
+            case VIRTIO -> {
+                VirtioNet device = new VirtioNet(portName, nic.mac(), 1, 256);
+                VirtioPciTransport transport = new VirtioPciTransport(device, v.vm.dma());
+                transport.msixCapability().setSink(v.vm::signalMsi);
+                v.vm.pciBus().attach(FIRST_NIC_SLOT, 0, transport);
+                v.port = device;
+                VirtioNetDriver d = new VirtioNetDriver();
+                driver[0] = d;
+                kernel.driver(VirtioPciLayout.VENDOR_ID, VirtioPciLayout.DEVICE_ID_BASE + 1, () -> d);
+            }
+            case SRIOV_VF -> throw new IllegalStateException("refused by refuseWhatIsNotBuilt");
+        }
+        Ipv4Address ip = v.ip();
+        int prefix = topology.network(nic.network()).orElseThrow().subnet().prefixLength();
+        kernel.task(k -> {
+            NetStack stack = new NetStack(k, driver[0], ip, prefix);
+            k.spawnAfter(PROGRAM_START_NANOS, k2 -> {
+                for (BiConsumer<Kernel, NetStack> program : v.programs) {
+                    program.accept(k2, stack);
+                }
+                return false;
+            });
+            return false;
+        });
+        v.vm.load(kernel.build());
+        v.bridgePort = bridge.addPort(portName, v.port);
+        steps.add(v.vm.vcpu(0));
+    }
+
+    /**
+     * Runs until every traffic entry is done and the system is quiet, or until {@code limit} of
+     * virtual time has passed.
+     *
+     * @return whether the traffic finished within the limit
+     */
+    public boolean run(Duration limit) {
+        long end = clock.nanos() + limit.toNanos();
+        BooleanSupplier done = () -> traffic.stream().allMatch(TrafficRun::done);
+        while (clock.nanos() < end) {
+            long sliceEnd = Math.min(end, clock.nanos() + SLICE_NANOS);
+            steps.runUntil(sliceEnd);
+            if (done.getAsBoolean()) {
+                steps.runUntilIdle();
+                return true;
+            }
+            clock.advanceTo(sliceEnd);
+        }
+        return done.getAsBoolean();
+    }
+
+    public Topology topology() {
+        return topology;
+    }
+
+    public Bridge bridge() {
+        return bridge;
+    }
+
+    public List<RunningVm> vms() {
+        return List.copyOf(vms.values());
+    }
+
+    public List<TrafficRun> traffic() {
+        return List.copyOf(traffic);
+    }
+
+    /** The virtual time the run has reached. */
+    public long nanos() {
+        return clock.nanos();
+    }
+}

@@ -1,0 +1,57 @@
+package dev.iovirt.platform.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RunCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void theHelloSampleRunsItsPingAndReportsEachVmsCost() {
+        CliRunner r = CliRunner.run("run", "../samples/topologies/hello.yaml");
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.out()).contains("hello: 1 host, 1 network, 2 VMs")
+                .contains("  ping alice -> bob: 3 packets transmitted, 3 received, 0% packet loss")
+                .containsPattern("(?m)^  alice +virtio +4 +4 +\\d+ +0 ")
+                .containsPattern("(?m)^  bob +virtio +4 +4 +\\d+ +0 ");
+    }
+
+    @Test
+    void theDemoIsRefusedWithWhatThisBuildLacks() {
+        CliRunner r = CliRunner.run("run", "demo");
+        assertThat(r.status()).isEqualTo(Iovirt.EXIT_FAILURE);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).startsWith("iovirt run: demo is valid but cannot run in this build:\n")
+                .contains("  - appliances and chains need the nfv module, not built yet\n");
+    }
+
+    @Test
+    void anInvalidFileIsReportedWithLineAndColumnAndNothingRuns() throws Exception {
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, "name: x\nhots: []\n");
+        CliRunner r = CliRunner.run("run", bad.toString());
+        assertThat(r.status()).isEqualTo(Iovirt.EXIT_FAILURE);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).contains(bad + ":2:1: unknown key 'hots'");
+    }
+
+    @Test
+    void aMissingFileIsOneLine() {
+        Path missing = dir.resolve("missing.yaml");
+        CliRunner r = CliRunner.run("run", missing.toString());
+        assertThat(r.status()).isEqualTo(Iovirt.EXIT_FAILURE);
+        assertThat(r.err()).isEqualTo("iovirt run: " + missing + ": no such file or directory\n");
+    }
+
+    @Test
+    void aLimitThatIsNotPositiveIsAUsageError() {
+        CliRunner r = CliRunner.run("run", "--limit", "0", "demo");
+        assertThat(r.status()).isEqualTo(Iovirt.EXIT_USAGE);
+        assertThat(r.err()).startsWith("iovirt run: --limit must be more than 0");
+    }
+}

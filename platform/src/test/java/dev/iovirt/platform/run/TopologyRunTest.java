@@ -1,0 +1,153 @@
+package dev.iovirt.platform.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.iovirt.platform.topology.NicAttachment.Model;
+import dev.iovirt.platform.topology.Rate;
+import dev.iovirt.platform.topology.Topology;
+import dev.iovirt.platform.topology.TopologyLoader;
+import dev.iovirt.vmm.cost.VcpuStats;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class TopologyRunTest {
+    private static Topology parse(String yaml) throws Exception {
+        return TopologyLoader.parse("test.yaml", yaml).orElseThrow();
+    }
+
+    private static final String TWO_PATHS = """
+            name: two-paths
+            hosts: [ { name: hv1 } ]
+            networks: [ { name: lan, vni: 100, subnet: 10.0.0.0/24 } ]
+            vms:
+              - { name: emu, host: hv1, nics: [ { network: lan, model: e1000, ip: 10.0.0.1 } ] }
+              - { name: vio, host: hv1, nics: [ { network: lan, model: virtio, ip: 10.0.0.2 } ] }
+            traffic:
+              - ping: { from: emu, to: vio, count: 4, interval: 10ms }
+              - udp:  { from: vio, to: emu, port: 9000, rate: 5kpps, duration: 100ms, size: 64 }
+            """;
+
+    @Test
+    void twoGuestsOnDifferentIoPathsReachEachOtherThroughTheHostSwitch() throws Exception {
+        TopologyRun run = TopologyRun.build(parse(TWO_PATHS));
+        assertThat(run.run(Duration.ofSeconds(10))).isTrue();
+
+        TopologyRun.TrafficRun ping = run.traffic().get(0);
+        assertThat(ping.sent()).isEqualTo(4);
+        assertThat(ping.received()).isEqualTo(4);
+        TopologyRun.TrafficRun udp = run.traffic().get(1);
+        assertThat(udp.sent()).isEqualTo(500);
+        assertThat(udp.received()).isEqualTo(500);
+        assertThat(run.bridge().ports()).hasSize(2);
+        assertThat(run.vms().get(1).port().counters().rxPackets).as("frames the virtio guest sent").isGreaterThanOrEqualTo(500);
+    }
+
+    @Test
+    void theEmulatedNicTakesUserSpaceExitsAndTheVirtioNicNone() throws Exception {
+        TopologyRun run = TopologyRun.build(parse(TWO_PATHS));
+        run.run(Duration.ofSeconds(10));
+        TopologyRun.RunningVm emu = run.vms().get(0);
+        TopologyRun.RunningVm vio = run.vms().get(1);
+        assertThat(emu.model()).isEqualTo(Model.E1000);
+        VcpuStats e = emu.sinceBoot();
+        VcpuStats v = vio.sinceBoot();
+        // e1000: its driver's register accesses (RDT, ICR, IMS) exit to the user-space device model.
+        assertThat(e.userSpaceExits).isGreaterThan(500);
+        // virtio: kicks are ioeventfd exits handled in the kernel; nothing goes to user space.
+        assertThat(v.userSpaceExits).isZero();
+        assertThat(v.inKernelExits).isGreaterThanOrEqualTo(500);
+        assertThat(emu.cyclesSinceBoot()).isPositive();
+    }
+
+    @Test
+    void sinceBootLeavesOutPciEnumerationAndDriverSetUp() throws Exception {
+        TopologyRun run = TopologyRun.build(parse("""
+                name: idle
+                hosts: [ { name: hv1 } ]
+                networks: [ { name: lan, vni: 1, subnet: 10.0.0.0/24 } ]
+                vms: [ { name: a, host: hv1, nics: [ { network: lan, model: e1000, ip: 10.0.0.1 } ] } ]
+                """));
+        TopologyRun.RunningVm a = run.vms().get(0);
+        assertThat(a.vm().stats().userSpaceExits).as("boot touched the NIC's registers").isPositive();
+        assertThat(a.sinceBoot().userSpaceExits).isZero();
+        assertThat(run.run(Duration.ofMillis(50))).as("no traffic: done at once").isTrue();
+    }
+
+    @Test
+    void aTopologyUsingPartsNotBuiltIsRefusedWithEveryReason() {
+        assertThatThrownBy(() -> TopologyRun.build(TopologyLoader.demo()))
+                .isInstanceOfSatisfying(NotRunnableException.class, e -> assertThat(e.reasons()).containsExactly(
+                        "2 hosts: a run has one hypervisor host for now (VXLAN between hosts in a run is not built)",
+                        "host NIC model sriov: the sriov module is not built",
+                        "VM vf1: model sriov-vf needs the sriov module, not built yet",
+                        "VM db1: impairments (delay, loss, rate) are not built yet",
+                        "appliances and chains need the nfv module, not built yet",
+                        "captures in a run are not built yet"));
+    }
+
+    @Test
+    void tcpTrafficAndTwoPingsFromOneVmAreRefused() throws Exception {
+        Topology t = parse("""
+                name: refused
+                hosts: [ { name: hv1 } ]
+                networks: [ { name: lan, vni: 1, subnet: 10.0.0.0/24 } ]
+                vms:
+                  - { name: a, host: hv1, nics: [ { network: lan, model: virtio, ip: 10.0.0.1 } ] }
+                  - { name: b, host: hv1, nics: [ { network: lan, model: virtio, ip: 10.0.0.2 } ] }
+                traffic:
+                  - tcp:  { from: a, to: b, port: 80, duration: 1s }
+                  - ping: { from: b, to: a }
+                  - ping: { from: b, to: 10.0.0.1 }
+                """);
+        assertThatThrownBy(() -> TopologyRun.build(t)).isInstanceOfSatisfying(NotRunnableException.class,
+                e -> assertThat(e.reasons()).containsExactly("tcp from a: the guest network stack has no TCP yet",
+                        "2 pings from b: one ping per VM at a time for now"));
+    }
+
+    @Test
+    void aBitRateBecomesPacketsPerSecondOfTheFrameSize() {
+        assertThat(TopologyRun.packetsPerSecond(Rate.bps(1_000_000), 125)).isEqualTo(1000);
+        assertThat(TopologyRun.packetsPerSecond(Rate.pps(42), 1500)).isEqualTo(42);
+        assertThat(TopologyRun.packetsPerSecond(Rate.bps(1), 64)).as("at least one packet per second").isEqualTo(1);
+    }
+
+    @Test
+    void trafficThatCannotFinishStopsAtTheLimit() throws Exception {
+        TopologyRun run = TopologyRun.build(parse("""
+                name: slow
+                hosts: [ { name: hv1 } ]
+                networks: [ { name: lan, vni: 1, subnet: 10.0.0.0/24 } ]
+                vms:
+                  - { name: a, host: hv1, nics: [ { network: lan, model: virtio, ip: 10.0.0.1 } ] }
+                  - { name: b, host: hv1, nics: [ { network: lan, model: virtio, ip: 10.0.0.2 } ] }
+                traffic:
+                  - ping: { from: a, to: b, count: 100, interval: 1s }
+                """));
+        assertThat(run.run(Duration.ofSeconds(5))).isFalse();
+        assertThat(run.nanos()).isEqualTo(5_000_000_000L);
+        assertThat(run.traffic().get(0).sent()).isBetween(5L, 6L);
+    }
+
+    @Test
+    void costOverridesOfTheTopologyPriceTheExitsAndUnknownCostsAreRefused() throws Exception {
+        String base = """
+                name: costs
+                hosts: [ { name: hv1 } ]
+                networks: [ { name: lan, vni: 1, subnet: 10.0.0.0/24 } ]
+                vms:
+                  - { name: a, host: hv1, nics: [ { network: lan, model: e1000, ip: 10.0.0.1 } ] }
+                  - { name: b, host: hv1, nics: [ { network: lan, model: e1000, ip: 10.0.0.2 } ] }
+                traffic:
+                  - ping: { from: a, to: b, count: 2, interval: 10ms }
+                """;
+        TopologyRun priced = TopologyRun.build(parse(base + "cost-model: { user-space-exit: 1000000 }\n"));
+        priced.run(Duration.ofSeconds(5));
+        TopologyRun.RunningVm a = priced.vms().get(0);
+        assertThat(a.cyclesSinceBoot()).isGreaterThanOrEqualTo(a.sinceBoot().userSpaceExits * 1_000_000);
+
+        assertThatThrownBy(() -> TopologyRun.build(parse(base + "cost-model: { vmexit-io: 10 }\n")))
+                .isInstanceOfSatisfying(NotRunnableException.class, e -> assertThat(e.reasons()).containsExactly(
+                        "cost-model: the cost model has no cost 'vmexit-io' (it has hypercall, in-kernel-exit, user-space-exit, walk-reference)"));
+    }
+}
