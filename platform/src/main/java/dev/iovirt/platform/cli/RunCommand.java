@@ -28,9 +28,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "run",
         description = {"Run a topology (docs/topology.md) on virtual time until its traffic is done; print the",
                 "traffic's results and, per VM, packets, VM exits, interrupts and modeled cycles.",
-                "What a run cannot do yet (several hosts, SR-IOV, appliances, captures) is refused with the reason."},
+                "What a run cannot do yet (several hosts, SR-IOV, appliances) is refused with the reason."},
         mixinStandardHelpOptions = true,
-        footer = {"", "Example:", "  iovirt run samples/topologies/hello.yaml"})
+        footer = {"", "Example:", "  iovirt run samples/topologies/io-paths.yaml -o /tmp"})
 final class RunCommand implements Callable<Integer> {
     private static final String PREFIX = "iovirt run: ";
 
@@ -43,6 +43,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--limit", paramLabel = "SECONDS", defaultValue = "60",
             description = "Stop after this much virtual time even if the traffic is not done (default: ${DEFAULT-VALUE}).")
     double limitSeconds;
+
+    @Option(names = {"-o", "--output-dir"}, paramLabel = "DIR", defaultValue = ".",
+            description = "Where the topology's captures are written (default: the current directory).")
+    Path outputDir;
 
     @Override
     public Integer call() {
@@ -71,18 +75,33 @@ final class RunCommand implements Callable<Integer> {
         }
         TopologyRun run;
         try {
-            run = TopologyRun.build(topology);
+            run = TopologyRun.build(topology, outputDir);
         } catch (NotRunnableException e) {
             err.println(PREFIX + topology.name() + " is valid but cannot run in this build:");
             for (String reason : e.reasons()) {
                 err.println("  - " + reason);
             }
             return Iovirt.EXIT_FAILURE;
+        } catch (IOException e) {
+            err.println(PREFIX + e.getMessage());
+            return Iovirt.EXIT_FAILURE;
         }
-        out.println(topology.name() + ": " + topology.summary() + "; the switch forwards with NORMAL (no controller yet)");
-        out.flush();
-        boolean finished = run.run(Duration.ofNanos(Math.round(limitSeconds * 1e9)));
-        report(run, out);
+        boolean finished;
+        try (run) {
+            out.println(topology.name() + ": " + topology.summary() + "; the switch forwards with NORMAL (no controller yet)");
+            out.flush();
+            finished = run.run(Duration.ofNanos(Math.round(limitSeconds * 1e9)));
+            report(run, out);
+        } catch (IOException e) {
+            err.println(PREFIX + "closing the captures: " + e.getMessage());
+            return Iovirt.EXIT_FAILURE;
+        }
+        for (TopologyRun.Capture c : run.captures()) {
+            if (c.error() != null) {
+                err.println(PREFIX + "capture " + c.port() + ": writing " + c.file() + " failed: " + c.error().getMessage());
+                return Iovirt.EXIT_FAILURE;
+            }
+        }
         if (!finished) {
             err.println(PREFIX + "the traffic was not done after " + limitSeconds + " s of virtual time (--limit)");
             return Iovirt.EXIT_FAILURE;
@@ -98,6 +117,13 @@ final class RunCommand implements Callable<Integer> {
         for (TopologyRun.TrafficRun t : run.traffic()) {
             String kind = t.spec().getClass().getSimpleName().toLowerCase(Locale.ROOT);
             out.println("  " + kind + " " + t.spec().from() + " -> " + t.spec().to() + ": " + t.result());
+        }
+        if (!run.captures().isEmpty()) {
+            out.println();
+            out.println("captures");
+            for (TopologyRun.Capture c : run.captures()) {
+                out.println("  " + c.port() + " -> " + c.file() + ": " + c.frames() + " frame" + (c.frames() == 1 ? "" : "s"));
+            }
         }
         out.println();
         out.println("I/O cost per VM since boot (host side: the NIC's port counters, the VM's exits and the cost model;");

@@ -15,6 +15,9 @@ import dev.iovirt.openflow.OfpFlowMod;
 import dev.iovirt.openflow.PortNo;
 import dev.iovirt.packet.FramePort;
 import dev.iovirt.packet.Ipv4Address;
+import dev.iovirt.packet.capture.BpfFilter;
+import dev.iovirt.packet.capture.PcapngWriter;
+import dev.iovirt.platform.topology.CaptureSpec;
 import dev.iovirt.platform.topology.Impairment;
 import dev.iovirt.platform.topology.NicAttachment;
 import dev.iovirt.platform.topology.NicAttachment.Model;
@@ -34,6 +37,8 @@ import dev.iovirt.vmm.hv.Vm;
 import dev.iovirt.vmm.hv.VmConfig;
 import dev.iovirt.vmm.time.VirtualClock;
 import dev.iovirt.vswitch.ofproto.Bridge;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -54,9 +59,10 @@ import java.util.function.BiConsumer;
  * <p>Not built yet, refused by {@link #build} with a {@link NotRunnableException} that says so: more
  * than one hypervisor host (VXLAN between hosts in a run), SR-IOV VFs, NFV appliances and chains,
  * impairments, more than one NIC per VM. The topology's controller is not started: the switch
- * forwards on its own.
+ * forwards on its own. Captures are pcapng files written where the switch meets each captured vNIC,
+ * time-stamped with the run's start (wall clock) plus its virtual time.
  */
-public final class TopologyRun {
+public final class TopologyRun implements AutoCloseable {
     /** The PCI slot of a VM's first NIC (00:04.0, as QEMU places the first NIC). */
     static final int FIRST_NIC_SLOT = 4;
     /** How long a ping waits for its last reply (ping -W 1). */
@@ -84,6 +90,22 @@ public final class TopologyRun {
     private final StepDriver steps;
     private final Map<String, RunningVm> vms = new LinkedHashMap<>();
     private final List<TrafficRun> traffic = new ArrayList<>();
+    private final Map<String, Capture> captures = new LinkedHashMap<>();
+    /** Wall-clock time of virtual time 0, for capture timestamps. */
+    private final long epochNanos = System.currentTimeMillis() * 1_000_000L;
+
+    /** A capture of the topology and the port that takes it. */
+    public record Capture(String port, Path file, CapturingPort taker) {
+        /** Frames written so far. */
+        public long frames() {
+            return taker.written();
+        }
+
+        /** The write error that stopped it, or null. */
+        public IOException error() {
+            return taker.error();
+        }
+    }
 
     /** A VM as the run sees it: the host side (VM, device port) and, for the report, its guest's programs. */
     public static final class RunningVm {
@@ -195,9 +217,29 @@ public final class TopologyRun {
      *
      * @throws NotRunnableException if the topology uses a part that is not built yet
      */
-    public static TopologyRun build(Topology topology) throws NotRunnableException {
+    public static TopologyRun build(Topology topology) throws NotRunnableException, IOException {
+        return build(topology, Path.of(""));
+    }
+
+    /**
+     * As {@link #build(Topology)}, writing the topology's captures under {@code directory}.
+     *
+     * @throws IOException if a capture file cannot be created (nothing is left running)
+     */
+    public static TopologyRun build(Topology topology, Path directory) throws NotRunnableException, IOException {
         refuseWhatIsNotBuilt(topology);
         TopologyRun run = new TopologyRun(topology);
+        try {
+            run.populate(directory);
+        } catch (IOException | RuntimeException e) {
+            run.close();
+            throw e;
+        }
+        return run;
+    }
+
+    private void populate(Path directory) throws IOException {
+        TopologyRun run = this;
         for (VmSpec v : topology.vms()) {
             run.vms.put(v.name(), new RunningVm(v));
         }
@@ -228,7 +270,7 @@ public final class TopologyRun {
             }
         }
         for (RunningVm v : run.vms.values()) {
-            run.boot(v);
+            run.boot(v, directory);
         }
         run.steps.add(() -> run.bridge.poll() > 0);
         // Boot: every guest enumerates PCI and brings its NIC up at time 0; the programs start after.
@@ -236,7 +278,6 @@ public final class TopologyRun {
         for (RunningVm v : run.vms.values()) {
             v.booted = v.vm.stats();
         }
-        return run;
     }
 
     private static void refuseWhatIsNotBuilt(Topology t) throws NotRunnableException {
@@ -265,9 +306,6 @@ public final class TopologyRun {
         }
         if (!t.appliances().isEmpty() || !t.chains().isEmpty()) {
             reasons.add("appliances and chains need the nfv module, not built yet");
-        }
-        if (!t.captures().isEmpty()) {
-            reasons.add("captures in a run are not built yet");
         }
         if (!t.links().isEmpty() && t.hosts().size() == 1) {
             reasons.add("links: impairments between hosts are not built yet");
@@ -318,7 +356,7 @@ public final class TopologyRun {
     }
 
     /** Creates the VM and its NIC, plugs the NIC into the switch and loads the guest kernel. */
-    private void boot(RunningVm v) {
+    private void boot(RunningVm v, Path directory) throws IOException {
         NicAttachment nic = v.nic;
         String portName = v.name() + "." + nic.name();
         v.vm = host.createVm(VmConfig.of(v.name(), v.spec.memoryBytes()));
@@ -359,8 +397,67 @@ public final class TopologyRun {
             return false;
         });
         v.vm.load(kernel.build());
-        v.bridgePort = bridge.addPort(portName, v.port);
+        FramePort onSwitch = v.port;
+        for (CaptureSpec c : topology.captures()) {
+            if (c.port().equals(portName)) {
+                onSwitch = capture(c, v.port, directory);
+            }
+        }
+        v.bridgePort = bridge.addPort(portName, onSwitch);
         steps.add(v.vm.vcpu(0));
+    }
+
+    private CapturingPort capture(CaptureSpec c, FramePort port, Path directory) throws IOException {
+        Path file = directory.resolve(c.file());
+        PcapngWriter writer;
+        try {
+            writer = PcapngWriter.create(file);
+        } catch (IOException e) {
+            throw new IOException("capture " + c.port() + ": cannot create " + file + ": " + describe(e), e);
+        }
+        BpfFilter filter = null;
+        try {
+            filter = c.filter().map(BpfFilter::compile).orElse(null);
+            CapturingPort taker = new CapturingPort(port, writer, filter, () -> epochNanos + clock.nanos());
+            captures.put(c.port(), new Capture(c.port(), file, taker));
+            return taker;
+        } catch (IOException | RuntimeException e) {
+            writer.close();
+            if (filter != null) {
+                filter.close();
+            }
+            throw e;
+        }
+    }
+
+    private static String describe(IOException e) {
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such directory";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        return e.getMessage() != null ? e.getMessage() : e.toString();
+    }
+
+    /** Flushes and closes the captures. */
+    @Override
+    public void close() throws IOException {
+        IOException first = null;
+        for (Capture c : captures.values()) {
+            try {
+                c.taker().close();
+            } catch (IOException e) {
+                first = first == null ? e : first;
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    public List<Capture> captures() {
+        return List.copyOf(captures.values());
     }
 
     /**

@@ -82,8 +82,7 @@ class TopologyRunTest {
                         "host NIC model sriov: the sriov module is not built",
                         "VM vf1: model sriov-vf needs the sriov module, not built yet",
                         "VM db1: impairments (delay, loss, rate) are not built yet",
-                        "appliances and chains need the nfv module, not built yet",
-                        "captures in a run are not built yet"));
+                        "appliances and chains need the nfv module, not built yet"));
     }
 
     @Test
