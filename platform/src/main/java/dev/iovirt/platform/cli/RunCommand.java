@@ -88,7 +88,7 @@ final class RunCommand implements Callable<Integer> {
         }
         boolean finished;
         try (run) {
-            out.println(topology.name() + ": " + topology.summary() + "; the switch forwards with NORMAL (no controller yet)");
+            out.println(topology.name() + ": " + topology.summary() + "; the switch is programmed from the topology (no controller yet)");
             out.flush();
             finished = run.run(Duration.ofNanos(Math.round(limitSeconds * 1e9)));
             report(run, out);

@@ -12,9 +12,9 @@ import dev.iovirt.openflow.DatapathId;
 import dev.iovirt.openflow.FlowModCommand;
 import dev.iovirt.openflow.Match;
 import dev.iovirt.openflow.OfpFlowMod;
-import dev.iovirt.openflow.PortNo;
 import dev.iovirt.packet.FramePort;
 import dev.iovirt.packet.Ipv4Address;
+import dev.iovirt.packet.MacAddress;
 import dev.iovirt.packet.capture.BpfFilter;
 import dev.iovirt.packet.capture.PcapngWriter;
 import dev.iovirt.platform.topology.CaptureSpec;
@@ -50,16 +50,17 @@ import java.util.function.BiConsumer;
 /**
  * A topology running in this process on virtual time: one hypervisor host (vmm-core) with its VMs,
  * each VM's NIC (an e1000 or a virtio-net device, with the guest kernel, driver and network stack)
- * a port of the host's OpenFlow switch (vswitch), which forwards with the NORMAL action as a
- * switch without a controller does in standalone mode; the topology's traffic runs as guest
+ * a port of the host's OpenFlow switch (vswitch), programmed from the topology with the flows an
+ * overlay app would install (each network its own broadcast domain, port security on source MACs,
+ * {@link #programNetworks}); the topology's traffic runs as guest
  * programs (ping, a UDP generator and its sink). A step driver runs the vCPUs, the devices' backends
  * and the switch until the system is quiet, then advances the clock to the next timer, so a run is
  * deterministic and as fast as the host allows.
  *
  * <p>Not built yet, refused by {@link #build} with a {@link NotRunnableException} that says so: more
  * than one hypervisor host (VXLAN between hosts in a run), SR-IOV VFs, NFV appliances and chains,
- * impairments, more than one NIC per VM. The topology's controller is not started: the switch
- * forwards on its own. Captures are pcapng files written where the switch meets each captured vNIC,
+ * impairments, more than one NIC per VM. The topology's controller is not started: the platform
+ * programs the switch itself. Captures are pcapng files written where the switch meets each captured vNIC,
  * time-stamped with the run's start (wall clock) plus its virtual time.
  */
 public final class TopologyRun implements AutoCloseable {
@@ -206,9 +207,6 @@ public final class TopologyRun implements AutoCloseable {
         steps = new StepDriver(clock, host.timers()).maxRounds(1_000_000);
         String hostName = topology.hosts().get(0).name();
         bridge = new Bridge("br-" + hostName, DatapathId.of(1), clock::nanos);
-        // The table-miss entry of a switch without a controller: forward as a learning switch.
-        bridge.handle(OfpFlowMod.builder(FlowModCommand.ADD).priority(0).match(Match.builder().build())
-                .apply(Action.Output.to(PortNo.NORMAL)).build());
     }
 
     /**
@@ -272,6 +270,7 @@ public final class TopologyRun implements AutoCloseable {
         for (RunningVm v : run.vms.values()) {
             run.boot(v, directory);
         }
+        run.programNetworks();
         run.steps.add(() -> run.bridge.poll() > 0);
         // Boot: every guest enumerates PCI and brings its NIC up at time 0; the programs start after.
         run.steps.runUntilIdle();
@@ -405,6 +404,46 @@ public final class TopologyRun implements AutoCloseable {
         }
         v.bridgePort = bridge.addPort(portName, onSwitch);
         steps.add(v.vm.vcpu(0));
+    }
+
+    /**
+     * The flows a network controller's overlay app would install, computed from the topology: each
+     * network is its own broadcast domain. A frame from a vNIC is accepted only with the vNIC's own
+     * source MAC (port security: a guest cannot spoof another's address); unicast goes to the port
+     * of its destination MAC on the same network, broadcast and multicast to every other port of
+     * the network; anything else misses the table and is dropped (OF 1.3.5 §5.4: no table-miss
+     * entry). Priorities: unicast 100, flood 90.
+     */
+    private void programNetworks() {
+        Map<String, List<RunningVm>> byNetwork = new LinkedHashMap<>();
+        for (RunningVm v : vms.values()) {
+            byNetwork.computeIfAbsent(v.nic.network(), n -> new ArrayList<>()).add(v);
+        }
+        MacAddress multicastBit = MacAddress.of(0x0100_0000_0000L);
+        for (List<RunningVm> members : byNetwork.values()) {
+            for (RunningVm from : members) {
+                List<Action> flood = new ArrayList<>();
+                for (RunningVm to : members) {
+                    if (to == from) {
+                        continue;
+                    }
+                    flood.add(Action.Output.to(to.bridgePort));
+                    install(100, Match.builder().inPort(from.bridgePort).ethSrc(from.nic.mac()).ethDst(to.nic.mac()).build(),
+                            Action.Output.to(to.bridgePort));
+                }
+                if (!flood.isEmpty()) {
+                    install(90, Match.builder().inPort(from.bridgePort).ethSrc(from.nic.mac()).ethDst(multicastBit, multicastBit).build(),
+                            flood.toArray(Action[]::new));
+                }
+            }
+        }
+    }
+
+    private void install(int priority, Match match, Action... actions) {
+        List<?> replies = bridge.handle(OfpFlowMod.builder(FlowModCommand.ADD).priority(priority).match(match).apply(actions).build());
+        if (!replies.isEmpty()) {
+            throw new IllegalStateException("the switch refused a flow of the run: " + replies);
+        }
     }
 
     private CapturingPort capture(CaptureSpec c, FramePort port, Path directory) throws IOException {

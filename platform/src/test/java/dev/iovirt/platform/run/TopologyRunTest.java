@@ -149,4 +149,30 @@ class TopologyRunTest {
                 .isInstanceOfSatisfying(NotRunnableException.class, e -> assertThat(e.reasons()).containsExactly(
                         "cost-model: the cost model has no cost 'vmexit-io' (it has hypercall, in-kernel-exit, user-space-exit, walk-reference)"));
     }
+
+    @Test
+    void networksAreSeparateBroadcastDomainsEvenWithOverlappingSubnets() throws Exception {
+        TopologyRun run = TopologyRun.build(parse("""
+                name: overlap
+                hosts: [ { name: hv1 } ]
+                networks:
+                  - { name: red, vni: 1, subnet: 10.0.0.0/24 }
+                  - { name: blue, vni: 2, subnet: 10.0.0.0/24 }
+                vms:
+                  - { name: r1, host: hv1, nics: [ { network: red, model: virtio, ip: 10.0.0.1 } ] }
+                  - { name: r2, host: hv1, nics: [ { network: red, model: e1000, ip: 10.0.0.2 } ] }
+                  - { name: b1, host: hv1, nics: [ { network: blue, model: virtio, ip: 10.0.0.3 } ] }
+                traffic:
+                  - ping: { from: r1, to: r2, count: 2, interval: 10ms }
+                  - ping: { from: b1, to: 10.0.0.1, count: 2, interval: 10ms }
+                """));
+        assertThat(run.run(Duration.ofSeconds(5))).isTrue();
+        assertThat(run.traffic().get(0).received()).isEqualTo(2);
+        assertThat(run.traffic().get(1).received()).as("blue cannot reach red").isZero();
+        TopologyRun.RunningVm r1 = run.vms().get(0);
+        TopologyRun.RunningVm b1 = run.vms().get(2);
+        assertThat(b1.port().counters().rxPackets).as("b1 asked (ARP)").isPositive();
+        // r1 got r2's ARP request, r2's ARP reply and two echo replies; nothing of b1's.
+        assertThat(r1.port().counters().txPackets).isEqualTo(3);
+    }
 }
