@@ -8,16 +8,18 @@ import dev.iovirt.guest.net.NetStack;
 import dev.iovirt.guest.programs.Ping;
 import dev.iovirt.guest.programs.UdpTrafficGenerator;
 import dev.iovirt.openflow.Action;
-import dev.iovirt.openflow.DatapathId;
 import dev.iovirt.openflow.FlowModCommand;
 import dev.iovirt.openflow.Match;
 import dev.iovirt.openflow.OfpFlowMod;
+import dev.iovirt.openflow.Oxm;
+import dev.iovirt.openflow.OxmField;
 import dev.iovirt.packet.FramePort;
 import dev.iovirt.packet.Ipv4Address;
 import dev.iovirt.packet.MacAddress;
 import dev.iovirt.packet.capture.BpfFilter;
 import dev.iovirt.packet.capture.PcapngWriter;
 import dev.iovirt.platform.topology.CaptureSpec;
+import dev.iovirt.platform.topology.HostSpec;
 import dev.iovirt.platform.topology.Impairment;
 import dev.iovirt.platform.topology.NicAttachment;
 import dev.iovirt.platform.topology.NicAttachment.Model;
@@ -33,6 +35,7 @@ import dev.iovirt.vmm.dev.e1000.E1000;
 import dev.iovirt.vmm.dev.e1000.api.E1000Registers;
 import dev.iovirt.vmm.hv.Host;
 import dev.iovirt.vmm.hv.StepDriver;
+import dev.iovirt.vmm.hv.Steppable;
 import dev.iovirt.vmm.hv.Vm;
 import dev.iovirt.vmm.hv.VmConfig;
 import dev.iovirt.vmm.time.VirtualClock;
@@ -45,23 +48,27 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
 
 /**
- * A topology running in this process on virtual time: one hypervisor host (vmm-core) with its VMs,
- * each VM's NIC (an e1000 or a virtio-net device, with the guest kernel, driver and network stack)
- * a port of the host's OpenFlow switch (vswitch), programmed from the topology with the flows an
- * overlay app would install (each network its own broadcast domain, port security on source MACs,
- * {@link #programNetworks}); the topology's traffic runs as guest
- * programs (ping, a UDP generator and its sink). A step driver runs the vCPUs, the devices' backends
- * and the switch until the system is quiet, then advances the clock to the next timer, so a run is
- * deterministic and as fast as the host allows.
+ * A topology running in this process on virtual time. Each hypervisor of the topology has its own
+ * OpenFlow switch (vswitch) and, when there are several, a VTEP on the loopback interface with a
+ * VXLAN tunnel port to each other hypervisor ({@link HypervisorSwitch}). Each VM's NIC (an e1000 or
+ * a virtio-net device, with the guest kernel, driver and network stack) is a port of its
+ * hypervisor's switch, which the platform programs from the topology with the flows an overlay app
+ * would install ({@link #programNetworks}); the topology's traffic runs as guest programs (ping, a
+ * UDP generator and its sink). A step driver runs the vCPUs, the devices' backends, the switches
+ * and the underlay until the system is quiet, then advances the clock to the next timer, so a run
+ * is deterministic and as fast as the host allows. The VMs of every hypervisor live in one
+ * simulated host (one memory pool, one timer queue, one cost model): a hypervisor here is its
+ * switch and VTEP.
  *
- * <p>Not built yet, refused by {@link #build} with a {@link NotRunnableException} that says so: more
- * than one hypervisor host (VXLAN between hosts in a run), SR-IOV VFs, NFV appliances and chains,
- * impairments, more than one NIC per VM. The topology's controller is not started: the platform
- * programs the switch itself. Captures are pcapng files written where the switch meets each captured vNIC,
- * time-stamped with the run's start (wall clock) plus its virtual time.
+ * <p>Not built yet, refused by {@link #build} with a {@link NotRunnableException} that says so:
+ * SR-IOV VFs, NFV appliances and chains, impairments, more than one NIC per VM, TCP. The topology's
+ * controller is not started: the platform programs the switches itself. Captures are pcapng files
+ * written where a switch meets each captured vNIC, time-stamped with the run's start (wall clock)
+ * plus its virtual time.
  */
 public final class TopologyRun implements AutoCloseable {
     /** The PCI slot of a VM's first NIC (00:04.0, as QEMU places the first NIC). */
@@ -74,6 +81,10 @@ public final class TopologyRun implements AutoCloseable {
     static final int FIRST_SOURCE_PORT = 40_000;
     /** When the traffic programs start, after boot (virtual time). */
     static final long PROGRAM_START_NANOS = 1_000_000L;
+    /** How long the run waits for a VXLAN datagram in the underlay before it counts it lost (real time). */
+    static final long UNDERLAY_PATIENCE_NANOS = 1_000_000_000L;
+    /** How long one wait for the underlay parks (real time). */
+    static final long UNDERLAY_PARK_NANOS = 20_000L;
     /** How far virtual time advances between checks whether the traffic is done. */
     static final long SLICE_NANOS = 10_000_000L;
 
@@ -87,7 +98,7 @@ public final class TopologyRun implements AutoCloseable {
     private final Topology topology;
     private final VirtualClock clock = new VirtualClock();
     private final Host host;
-    private final Bridge bridge;
+    private final Map<String, HypervisorSwitch> switches = new LinkedHashMap<>();
     private final StepDriver steps;
     private final Map<String, RunningVm> vms = new LinkedHashMap<>();
     private final List<TrafficRun> traffic = new ArrayList<>();
@@ -205,8 +216,9 @@ public final class TopologyRun implements AutoCloseable {
         topology.costOverrides().forEach((name, cycles) -> costs.put(COST_NAMES.get(name), cycles));
         host.setCostModel(host.costModel().withOverrides(costs));
         steps = new StepDriver(clock, host.timers()).maxRounds(1_000_000);
-        String hostName = topology.hosts().get(0).name();
-        bridge = new Bridge("br-" + hostName, DatapathId.of(1), clock::nanos);
+        for (HostSpec h : topology.hosts()) {
+            switches.put(h.name(), new HypervisorSwitch(h.name(), switches.size(), clock::nanos));
+        }
     }
 
     /**
@@ -270,8 +282,20 @@ public final class TopologyRun implements AutoCloseable {
         for (RunningVm v : run.vms.values()) {
             run.boot(v, directory);
         }
+        for (HypervisorSwitch a : switches.values()) {
+            for (HypervisorSwitch b : switches.values()) {
+                if (a != b) {
+                    a.tunnelTo(b);
+                }
+            }
+        }
         run.programNetworks();
-        run.steps.add(() -> run.bridge.poll() > 0);
+        for (HypervisorSwitch sw : switches.values()) {
+            run.steps.add(() -> sw.bridge().poll() > 0);
+        }
+        if (switches.size() > 1) {
+            run.steps.add(new Underlay(List.copyOf(switches.values())));
+        }
         // Boot: every guest enumerates PCI and brings its NIC up at time 0; the programs start after.
         run.steps.runUntilIdle();
         for (RunningVm v : run.vms.values()) {
@@ -281,9 +305,6 @@ public final class TopologyRun implements AutoCloseable {
 
     private static void refuseWhatIsNotBuilt(Topology t) throws NotRunnableException {
         List<String> reasons = new ArrayList<>();
-        if (t.hosts().size() != 1) {
-            reasons.add(t.hosts().size() + " hosts: a run has one hypervisor host for now (VXLAN between hosts in a run is not built)");
-        }
         if (t.hosts().stream().anyMatch(h -> h.nic().isSriov())) {
             reasons.add("host NIC model sriov: the sriov module is not built");
         }
@@ -306,8 +327,8 @@ public final class TopologyRun implements AutoCloseable {
         if (!t.appliances().isEmpty() || !t.chains().isEmpty()) {
             reasons.add("appliances and chains need the nfv module, not built yet");
         }
-        if (!t.links().isEmpty() && t.hosts().size() == 1) {
-            reasons.add("links: impairments between hosts are not built yet");
+        if (t.links().stream().anyMatch(l -> !l.impairment().equals(Impairment.NONE))) {
+            reasons.add("links: impairments between hosts (delay, loss, rate) are not built yet");
         }
         for (String cost : t.costOverrides().keySet()) {
             if (!COST_NAMES.containsKey(cost)) {
@@ -402,17 +423,25 @@ public final class TopologyRun implements AutoCloseable {
                 onSwitch = capture(c, v.port, directory);
             }
         }
-        v.bridgePort = bridge.addPort(portName, onSwitch);
+        v.bridgePort = switches.get(v.spec.host()).bridge().addPort(portName, onSwitch);
         steps.add(v.vm.vcpu(0));
     }
 
     /**
      * The flows a network controller's overlay app would install, computed from the topology: each
-     * network is its own broadcast domain. A frame from a vNIC is accepted only with the vNIC's own
-     * source MAC (port security: a guest cannot spoof another's address); unicast goes to the port
-     * of its destination MAC on the same network, broadcast and multicast to every other port of
-     * the network; anything else misses the table and is dropped (OF 1.3.5 §5.4: no table-miss
-     * entry). Priorities: unicast 100, flood 90.
+     * network is its own broadcast domain, carried between hypervisors in VXLAN with the network's
+     * VNI. On each hypervisor's switch, for each local vNIC P of network N:
+     * <ul>
+     *   <li>a frame from P is accepted only with P's own source MAC (port security: a guest cannot
+     *       spoof another's address);
+     *   <li>unicast to a vNIC of N on this hypervisor goes to its port; to one on another
+     *       hypervisor, into the tunnel towards it with tunnel_id = N's VNI (priority 100);
+     *   <li>broadcast and multicast go to N's other local ports and into the tunnel of every
+     *       hypervisor with a vNIC of N (priority 90);
+     * </ul>
+     * and from each tunnel, by VNI: unicast to the local vNIC of that MAC, broadcast to N's local
+     * ports (never back into a tunnel: split horizon). Anything else misses the table and is
+     * dropped (OF 1.3.5 §5.4: no table-miss entry).
      */
     private void programNetworks() {
         Map<String, List<RunningVm>> byNetwork = new LinkedHashMap<>();
@@ -420,29 +449,95 @@ public final class TopologyRun implements AutoCloseable {
             byNetwork.computeIfAbsent(v.nic.network(), n -> new ArrayList<>()).add(v);
         }
         MacAddress multicastBit = MacAddress.of(0x0100_0000_0000L);
-        for (List<RunningVm> members : byNetwork.values()) {
-            for (RunningVm from : members) {
-                List<Action> flood = new ArrayList<>();
-                for (RunningVm to : members) {
-                    if (to == from) {
-                        continue;
+        for (Map.Entry<String, List<RunningVm>> e : byNetwork.entrySet()) {
+            long vni = topology.network(e.getKey()).orElseThrow().vni().value();
+            Action intoNetwork = new Action.SetField(Oxm.exact(OxmField.TUNNEL_ID, vni));
+            List<RunningVm> members = e.getValue();
+            for (HypervisorSwitch sw : switches.values()) {
+                List<RunningVm> local = members.stream().filter(v -> v.spec.host().equals(sw.host())).toList();
+                List<String> remoteHosts = members.stream().map(v -> v.spec.host()).filter(h -> !h.equals(sw.host())).distinct().toList();
+                for (RunningVm from : local) {
+                    List<Action> flood = new ArrayList<>();
+                    for (RunningVm to : members) {
+                        if (to == from) {
+                            continue;
+                        }
+                        Match m = Match.builder().inPort(from.bridgePort).ethSrc(from.nic.mac()).ethDst(to.nic.mac()).build();
+                        if (local.contains(to)) {
+                            flood.add(Action.Output.to(to.bridgePort));
+                            install(sw, 100, m, Action.Output.to(to.bridgePort));
+                        } else {
+                            install(sw, 100, m, intoNetwork, Action.Output.to(sw.tunnelPort(to.spec.host())));
+                        }
                     }
-                    flood.add(Action.Output.to(to.bridgePort));
-                    install(100, Match.builder().inPort(from.bridgePort).ethSrc(from.nic.mac()).ethDst(to.nic.mac()).build(),
-                            Action.Output.to(to.bridgePort));
+                    if (!remoteHosts.isEmpty()) {
+                        flood.add(intoNetwork);
+                        remoteHosts.forEach(h -> flood.add(Action.Output.to(sw.tunnelPort(h))));
+                    }
+                    if (!flood.isEmpty()) {
+                        install(sw, 90, Match.builder().inPort(from.bridgePort).ethSrc(from.nic.mac())
+                                .ethDst(multicastBit, multicastBit).build(), flood.toArray(Action[]::new));
+                    }
                 }
-                if (!flood.isEmpty()) {
-                    install(90, Match.builder().inPort(from.bridgePort).ethSrc(from.nic.mac()).ethDst(multicastBit, multicastBit).build(),
-                            flood.toArray(Action[]::new));
+                if (local.isEmpty()) {
+                    continue;
+                }
+                for (String remote : remoteHosts) {
+                    int tunnel = sw.tunnelPort(remote);
+                    for (RunningVm to : local) {
+                        install(sw, 100, Match.builder().inPort(tunnel).tunnelId(vni).ethDst(to.nic.mac()).build(),
+                                Action.Output.to(to.bridgePort));
+                    }
+                    install(sw, 90, Match.builder().inPort(tunnel).tunnelId(vni).ethDst(multicastBit, multicastBit).build(),
+                            local.stream().map(v -> (Action) Action.Output.to(v.bridgePort)).toArray(Action[]::new));
                 }
             }
         }
     }
 
-    private void install(int priority, Match match, Action... actions) {
-        List<?> replies = bridge.handle(OfpFlowMod.builder(FlowModCommand.ADD).priority(priority).match(match).apply(actions).build());
+    private static void install(HypervisorSwitch sw, int priority, Match match, Action... actions) {
+        List<?> replies = sw.bridge().handle(OfpFlowMod.builder(FlowModCommand.ADD).priority(priority).match(match).apply(actions).build());
         if (!replies.isEmpty()) {
-            throw new IllegalStateException("the switch refused a flow of the run: " + replies);
+            throw new IllegalStateException("the switch of " + sw.host() + " refused a flow of the run: " + replies);
+        }
+    }
+
+    /**
+     * The underlay as a part of the step driver: while VXLAN datagrams are between two VTEPs (in
+     * the kernel's loopback path), the run is not quiet, so virtual time does not move on without
+     * them. It waits for them in short parks; a datagram the kernel lost is given up after
+     * {@link #UNDERLAY_PATIENCE_NANOS} of real time.
+     */
+    private static final class Underlay implements Steppable {
+        private final List<HypervisorSwitch> switches;
+        private long waitingSince = -1;
+
+        Underlay(List<HypervisorSwitch> switches) {
+            this.switches = switches;
+        }
+
+        @Override
+        public boolean step() {
+            long inFlight = 0;
+            for (HypervisorSwitch a : switches) {
+                for (HypervisorSwitch b : switches) {
+                    if (a != b) {
+                        inFlight += a.inFlightTo(b);
+                    }
+                }
+            }
+            if (inFlight <= 0) {
+                waitingSince = -1;
+                return false;
+            }
+            long now = System.nanoTime();
+            if (waitingSince < 0) {
+                waitingSince = now;
+            } else if (now - waitingSince > UNDERLAY_PATIENCE_NANOS) {
+                return false;
+            }
+            LockSupport.parkNanos(UNDERLAY_PARK_NANOS);
+            return true;
         }
     }
 
@@ -479,9 +574,12 @@ public final class TopologyRun implements AutoCloseable {
         return e.getMessage() != null ? e.getMessage() : e.toString();
     }
 
-    /** Flushes and closes the captures. */
+    /** Closes the tunnels and their VTEPs, flushes and closes the captures. */
     @Override
     public void close() throws IOException {
+        for (HypervisorSwitch sw : switches.values()) {
+            sw.close();
+        }
         IOException first = null;
         for (Capture c : captures.values()) {
             try {
@@ -524,8 +622,9 @@ public final class TopologyRun implements AutoCloseable {
         return topology;
     }
 
-    public Bridge bridge() {
-        return bridge;
+    /** The switch of hypervisor {@code host}. */
+    public Bridge bridge(String host) {
+        return switches.get(host).bridge();
     }
 
     public List<RunningVm> vms() {

@@ -39,7 +39,7 @@ class TopologyRunTest {
         TopologyRun.TrafficRun udp = run.traffic().get(1);
         assertThat(udp.sent()).isEqualTo(500);
         assertThat(udp.received()).isEqualTo(500);
-        assertThat(run.bridge().ports()).hasSize(2);
+        assertThat(run.bridge("hv1").ports()).hasSize(2);
         assertThat(run.vms().get(1).port().counters().rxPackets).as("frames the virtio guest sent").isGreaterThanOrEqualTo(500);
     }
 
@@ -78,11 +78,11 @@ class TopologyRunTest {
     void aTopologyUsingPartsNotBuiltIsRefusedWithEveryReason() {
         assertThatThrownBy(() -> TopologyRun.build(TopologyLoader.demo()))
                 .isInstanceOfSatisfying(NotRunnableException.class, e -> assertThat(e.reasons()).containsExactly(
-                        "2 hosts: a run has one hypervisor host for now (VXLAN between hosts in a run is not built)",
                         "host NIC model sriov: the sriov module is not built",
                         "VM vf1: model sriov-vf needs the sriov module, not built yet",
                         "VM db1: impairments (delay, loss, rate) are not built yet",
-                        "appliances and chains need the nfv module, not built yet"));
+                        "appliances and chains need the nfv module, not built yet",
+                        "links: impairments between hosts (delay, loss, rate) are not built yet"));
     }
 
     @Test
@@ -174,5 +174,35 @@ class TopologyRunTest {
         assertThat(b1.port().counters().rxPackets).as("b1 asked (ARP)").isPositive();
         // r1 got r2's ARP request, r2's ARP reply and two echo replies; nothing of b1's.
         assertThat(r1.port().counters().txPackets).isEqualTo(3);
+    }
+
+    @Test
+    void aNetworkSpansTwoHypervisorsOverVxlanAndAnotherStaysApart() throws Exception {
+        try (TopologyRun run = TopologyRun.build(parse("""
+                name: two-hosts
+                hosts: [ { name: hv1 }, { name: hv2 } ]
+                networks:
+                  - { name: front, vni: 5001, subnet: 10.10.1.0/24 }
+                  - { name: back, vni: 5002, subnet: 10.10.2.0/24 }
+                vms:
+                  - { name: web1, host: hv1, nics: [ { network: front, model: virtio, ip: 10.10.1.11 } ] }
+                  - { name: web2, host: hv2, nics: [ { network: front, model: e1000, ip: 10.10.1.12 } ] }
+                  - { name: web3, host: hv2, nics: [ { network: front, model: virtio, ip: 10.10.1.13 } ] }
+                  - { name: db1, host: hv1, nics: [ { network: back, model: virtio, ip: 10.10.2.21 } ] }
+                traffic:
+                  - ping: { from: web1, to: web2, count: 3, interval: 10ms }
+                  - udp: { from: web3, to: web1, port: 9000, rate: 2kpps, duration: 100ms, size: 128 }
+                """))) {
+            assertThat(run.run(Duration.ofSeconds(10))).isTrue();
+            assertThat(run.traffic().get(0).received()).isEqualTo(3);
+            assertThat(run.traffic().get(1).received()).isEqualTo(200);
+            // Each hypervisor's switch: its vNICs and one tunnel port to the other.
+            assertThat(run.bridge("hv1").ports()).extracting(p -> p.name()).containsExactly("web1.eth0", "db1.eth0", "vxlan-hv2");
+            assertThat(run.bridge("hv2").ports()).extracting(p -> p.name()).containsExactly("web2.eth0", "web3.eth0", "vxlan-hv1");
+            TopologyRun.RunningVm db1 = run.vms().get(3);
+            assertThat(db1.port().counters().txPackets).as("nothing of front reaches back").isZero();
+            // web1 heard web2's ARP request, the three echo replies and the 200 datagrams, all through the tunnel.
+            assertThat(run.vms().get(0).port().counters().txPackets).isEqualTo(1 + 3 + 200 + 1);
+        }
     }
 }

@@ -1,0 +1,89 @@
+package dev.iovirt.platform.run;
+
+import dev.iovirt.openflow.DatapathId;
+import dev.iovirt.packet.PortCounters;
+import dev.iovirt.vswitch.ofproto.Bridge;
+import dev.iovirt.vswitch.tunnel.VxlanEndpoint;
+import dev.iovirt.vswitch.tunnel.VxlanPort;
+import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * One hypervisor's virtual switch in a run: its OpenFlow bridge and, when the topology has other
+ * hypervisors, its VTEP (a real VXLAN endpoint, RFC 7348, on a loopback address of its own: the
+ * underlay is this machine's loopback interface) with a tunnel port to each other hypervisor.
+ * Tunnel ports carry each frame's tunnel id as its VNI (OVS's {@code key=flow}).
+ */
+final class HypervisorSwitch implements AutoCloseable {
+    /** The underlay: hypervisor i's VTEP binds 127.0.0.(UNDERLAY_BASE + i), a free UDP port. */
+    static final int UNDERLAY_BASE = 11;
+
+    private final String host;
+    private final Bridge bridge;
+    private final String underlayAddress;
+    private VxlanEndpoint vtep;
+    private final Map<String, VxlanPort> tunnels = new LinkedHashMap<>();
+    private final Map<String, Integer> tunnelPorts = new LinkedHashMap<>();
+
+    HypervisorSwitch(String host, int index, LongSupplier clock) {
+        this.host = host;
+        this.bridge = new Bridge("br-" + host, DatapathId.of(index + 1), clock);
+        this.underlayAddress = "127.0.0." + (UNDERLAY_BASE + index);
+    }
+
+    String host() {
+        return host;
+    }
+
+    Bridge bridge() {
+        return bridge;
+    }
+
+    /** This hypervisor's VTEP address, opening it on first use. */
+    InetSocketAddress vtep() {
+        if (vtep == null) {
+            vtep = VxlanEndpoint.open(new InetSocketAddress(underlayAddress, 0));
+        }
+        return vtep.localAddress();
+    }
+
+    /** Adds the tunnel port towards {@code remote}'s VTEP, named {@code vxlan-REMOTE}. */
+    void tunnelTo(HypervisorSwitch remote) {
+        vtep();
+        VxlanPort port = new VxlanPort("vxlan-" + remote.host, vtep, remote.vtep(), null);
+        tunnels.put(remote.host, port);
+        tunnelPorts.put(remote.host, bridge.addPort(port.name(), port));
+    }
+
+    /** The bridge port number of the tunnel to {@code remote}. */
+    int tunnelPort(String remote) {
+        return tunnelPorts.get(remote);
+    }
+
+    /**
+     * Frames this switch sent towards {@code remote} that {@code remote}'s switch has not yet taken
+     * from its tunnel port (or dropped): they are in the underlay.
+     */
+    long inFlightTo(HypervisorSwitch remote) {
+        VxlanPort out = tunnels.get(remote.host);
+        VxlanPort in = remote.tunnels.get(host);
+        if (out == null || in == null) {
+            return 0;
+        }
+        PortCounters sent = out.counters();
+        PortCounters got = in.counters();
+        return sent.txPackets - got.rxPackets - got.rxDropped - got.rxErrors;
+    }
+
+    @Override
+    public void close() {
+        for (VxlanPort p : tunnels.values()) {
+            p.close();
+        }
+        if (vtep != null) {
+            vtep.close();
+        }
+    }
+}
