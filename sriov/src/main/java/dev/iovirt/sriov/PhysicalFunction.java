@@ -58,6 +58,7 @@ public final class PhysicalFunction extends PcieFunction {
 
     private final String name;
     private final Bdf routingId;
+    private final VfWiring wiring;
     private final int totalVfs;
     private final int firstVfOffset;
     private final int vfStride;
@@ -67,21 +68,23 @@ public final class PhysicalFunction extends PcieFunction {
     private long ignoredNumVfsWrites;
     private long ignoredPageSizeWrites;
 
-    /** A PF named {@code name} at {@code routingId} with the X710's TotalVFs, First VF Offset and VF Stride. */
-    public PhysicalFunction(String name, Bdf routingId) {
-        this(name, routingId, DEFAULT_TOTAL_VFS, DEFAULT_FIRST_VF_OFFSET, DEFAULT_VF_STRIDE);
+    /** A PF named {@code name} at {@code routingId} with the X710's TotalVFs, First VF Offset and VF Stride; its VFs get what {@code wiring} gives. */
+    public PhysicalFunction(String name, Bdf routingId, VfWiring wiring) {
+        this(name, routingId, wiring, DEFAULT_TOTAL_VFS, DEFAULT_FIRST_VF_OFFSET, DEFAULT_VF_STRIDE);
     }
 
     /**
      * A PF named {@code name} at {@code routingId} offering at most {@code totalVfs} VFs, VF 1 at
-     * {@code firstVfOffset} routing IDs after the PF and each next one {@code vfStride} further.
+     * {@code firstVfOffset} routing IDs after the PF and each next one {@code vfStride} further; its VFs
+     * get their DMA view, MSI path and doorbell page from {@code wiring}.
      *
      * @throws IllegalArgumentException if the last VF's routing ID would not exist (above FFFFh), or an
      *     argument is out of its register's range
      */
-    public PhysicalFunction(String name, Bdf routingId, int totalVfs, int firstVfOffset, int vfStride) {
+    public PhysicalFunction(String name, Bdf routingId, VfWiring wiring, int totalVfs, int firstVfOffset, int vfStride) {
         super(VENDOR_INTEL, DEVICE_X710_PF);
         this.name = Objects.requireNonNull(name);
+        this.wiring = Objects.requireNonNull(wiring);
         this.routingId = Objects.requireNonNull(routingId);
         if (totalVfs < 0 || totalVfs > 0xFFFF || firstVfOffset < 1 || firstVfOffset > 0xFFFF
                 || vfStride < 1 || vfStride > 0xFFFF) {
@@ -284,6 +287,7 @@ public final class PhysicalFunction extends PcieFunction {
                 } else if (enabled && !nowEnabled) {
                     removed = vfs;
                     vfs = List.of();
+                    removed.forEach(VirtualFunction::release);
                 }
             }
         }
@@ -306,7 +310,7 @@ public final class PhysicalFunction extends PcieFunction {
         List<VirtualFunction> list = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             int rid = routingId.requesterId() + firstVfOffset + i * vfStride;
-            list.add(new VirtualFunction(this, i, Bdf.of(rid >>> 8, (rid >>> 3) & 0x1F, rid & 7)));
+            list.add(new VirtualFunction(this, i, Bdf.of(rid >>> 8, (rid >>> 3) & 0x1F, rid & 7), wiring));
         }
         vfs = Collections.unmodifiableList(list);
         return vfs;

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 /** The PF's identity, PCIe capability and SR-IOV extended capability, driven as a PF driver drives them: by configuration accesses. */
 class SriovCapabilityTest {
     /** PF at 00:04.0 (routing ID 0x20): with offset 16 and stride 1, VF 1 is 0x30 = 00:06.0. */
-    private final PhysicalFunction pf = new PhysicalFunction("enp0s4f0", Bdf.of(0, 4, 0));
+    private final SriovRig rig = new SriovRig();
+    private final PhysicalFunction pf = rig.pf;
     private final int cap = pf.sriovCapabilityOffset();
     private final List<String> events = new ArrayList<>();
 
@@ -97,7 +98,7 @@ class SriovCapabilityTest {
 
     @Test
     void vfStrideSpacesRoutingIds() {
-        PhysicalFunction strided = new PhysicalFunction("p", Bdf.of(3, 0, 0), 8, 0x80, 2);
+        PhysicalFunction strided = new PhysicalFunction("p", Bdf.of(3, 0, 0), VfWiring.iommu(rig.iommu, rig.nicAccount), 8, 0x80, 2);
         strided.configWrite(strided.sriovCapabilityOffset() + SRIOV_NUM_VFS, 2, 3);
         strided.configWrite(strided.sriovCapabilityOffset() + SRIOV_CONTROL, 2, SRIOV_CTRL_VF_ENABLE);
 
@@ -124,6 +125,7 @@ class SriovCapabilityTest {
         VirtualFunction again = pf.virtualFunctions().get(0);
         assertThat(again).isNotSameAs(first);
         assertThat(again.busMaster()).as("VF state is lost when VF Enable clears").isFalse();
+        assertThat(rig.nicAccount.frames()).as("one doorbell page per live VF").isEqualTo(2);
     }
 
     @Test
@@ -282,7 +284,7 @@ class SriovCapabilityTest {
 
     @Test
     void geometryWhoseLastVfWouldPassRoutingIdFfffIsRejected() {
-        assertThatThrownBy(() -> new PhysicalFunction("p", Bdf.of(255, 31, 0), 64, 16, 1))
+        assertThatThrownBy(() -> new PhysicalFunction("p", Bdf.of(255, 31, 0), VfWiring.iommu(rig.iommu, rig.nicAccount), 64, 16, 1))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("routing ID");
     }
