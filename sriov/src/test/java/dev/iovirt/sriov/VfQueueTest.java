@@ -353,6 +353,30 @@ class VfQueueTest {
         assertThat(vf.registersBar().mmioRead(TX_TAIL, 4)).isEqualTo(3);
     }
 
+    @Test
+    void afterUnmapAndInvalidationTheStaleTranslationIsNeverUsed() {
+        rig.memory.write(hpa(BUFFERS), bytes(60, 0), 0, 60);
+        txDescriptor(0, BUFFERS, 60, TX_DCMD_EOP | TX_DCMD_RS);
+        doorbell(TX_TAIL, 1);
+        vf.poll(); // the IOTLB now caches the translation of the buffer page
+        assertThat(drain(vf).size()).isEqualTo(1);
+
+        // The host takes the 2 MiB back (unmap waits for the IOTLB invalidation) and maps only the rings again.
+        rig.iommu.unmap(domain, Iova.of(IOVA), PageSize.SIZE_2M.bytes);
+        Hpa rings = rig.frame();
+        rig.iommu.map(domain, Iova.of(IOVA), rings, 4096, DmaPermission.READ_WRITE);
+        rig.memory.write64(rings.value() + SIZE + ADDRESS, BUFFERS);
+        rig.memory.write32(rings.value() + SIZE + TX_CMD_TYPE_LEN, 60 | TX_DTYP_DATA | TX_DCMD_DEXT | TX_DCMD_EOP);
+        doorbell(TX_TAIL, 2);
+        vf.poll();
+
+        assertThat(drain(vf).size()).as("the old buffer page is unreachable").isZero();
+        assertThat(rig.iommu.faults()).singleElement().satisfies(f -> {
+            assertThat(f.reason()).isEqualTo(FaultReason.READ_WITHOUT_PERMISSION);
+            assertThat(f.faultInfo()).isEqualTo(BUFFERS);
+        });
+    }
+
     // ---------------------------------------------------------------- interrupts
 
     @Test
