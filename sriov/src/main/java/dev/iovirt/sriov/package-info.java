@@ -16,7 +16,17 @@
  *                                                 VF n's BARx = VF BARx + (n−1)·size
  * </pre>
  *
- * <p>What is not built yet (VF queues, the embedded switch, device assignment, the mailbox) is listed in
- * docs/sriov.md.
+ * <p><b>The data path.</b> Each VF has one queue pair ({@code VfQueuePair}) behind VF BAR 0, whose
+ * first page holds only the doorbells and is a host frame; the VF reads it when it is stepped
+ * ({@link dev.iovirt.sriov.VirtualFunction#poll}), DMAs descriptors and buffers through the
+ * {@link dev.iovirt.vmm.mem.DmaMemory} its {@link dev.iovirt.sriov.VfWiring} gives (the IOMMU's
+ * translated view), and signals MSI-X through the interrupt remapper.
+ * {@link dev.iovirt.sriov.EmbeddedSwitch} (the VEB) steps the VFs and forwards between them and an
+ * uplink by VLAN and MAC, with anti-spoofing, port VLANs, trust and rate limits.
+ * {@link dev.iovirt.sriov.VfAssignment} gives a VF to a VM as VFIO does: all guest RAM in its IOMMU
+ * domain, the doorbell page in the VM's EPT (no exit per doorbell), posted IRTEs for its MSI-X.
+ *
+ * <p>What is not built yet (the PF–VF mailbox, switchdev representors, the guest module's VF driver,
+ * FLR, unassignment) is listed in docs/sriov.md.
  */
 package dev.iovirt.sriov;
