@@ -28,12 +28,115 @@ import java.util.List;
  *  uplink.receive(batch) ─▶ lookup as above (never back to the uplink)
  * </pre>
  *
+ * <p>In {@link Mode#SWITCHDEV} the VEB forwards nothing: each VF's frames come out of its
+ * {@link Representor} and the uplink's out of {@link #uplinkRepresentor()}, for a software switch to
+ * own (as Linux's switchdev representors are added to Open vSwitch).
+ *
  * <p>Policy changes are the PF driver's (the host's); a VF's driver cannot reach them (it has no
  * mailbox yet — docs/sriov.md). Promiscuous mode takes effect only for a trusted VF.
  *
  * <p>Thread safety: one thread steps the switch; policy setters and statistics are synchronized.
  */
 public final class EmbeddedSwitch implements Steppable {
+    /** Who switches: the NIC's VEB, or software through representor ports (devlink's eswitch modes). */
+    public enum Mode {
+        /** The VEB forwards by MAC and VLAN with the per-VF policy (devlink {@code legacy}). */
+        LEGACY,
+        /**
+         * Every frame a VF sends comes out of its representor and every frame sent into a representor
+         * reaches its VF; the uplink's frames come out of the uplink representor (devlink
+         * {@code switchdev}). The software switch that owns the representors decides; the per-VF
+         * policy does not apply. Offloading its flows into the NIC is not built.
+         */
+        SWITCHDEV
+    }
+
+    /**
+     * A representor port: the switch-side twin of a VF (or of the uplink) in switchdev mode, named as
+     * Linux names them ({@code pf0vf3}, {@code p0}). {@link #receive} yields what the VF (or the wire)
+     * sent; {@link #transmit} delivers to the VF (or the wire).
+     */
+    public final class Representor implements FramePort {
+        private final String name;
+        private final VirtualFunction vf;
+        private final Frame[] queue = new Frame[REPRESENTOR_QUEUE];
+        private int head;
+        private int queued;
+        private final dev.iovirt.packet.PortCounters counters = new dev.iovirt.packet.PortCounters();
+        private Runnable listener = () -> { };
+
+        Representor(String name, VirtualFunction vf) {
+            this.name = name;
+            this.vf = vf;
+            for (int i = 0; i < REPRESENTOR_QUEUE; i++) {
+                queue[i] = new Frame();
+            }
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        /** Queues a frame for the switch that owns this port; false (dropped, counted) if the queue is full. */
+        boolean offer(Frame f) {
+            synchronized (EmbeddedSwitch.this) {
+                if (queued == REPRESENTOR_QUEUE) {
+                    counters.rxDropped++;
+                    return false;
+                }
+                queue[(head + queued) % REPRESENTOR_QUEUE].copyFrom(f);
+                queued++;
+            }
+            listener.run();
+            return true;
+        }
+
+        @Override
+        public int receive(FrameBatch batch) {
+            synchronized (EmbeddedSwitch.this) {
+                int n = 0;
+                while (queued > 0 && batch.remaining() > 0) {
+                    Frame f = queue[head];
+                    batch.add(f);
+                    counters.rxPackets++;
+                    counters.rxBytes += f.length();
+                    head = (head + 1) % REPRESENTOR_QUEUE;
+                    queued--;
+                    n++;
+                }
+                return n;
+            }
+        }
+
+        @Override
+        public int transmit(FrameBatch batch) {
+            if (mode != Mode.SWITCHDEV) {
+                counters.txDropped += batch.size();
+                return 0;
+            }
+            int n = vf != null ? vf.transmit(batch) : uplink.transmit(batch);
+            synchronized (EmbeddedSwitch.this) {
+                counters.txPackets += n;
+                counters.txDropped += batch.size() - n;
+            }
+            return n;
+        }
+
+        @Override
+        public dev.iovirt.packet.PortCounters counters() {
+            return counters;
+        }
+
+        @Override
+        public void setReceiveListener(Runnable listener) {
+            this.listener = listener;
+        }
+    }
+
+    /** Frames a representor holds for its owner before it drops. */
+    static final int REPRESENTOR_QUEUE = 256;
+
     /** Per-VF policy and statistics. */
     private static final class Port {
         final VirtualFunction vf;
@@ -49,9 +152,11 @@ public final class EmbeddedSwitch implements Steppable {
         long tokensNano;
         long lastRefill;
         final VfStats stats = new VfStats();
+        final Representor representor;
 
-        Port(VirtualFunction vf) {
+        Port(VirtualFunction vf, Representor representor) {
             this.vf = vf;
+            this.representor = representor;
         }
     }
 
@@ -87,6 +192,8 @@ public final class EmbeddedSwitch implements Steppable {
     private final FrameBatch toUplink = new FrameBatch();
     private long uplinkOut;
     private long uplinkIn;
+    private volatile Mode mode = Mode.LEGACY;
+    private final Representor uplinkRepresentor;
 
     /** A switch for {@code pf}'s VFs (TotalVFs ports) and {@code uplink}, timing rate limits on {@code clock}. */
     public EmbeddedSwitch(PhysicalFunction pf, FramePort uplink, Clock clock) {
@@ -94,11 +201,12 @@ public final class EmbeddedSwitch implements Steppable {
         this.uplink = uplink;
         this.clock = clock;
         this.ports = new Port[pf.totalVfs()];
+        this.uplinkRepresentor = new Representor("p0", null);
         pf.addListener(new PhysicalFunction.VfListener() {
             @Override
             public void vfCreated(VirtualFunction vf) {
                 synchronized (EmbeddedSwitch.this) {
-                    ports[vf.index()] = new Port(vf);
+                    ports[vf.index()] = new Port(vf, new Representor("pf0vf" + vf.index(), vf));
                 }
             }
 
@@ -110,7 +218,7 @@ public final class EmbeddedSwitch implements Steppable {
             }
         });
         for (VirtualFunction vf : pf.virtualFunctions()) {
-            ports[vf.index()] = new Port(vf);
+            ports[vf.index()] = new Port(vf, new Representor("pf0vf" + vf.index(), vf));
         }
     }
 
@@ -120,6 +228,25 @@ public final class EmbeddedSwitch implements Steppable {
             throw new IllegalArgumentException(vf + " is not a live VF of " + pf);
         }
         return p;
+    }
+
+    /** Switches between the VEB and representor mode (devlink {@code eswitch mode}). */
+    public synchronized void setMode(Mode mode) {
+        this.mode = mode;
+    }
+
+    public Mode mode() {
+        return mode;
+    }
+
+    /** {@code vf}'s representor port (frames flow through it only in {@link Mode#SWITCHDEV}). */
+    public synchronized Representor representor(VirtualFunction vf) {
+        return port(vf).representor;
+    }
+
+    /** The uplink's representor (frames flow through it only in {@link Mode#SWITCHDEV}). */
+    public Representor uplinkRepresentor() {
+        return uplinkRepresentor;
     }
 
     /** Gives {@code vf} its MAC address (the one it may send from and receives unicast for). */
@@ -193,7 +320,12 @@ public final class EmbeddedSwitch implements Steppable {
             if (vf.receive(in) > 0) {
                 work = true;
                 for (int i = 0; i < in.size(); i++) {
-                    fromVf(p, in.get(i));
+                    p.stats.fromVf++;
+                    if (mode == Mode.SWITCHDEV) {
+                        p.representor.offer(in.get(i));
+                    } else {
+                        fromVf(p, in.get(i));
+                    }
                 }
             }
         }
@@ -203,7 +335,11 @@ public final class EmbeddedSwitch implements Steppable {
             for (int i = 0; i < in.size(); i++) {
                 uplinkIn++;
                 Frame f = in.get(i);
-                forward(null, f, vlanOf(f));
+                if (mode == Mode.SWITCHDEV) {
+                    uplinkRepresentor.offer(f);
+                } else {
+                    forward(null, f, vlanOf(f));
+                }
             }
         }
         flushAll();
@@ -211,7 +347,6 @@ public final class EmbeddedSwitch implements Steppable {
     }
 
     private void fromVf(Port p, Frame f) {
-        p.stats.fromVf++;
         if (f.length() < 14) {
             return;
         }

@@ -179,4 +179,51 @@ class EmbeddedSwitchTest {
         assertThat(wire.transmitted()).as("nowhere to go, and never back to the wire").isEmpty();
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> veb.stats(vf0)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void inSwitchdevModeEveryVfFrameComesOutOfItsRepresentorAndTheVebForwardsNothing() {
+        veb.setMode(EmbeddedSwitch.Mode.SWITCHDEV);
+        d0.send(frame(MAC0, MAC1));
+        d0.send(frame(MAC2, MAC1)); // spoofed: policy is the software switch's business now
+        runUntilQuiet();
+
+        dev.iovirt.packet.FrameBatch batch = new dev.iovirt.packet.FrameBatch();
+        assertThat(veb.representor(vf0).receive(batch)).isEqualTo(2);
+        assertThat(veb.representor(vf0).name()).isEqualTo("pf0vf0");
+        assertThat(d1.received()).isEmpty();
+        assertThat(wire.transmitted()).isEmpty();
+        assertThat(veb.stats(vf0).spoofed).isZero();
+    }
+
+    @Test
+    void aSoftwareSwitchOwningTheRepresentorsConnectsVfsAndTheWire() {
+        veb.setMode(EmbeddedSwitch.Mode.SWITCHDEV);
+        d0.send(frame(MAC0, MAC1));
+        wire.inject(frame(REMOTE, MAC2));
+        runUntilQuiet();
+
+        // The "software switch": VF 0's representor → VF 1's; the uplink representor → VF 2's.
+        dev.iovirt.packet.FrameBatch batch = new dev.iovirt.packet.FrameBatch();
+        veb.representor(vf0).receive(batch);
+        veb.representor(vf1).transmit(batch);
+        batch.clear();
+        veb.uplinkRepresentor().receive(batch);
+        veb.representor(vf2).transmit(batch);
+        batch.clear();
+        batch.add(frame(MAC1, REMOTE), 0, 60);
+        veb.uplinkRepresentor().transmit(batch);
+
+        assertThat(d1.received()).containsExactly(frame(MAC0, MAC1));
+        assertThat(d2.received()).containsExactly(frame(REMOTE, MAC2));
+        assertThat(wire.transmitted()).containsExactly(frame(MAC1, REMOTE));
+        assertThat(veb.representor(vf1).counters().txPackets).isEqualTo(1);
+    }
+
+    @Test
+    void representorsCarryNothingInLegacyMode() {
+        dev.iovirt.packet.FrameBatch batch = new dev.iovirt.packet.FrameBatch();
+        batch.add(frame(REMOTE, MAC1), 0, 60);
+        assertThat(veb.representor(vf1).transmit(batch)).isZero();
+        assertThat(d1.received()).isEmpty();
+    }
 }
