@@ -19,10 +19,12 @@ import java.util.List;
  * <pre>
  *  VF.poll() (TX ring → host side) ─▶ VF.receive(batch)
  *    ─▶ anti-spoofing: source MAC ≠ the VF's MAC and spoof-check on → dropped, counted
- *    ─▶ port VLAN: a VF with a port VLAN may send only untagged frames; they join its VLAN
+ *    ─▶ port VLAN: a VF with a port VLAN may send only untagged frames; they join its VLAN;
+ *       a VF without one may tag only with VLANs it joined (mailbox SET_VLAN)
  *    ─▶ rate limit: token bucket per VF (bytes/s, burst) → over the limit: dropped, counted
  *    ─▶ lookup (VLAN, destination MAC): a VF's MAC in the same VLAN → that VF;
- *         broadcast/multicast → every other VF in the VLAN and the uplink;
+ *         broadcast → every other VF in the VLAN and the uplink; multicast → the VFs of the VLAN
+ *         that subscribed to it (mailbox SET_MULTICAST) and the uplink;
  *         unknown unicast → the uplink; and a copy to every promiscuous (trusted) VF of the VLAN
  *    ─▶ egress: to a VF with a port VLAN the tag is stripped; to the uplink a VLAN is inserted
  *  uplink.receive(batch) ─▶ lookup as above (never back to the uplink)
@@ -142,7 +144,13 @@ public final class EmbeddedSwitch implements Steppable {
         final VirtualFunction vf;
         final FrameBatch out = new FrameBatch();
         MacAddress mac;
+        /** Whether the host set the MAC (then the VF may not change it unless trusted). */
+        boolean adminMac;
         int vlan;
+        /** VLANs the VF joined through the mailbox (only while it has no port VLAN). */
+        final java.util.BitSet vlanFilter = new java.util.BitSet(4096);
+        /** Multicast MACs the VF asked for through the mailbox. */
+        long[] multicast = new long[0];
         boolean spoofCheck = true;
         boolean trusted;
         boolean promiscuous;
@@ -251,7 +259,47 @@ public final class EmbeddedSwitch implements Steppable {
 
     /** Gives {@code vf} its MAC address (the one it may send from and receives unicast for). */
     public synchronized void setMac(VirtualFunction vf, MacAddress mac) {
-        port(vf).mac = mac;
+        Port p = port(vf);
+        p.mac = mac;
+        p.adminMac = mac != null;
+    }
+
+    /** The MAC {@code vf} has, or null. */
+    public synchronized MacAddress mac(VirtualFunction vf) {
+        return port(vf).mac;
+    }
+
+    /** Whether {@code vf} is a member of {@code vid} (its port VLAN, or one it joined). */
+    public synchronized boolean inVlan(VirtualFunction vf, int vid) {
+        return inVlan(port(vf), vid);
+    }
+
+    // The mailbox's requests (PfMailbox applies the PF's policy through these).
+
+    /** The VF asks for {@code mac}: granted unless the host set its MAC and it is not trusted. */
+    synchronized boolean requestMac(VirtualFunction vf, MacAddress mac) {
+        Port p = port(vf);
+        if (mac.isMulticast() || mac.bits() == 0 || (p.adminMac && !p.trusted && !mac.equals(p.mac))) {
+            return false;
+        }
+        p.mac = mac;
+        return true;
+    }
+
+    /** The VF asks to join or leave {@code vid}: refused while it has a port VLAN (the host decides its VLAN). */
+    synchronized boolean requestVlan(VirtualFunction vf, int vid, boolean join) {
+        Port p = port(vf);
+        if (p.vlan != 0 || vid < 1 || vid > 4094) {
+            return false;
+        }
+        p.vlanFilter.set(vid, join);
+        return true;
+    }
+
+    /** The VF lists the multicast MACs it wants to receive. */
+    synchronized boolean requestMulticast(VirtualFunction vf, long[] macs) {
+        port(vf).multicast = macs.clone();
+        return true;
     }
 
     /** Puts {@code vf} in port VLAN {@code vid} (1-4094), or takes it out with 0. */
@@ -361,6 +409,9 @@ public final class EmbeddedSwitch implements Steppable {
                 return;
             }
             vlan = p.vlan;
+        } else if (vlan != 0 && !p.vlanFilter.get(vlan)) {
+            p.stats.vlanViolations++; // VLAN anti-spoofing: only VLANs the VF joined
+            return;
         }
         if (p.rateBytesPerSecond > 0 && !takeTokens(p, f.length())) {
             p.stats.rateLimited++;
@@ -389,12 +440,13 @@ public final class EmbeddedSwitch implements Steppable {
     private void forward(Port source, Frame f, int vlan) {
         long dst = MacAddress.read(f.buffer(), f.offset()).bits();
         boolean group = (dst & (1L << 40)) != 0; // I/G bit: the first octet's least significant bit
+        boolean broadcast = dst == MacAddress.BROADCAST.bits();
         boolean delivered = false;
         for (Port p : ports) {
-            if (p == null || p == source || p.vlan != vlan) {
+            if (p == null || p == source || !inVlan(p, vlan)) {
                 continue;
             }
-            boolean match = group || (p.mac != null && p.mac.bits() == dst);
+            boolean match = group ? broadcast || subscribed(p, dst) : p.mac != null && p.mac.bits() == dst;
             if (match || (p.promiscuous && p.trusted)) {
                 toVf(p, f);
                 delivered |= match && !group;
@@ -403,6 +455,19 @@ public final class EmbeddedSwitch implements Steppable {
         if (source != null && (group || !delivered)) {
             toUplink(f, vlan);
         }
+    }
+
+    private static boolean inVlan(Port p, int vlan) {
+        return p.vlan != 0 ? p.vlan == vlan : vlan == 0 || p.vlanFilter.get(vlan);
+    }
+
+    private static boolean subscribed(Port p, long dst) {
+        for (long m : p.multicast) {
+            if (m == dst) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void toVf(Port p, Frame f) {

@@ -84,6 +84,9 @@ final class VfQueuePair implements MmioDevice {
     private int errstat;
     private int pendingCauses;
     private boolean released;
+    private final int[] mailbox = new int[MAILBOX_WORDS];
+    /** VFMAILBOX state: REQ (the VF's request waits for the PF), PFSTS and PFACK (read-clear). */
+    private int mailboxControl;
     private final long[] errors = new long[VfError.values().length];
     private long interrupts;
 
@@ -136,12 +139,18 @@ final class VfQueuePair implements MmioDevice {
                 yield v;
             }
             case EIMS -> eims;
+            case VFMAILBOX -> {
+                int v = mailboxControl;
+                mailboxControl &= ~(MAILBOX_PFSTS | MAILBOX_PFACK);
+                yield v;
+            }
             case ERRSTAT -> {
                 int v = errstat;
                 errstat = 0;
                 yield v;
             }
-            default -> 0;
+            default -> offset >= VFMBMEM && offset < VFMBMEM + 4L * MAILBOX_WORDS
+                    ? mailbox[(int) (offset - VFMBMEM) >>> 2] & 0xFFFF_FFFFL : 0;
         };
     }
 
@@ -168,16 +177,25 @@ final class VfQueuePair implements MmioDevice {
             case TDH -> setHead(tx, v);
             case TXDCTL -> setControl(tx, v);
             case EICS -> {
-                pendingCauses |= v & (CAUSE_RX0 | CAUSE_TX0 | CAUSE_ERR);
+                pendingCauses |= v & CAUSES;
                 signal();
             }
             case EIMS -> {
-                eims |= v & (CAUSE_RX0 | CAUSE_TX0 | CAUSE_ERR);
+                eims |= v & CAUSES;
                 pendingCauses |= eicr & eims; // causes that arrived while masked signal now
                 signal();
             }
             case EIMC -> eims &= ~v;
+            case VFMAILBOX -> {
+                if ((v & MAILBOX_REQ) != 0) {
+                    mailboxControl |= MAILBOX_REQ;
+                }
+            }
             default -> {
+                if (offset >= VFMBMEM && offset < VFMBMEM + 4L * MAILBOX_WORDS && (mailboxControl & MAILBOX_REQ) == 0) {
+                    mailbox[(int) (offset - VFMBMEM) >>> 2] = v; // the buffer is the PF's while a request waits
+                    return;
+                }
                 // Unimplemented offsets ignore writes, as reserved register space does.
             }
         }
@@ -414,7 +432,7 @@ final class VfQueuePair implements MmioDevice {
         if ((causes & eims & CAUSE_TX0) != 0) {
             notifyVector(VECTOR_TX);
         }
-        if ((causes & eims & CAUSE_ERR) != 0) {
+        if ((causes & eims & (CAUSE_ERR | CAUSE_MAILBOX)) != 0) {
             notifyVector(VECTOR_MISC);
         }
     }
@@ -422,6 +440,30 @@ final class VfQueuePair implements MmioDevice {
     private void notifyVector(int vector) {
         interrupts++;
         msix.notify(vector);
+    }
+
+    // ---------------------------------------------------------------- mailbox, the PF's side
+
+    /** The VF's pending mailbox request, copied out and acknowledged (PFACK), or null if none waits. */
+    synchronized int[] takeMailboxRequest() {
+        if ((mailboxControl & MAILBOX_REQ) == 0 || released) {
+            return null;
+        }
+        int[] request = mailbox.clone();
+        mailboxControl = (mailboxControl & ~MAILBOX_REQ) | MAILBOX_PFACK;
+        return request;
+    }
+
+    /** The PF's reply: written into the buffer, PFSTS set, CAUSE_MAILBOX raised. */
+    synchronized void mailboxReply(int[] message) {
+        if (released) {
+            return;
+        }
+        java.util.Arrays.fill(mailbox, 0);
+        System.arraycopy(message, 0, mailbox, 0, Math.min(message.length, MAILBOX_WORDS));
+        mailboxControl |= MAILBOX_PFSTS;
+        pendingCauses |= CAUSE_MAILBOX;
+        signal();
     }
 
     synchronized long errors(VfError error) {

@@ -93,6 +93,16 @@ public final class VirtualFunction extends PcieFunction implements FramePort, St
         return poll();
     }
 
+    /** The PF's side of the mailbox: the pending request (acknowledged as it is taken), or null. */
+    int[] takeMailboxRequest() {
+        return queues.takeMailboxRequest();
+    }
+
+    /** The PF's side of the mailbox: a reply, which raises the VF's mailbox cause. */
+    void mailboxReply(int[] message) {
+        queues.mailboxReply(message);
+    }
+
     /** How many times the VF's driver caused {@code error}. */
     public long errors(VfError error) {
         return queues.errors(error);

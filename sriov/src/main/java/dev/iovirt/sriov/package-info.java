@@ -26,7 +26,11 @@
  * {@link dev.iovirt.sriov.VfAssignment} gives a VF to a VM as VFIO does: all guest RAM in its IOMMU
  * domain, the doorbell page in the VM's EPT (no exit per doorbell), posted IRTEs for its MSI-X.
  *
- * <p>What is not built yet (the PF–VF mailbox, switchdev representors, the guest module's VF driver,
- * FLR, unassignment) is listed in docs/sriov.md.
+ * {@link dev.iovirt.sriov.PfMailbox} is the PF driver's end of the PF–VF mailbox (MAC, VLAN,
+ * multicast requests decided by the PF's policy); in switchdev mode the switch hands every frame to
+ * per-VF representor ports instead of forwarding.
+ *
+ * <p>What is not built yet (the guest module's VF driver, FLR, unassignment, the PF's own data path)
+ * is listed in docs/sriov.md.
  */
 package dev.iovirt.sriov;

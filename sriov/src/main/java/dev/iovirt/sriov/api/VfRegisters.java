@@ -64,6 +64,26 @@ public final class VfRegisters {
     public static final int CAUSE_TX0 = 1 << 1;
     /** Cause bit: a queue was stopped (see ERRSTAT). Signals MSI-X vector {@link #VECTOR_MISC}. */
     public static final int CAUSE_ERR = 1 << 2;
+    /** Cause bit: the PF answered on the mailbox (VFMAILBOX.PFSTS/PFACK). Signals MSI-X vector {@link #VECTOR_MISC}. */
+    public static final int CAUSE_MAILBOX = 1 << 3;
+    /** Every implemented cause bit. */
+    public static final int CAUSES = CAUSE_RX0 | CAUSE_TX0 | CAUSE_ERR | CAUSE_MAILBOX;
+
+    /**
+     * VF mailbox control, after the 82599's VFMAILBOX (datasheet §8.3.5.1.3, §7.10.3.7): bit 0 REQ (VF
+     * writes 1: a request is in VFMBMEM), bit 1 ACK (VF writes 1: it has read the PF's message), bit 4
+     * PFSTS (PF wrote a message; read clears), bit 5 PFACK (PF consumed the VF's request; read clears).
+     */
+    public static final int VFMAILBOX = 0x3100;
+    public static final int MAILBOX_REQ = 1;
+    public static final int MAILBOX_ACK = 1 << 1;
+    public static final int MAILBOX_PFSTS = 1 << 4;
+    public static final int MAILBOX_PFACK = 1 << 5;
+    /** The mailbox message buffer, 16 dwords, shared by both directions (82599 VFMBMEM). */
+    public static final int VFMBMEM = 0x3200;
+    /** Dwords in the mailbox buffer. */
+    public static final int MAILBOX_WORDS = 16;
+
     /** MSI-X vector of the mailbox and errors (iavf's "other" vector 0). */
     public static final int VECTOR_MISC = 0;
     /** MSI-X vector of RX queue 0. */
