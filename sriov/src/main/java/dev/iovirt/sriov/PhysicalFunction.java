@@ -35,7 +35,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * readers see an immutable snapshot.
  */
 public final class PhysicalFunction extends PcieFunction {
-    /** Hears VFs appear (VF Enable set) and disappear (VF Enable cleared). */
+    /**
+     * Hears VFs appear (VF Enable set) and disappear (VF Enable cleared). {@code vfRemoved} runs before
+     * the VF's doorbell page goes back to the host, so a listener must drop every mapping of it there.
+     */
     public interface VfListener {
         void vfCreated(VirtualFunction vf);
 
@@ -287,7 +290,6 @@ public final class PhysicalFunction extends PcieFunction {
                 } else if (enabled && !nowEnabled) {
                     removed = vfs;
                     vfs = List.of();
-                    removed.forEach(VirtualFunction::release);
                 }
             }
         }
@@ -298,6 +300,9 @@ public final class PhysicalFunction extends PcieFunction {
         for (VirtualFunction vf : removed) {
             listeners.forEach(l -> l.vfRemoved(vf));
         }
+        // Invariant: listeners (a VMM unmapping a doorbell page from a guest's EPT) have let go of each
+        // VF's resources before they return to the host.
+        removed.forEach(VirtualFunction::release);
     }
 
     private void writeVfBarLow(int bar, int value) {

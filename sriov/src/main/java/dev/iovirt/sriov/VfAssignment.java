@@ -42,6 +42,9 @@ import dev.iovirt.vmm.pci.PciConfig;
  * <p>The host must have set the IOMMU's posted-interrupt target to a
  * {@link dev.iovirt.iommu.VmPostedInterrupts} with this VM registered.
  *
+ * <p>If the host clears VF Enable under an assigned VF, the doorbell page leaves the guest's EPT (with
+ * INVEPT) before it returns to the host, and the VF's registers read all ones.
+ *
  * <p>Not built yet: unassignment (the VM's {@code PciBus} cannot detach a function), MSI-X entries with
  * lowest-priority or logical destinations (they stay masked), the PBA of the emulated table.
  */
@@ -69,6 +72,18 @@ public final class VfAssignment {
         iommu.mapGuestMemory(domain, vm.memory(), DmaPermission.READ_WRITE);
         iommu.attach(vf.routingId(), domain);
         this.function = new AssignedFunction();
+        vf.physicalFunction().addListener(new PhysicalFunction.VfListener() {
+            @Override
+            public void vfCreated(VirtualFunction created) {
+            }
+
+            @Override
+            public void vfRemoved(VirtualFunction removed) {
+                if (removed == vf) {
+                    vfRemovedUnderUs();
+                }
+            }
+        });
         this.guestBdf = vm.pciBus().attach(slot, 0, function);
         // Place the BARs as firmware would, then enable memory decoding; the guest may move them later.
         function.configWrite(PciConfig.BAR0 + 4 * VF_REGS_BAR, 4, (int) bar0Gpa);
@@ -116,19 +131,43 @@ public final class VfAssignment {
         return irte[entry];
     }
 
+    /**
+     * The host cleared VF Enable while the VF was assigned: the guest loses the doorbell mapping before
+     * the page goes back to the host (the VF's registers then read all ones, as a surprise-removed device).
+     */
+    private synchronized void vfRemovedUnderUs() {
+        gone = true;
+        unmapDoorbell();
+    }
+
+    /** Whether the VF disappeared (VF Enable cleared) while assigned. */
+    public synchronized boolean vfGone() {
+        return gone;
+    }
+
+    private boolean gone;
+
+    private void unmapDoorbell() {
+        if (doorbellGpa != 0) {
+            vm.ept().unmap(Gpa.of(doorbellGpa));
+            for (VcpuRunner r : vm.vcpus()) {
+                r.vcpu().invept(Vcpu.INVEPT_SINGLE_CONTEXT, vm.eptp());
+            }
+            doorbellGpa = 0;
+        }
+    }
+
     private synchronized void remapDoorbell() {
+        if (gone) {
+            return;
+        }
         long base = function.barAddress(VF_REGS_BAR);
         boolean probing = (base | (VF_REGS_SIZE - 1)) == -1L || (base >>> 32) == 0xFFFF_FFFFL;
         long target = (function.command() & PciConfig.COMMAND_MEMORY) != 0 && base != 0 && !probing ? base : 0;
         if (target == doorbellGpa) {
             return;
         }
-        if (doorbellGpa != 0) {
-            vm.ept().unmap(Gpa.of(doorbellGpa));
-            for (VcpuRunner r : vm.vcpus()) {
-                r.vcpu().invept(Vcpu.INVEPT_SINGLE_CONTEXT, vm.eptp());
-            }
-        }
+        unmapDoorbell();
         if (target != 0) {
             // A new mapping needs no INVEPT: not-present EPT entries are never cached.
             vm.ept().map(Gpa.of(target), vf.doorbellPage(), PageSize.SIZE_4K, EptEntry.READ | EptEntry.WRITE);

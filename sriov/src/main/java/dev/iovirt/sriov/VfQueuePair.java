@@ -115,6 +115,9 @@ final class VfQueuePair implements MmioDevice {
 
     @Override
     public synchronized long mmioRead(long offset, int size) {
+        if (released) {
+            return size >= 8 ? -1L : (1L << (8 * size)) - 1; // a vanished function reads all ones
+        }
         if (offset < DOORBELL_PAGE_SIZE) {
             return readDoorbell(offset, size);
         }
@@ -156,6 +159,9 @@ final class VfQueuePair implements MmioDevice {
 
     @Override
     public synchronized void mmioWrite(long offset, int size, long value) {
+        if (released) {
+            return; // the doorbell frame may already belong to someone else
+        }
         if (offset < DOORBELL_PAGE_SIZE) {
             writeDoorbell(offset, size, value);
             return;

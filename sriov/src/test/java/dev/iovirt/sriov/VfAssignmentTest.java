@@ -180,4 +180,16 @@ class VfAssignmentTest {
         assertThat(vm.stats().exits(ExitReason.EXTERNAL_INTERRUPT)).isZero();
         assertThat(vm.dma().read32(Gpa.of(ring + RX_STATUS))).isEqualTo(RX_STAT_DD | RX_STAT_EOP);
     }
+
+    @Test
+    void disablingVfsUnderAnAssignedVfUnmapsItsDoorbellBeforeThePageIsFreed() {
+        long framesBefore = rig.nicAccount.frames();
+        rig.pf.configWrite(rig.pf.sriovCapabilityOffset() + SRIOV_CONTROL, 2, 0);
+
+        assertThat(assignment.vfGone()).isTrue();
+        assertThat(assignment.doorbellGpa()).isZero();
+        assertThat(vm.ept().leafEntry(Gpa.of(BAR0))).isZero();
+        assertThat(rig.nicAccount.frames()).isEqualTo(framesBefore - 2);
+        assertThat(vf.registersBar().mmioRead(TDLEN, 4)).as("reads all ones").isEqualTo(0xFFFF_FFFFL);
+    }
 }
