@@ -46,7 +46,11 @@ final class VfQueuePair implements MmioDevice {
     /** Frames one poll moves at most (OVS's NETDEV_MAX_BURST). */
     static final int BURST = FrameBatch.MAX_BURST;
 
-    /** One ring's registers. Invariant: head < count() whenever the ring is enabled. */
+    /**
+     * One ring's registers. Invariant: head < count() whenever the ring is enabled — base and length
+     * writes are ignored while it is (the 82599 leaves them undefined then), so a guest cannot move
+     * the ring under the device's indices.
+     */
     private static final class Ring {
         int baseLow;
         int baseHigh;
@@ -171,15 +175,15 @@ final class VfQueuePair implements MmioDevice {
         }
         int v = (int) value;
         switch ((int) offset) {
-            case RDBAL -> rx.baseLow = v;
-            case RDBAH -> rx.baseHigh = v;
-            case RDLEN -> rx.lengthBytes = v & 0xF_FF80;
+            case RDBAL -> { if (!rx.enabled()) { rx.baseLow = v; } }
+            case RDBAH -> { if (!rx.enabled()) { rx.baseHigh = v; } }
+            case RDLEN -> { if (!rx.enabled()) { rx.lengthBytes = v & 0xF_FF80; } }
             case RDH -> setHead(rx, v);
             case SRRCTL -> srrctl = v & 0x1F;
             case RXDCTL -> setControl(rx, v);
-            case TDBAL -> tx.baseLow = v;
-            case TDBAH -> tx.baseHigh = v;
-            case TDLEN -> tx.lengthBytes = v & 0xF_FF80;
+            case TDBAL -> { if (!tx.enabled()) { tx.baseLow = v; } }
+            case TDBAH -> { if (!tx.enabled()) { tx.baseHigh = v; } }
+            case TDLEN -> { if (!tx.enabled()) { tx.lengthBytes = v & 0xF_FF80; } }
             case TDH -> setHead(tx, v);
             case TXDCTL -> setControl(tx, v);
             case EICS -> {

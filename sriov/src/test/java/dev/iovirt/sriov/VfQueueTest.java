@@ -328,6 +328,14 @@ class VfQueueTest {
     }
 
     @Test
+    void ringBaseAndLengthCannotMoveUnderARunningQueue() {
+        reg(TDLEN, 128);
+        reg(TDBAL, 0x4000_0000);
+        assertThat(regRead(TDLEN)).isEqualTo(RING_SIZE * SIZE);
+        assertThat(regRead(TDBAL)).isEqualTo((int) TX_RING);
+    }
+
+    @Test
     void aRingOfLengthZeroCannotBeEnabled() {
         reg(TXDCTL, 0);
         reg(TDLEN, 0x7F); // below 128: reads 0
