@@ -16,7 +16,8 @@ import dev.iovirt.vmm.pci.PciConfig;
  * VF only through its {@link GuestCpu} — configuration cycles on ports CF8h/CFCh, loads and stores to
  * the BARs and to its rings in guest memory — and handles interrupts through its IDT. It is a sender
  * or a receiver of {@code count} frames, in interrupt mode (HLT when idle, woken by the VF's posted
- * MSI-X) — not the guest module's driver (docs/sriov.md says why that one is not built yet).
+ * MSI-X) or poll mode (EIMS left 0; the main loop polls the rings and halts only when its work is
+ * done) — not the guest module's driver (docs/sriov.md says why that one is not built yet).
  */
 final class TestVfGuestDriver implements GuestCode {
     static final int RING = 64;
@@ -26,7 +27,7 @@ final class TestVfGuestDriver implements GuestCode {
     static final long TX_BUFFERS = 0x30_0000;
     static final int RX_VECTOR = 0x61;
     static final int TX_VECTOR = 0x62;
-    /** A vector the test posts to start a sender. */
+    /** A vector the test posts to start a sender (and, in poll mode, a receiver's polling loop). */
     static final int START_VECTOR = 0x63;
     static final int ETHER_TYPE = 0x88B5;
 
@@ -35,6 +36,7 @@ final class TestVfGuestDriver implements GuestCode {
     private final long bar3;
     private final int msixCap;
     private final boolean sender;
+    private final boolean pollMode;
     private final int count;
     private final byte[] frame;
     private boolean started;
@@ -48,6 +50,12 @@ final class TestVfGuestDriver implements GuestCode {
     int interrupts;
 
     TestVfGuestDriver(Bdf bdf, long bar0, long bar3, int msixCap, boolean sender, int count, byte[] src, byte[] dst) {
+        this(bdf, bar0, bar3, msixCap, sender, false, count, src, dst);
+    }
+
+    TestVfGuestDriver(Bdf bdf, long bar0, long bar3, int msixCap, boolean sender, boolean pollMode, int count,
+            byte[] src, byte[] dst) {
+        this.pollMode = pollMode;
         this.bdf = bdf;
         this.bar0 = bar0;
         this.bar3 = bar3;
@@ -101,7 +109,9 @@ final class TestVfGuestDriver implements GuestCode {
         cpu.write32(bar0 + RDLEN, RING * SIZE);
         cpu.write32(bar0 + RXDCTL, QUEUE_ENABLE);
         cpu.write32(bar0 + RX_TAIL, rxTail);
-        cpu.write32(bar0 + EIMS, sender ? CAUSE_TX0 : CAUSE_RX0);
+        if (!pollMode) {
+            cpu.write32(bar0 + EIMS, sender ? CAUSE_TX0 : CAUSE_RX0);
+        }
         cpu.sti();
         cpu.hlt();
     }
@@ -130,7 +140,14 @@ final class TestVfGuestDriver implements GuestCode {
         } else {
             receive(cpu);
         }
-        cpu.hlt();
+        boolean done = sender ? sent == count && txClean == txTail : received == count;
+        if (pollMode && !started) {
+            done = true; // a poll-mode driver starts polling when the test says so (START_VECTOR)
+        }
+        if (!pollMode || done) {
+            cpu.hlt();
+        }
+        // Poll mode: return without HLT; the processor enters this slice again at once.
     }
 
     private void transmit(GuestCpu cpu) {

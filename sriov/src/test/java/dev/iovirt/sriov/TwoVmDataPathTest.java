@@ -89,4 +89,59 @@ class TwoVmDataPathTest {
                 endB.exits - setupB.exits, endB.exits(ExitReason.HLT) - setupB.exits(ExitReason.HLT), posted,
                 receiver.interrupts, sender.interrupts);
     }
+
+    @Test
+    void inPollModeTenThousandFramesTakeNoInterruptAndNoExitButTheFinalHlt() {
+        SriovRig rig = new SriovRig();
+        Vm a = rig.host.createVm(VmConfig.of("a", 16L << 20).withApicv(true));
+        Vm b = rig.host.createVm(VmConfig.of("b", 16L << 20).withApicv(true));
+        rig.iommu.setPostedInterruptTarget(new VmPostedInterrupts(rig.memory).register(a).register(b));
+        EmbeddedSwitch veb = new EmbeddedSwitch(rig.pf, new DummyPort("uplink"), rig.clock);
+        rig.enableVfs(2);
+        VirtualFunction vfA = rig.pf.virtualFunctions().get(0);
+        VirtualFunction vfB = rig.pf.virtualFunctions().get(1);
+        veb.setMac(vfA, MAC_A);
+        veb.setMac(vfB, MAC_B);
+        VfAssignment assignA = VfAssignment.assign(vfA, a, rig.iommu, 5, BAR0, BAR3);
+        VfAssignment assignB = VfAssignment.assign(vfB, b, rig.iommu, 5, BAR0, BAR3);
+        TestVfGuestDriver sender = new TestVfGuestDriver(assignA.guestBdf(), BAR0, BAR3,
+                assignA.function().msix().capabilityOffset(), true, true, FRAMES, MAC_A.toBytes(), MAC_B.toBytes());
+        TestVfGuestDriver receiver = new TestVfGuestDriver(assignB.guestBdf(), BAR0, BAR3,
+                assignB.function().msix().capabilityOffset(), false, true, FRAMES, MAC_B.toBytes(), MAC_A.toBytes());
+        a.load(sender);
+        b.load(receiver);
+        // A polling guest never halts while it has work; each main-loop slice returns to the step driver
+        // with the guest still in non-root operation (no exit), which is how this model interleaves it.
+        StepDriver driver = new StepDriver(rig.clock, rig.host.timers()).maxRounds(10_000_000);
+        a.vcpus().forEach(driver::add);
+        b.vcpus().forEach(driver::add);
+        driver.add(veb);
+        driver.runUntilIdle();
+        // Both drivers are set up and halted; start them and measure from here.
+        VcpuStats setupA = a.stats();
+        VcpuStats setupB = b.stats();
+        long postedBefore = rig.iommu.stats().interruptsPosted;
+
+        b.postInterrupt(0, TestVfGuestDriver.START_VECTOR);
+        a.postInterrupt(0, TestVfGuestDriver.START_VECTOR);
+        driver.runUntilIdle();
+
+        assertThat(receiver.received).isEqualTo(FRAMES);
+        assertThat(receiver.corrupt).isZero();
+        assertThat(rig.iommu.stats().interruptsPosted - postedBefore).as("poll mode: no device interrupt").isZero();
+        assertThat(receiver.interrupts).as("only the start signal").isEqualTo(1);
+        VcpuStats endA = a.stats();
+        VcpuStats endB = b.stats();
+        for (ExitReason r : DATA_PATH_EXITS) {
+            assertThat(endA.exits(r)).as("VM a, %s", r).isEqualTo(setupA.exits(r));
+            assertThat(endB.exits(r)).as("VM b, %s", r).isEqualTo(setupB.exits(r));
+        }
+        for (VcpuStats[] s : new VcpuStats[][] {{setupA, endA}, {setupB, endB}}) {
+            long all = s[1].exits - s[0].exits;
+            assertThat(all).as("only the HLT when the work is done").isEqualTo(1);
+            assertThat(s[1].exits(ExitReason.HLT) - s[0].exits(ExitReason.HLT)).isEqualTo(1);
+        }
+        System.out.printf("sriov VM-to-VM poll mode: %d frames; VM a exits %d, VM b exits %d; device interrupts 0%n",
+                FRAMES, endA.exits - setupA.exits, endB.exits - setupB.exits);
+    }
 }
