@@ -175,15 +175,39 @@ final class VfQueuePair implements MmioDevice {
         }
         int v = (int) value;
         switch ((int) offset) {
-            case RDBAL -> { if (!rx.enabled()) { rx.baseLow = v; } }
-            case RDBAH -> { if (!rx.enabled()) { rx.baseHigh = v; } }
-            case RDLEN -> { if (!rx.enabled()) { rx.lengthBytes = v & 0xF_FF80; } }
+            case RDBAL -> {
+                if (!rx.enabled()) {
+                    rx.baseLow = v;
+                }
+            }
+            case RDBAH -> {
+                if (!rx.enabled()) {
+                    rx.baseHigh = v;
+                }
+            }
+            case RDLEN -> {
+                if (!rx.enabled()) {
+                    rx.lengthBytes = v & 0xF_FF80;
+                }
+            }
             case RDH -> setHead(rx, v);
             case SRRCTL -> srrctl = v & 0x1F;
             case RXDCTL -> setControl(rx, v);
-            case TDBAL -> { if (!tx.enabled()) { tx.baseLow = v; } }
-            case TDBAH -> { if (!tx.enabled()) { tx.baseHigh = v; } }
-            case TDLEN -> { if (!tx.enabled()) { tx.lengthBytes = v & 0xF_FF80; } }
+            case TDBAL -> {
+                if (!tx.enabled()) {
+                    tx.baseLow = v;
+                }
+            }
+            case TDBAH -> {
+                if (!tx.enabled()) {
+                    tx.baseHigh = v;
+                }
+            }
+            case TDLEN -> {
+                if (!tx.enabled()) {
+                    tx.lengthBytes = v & 0xF_FF80;
+                }
+            }
             case TDH -> setHead(tx, v);
             case TXDCTL -> setControl(tx, v);
             case EICS -> {
