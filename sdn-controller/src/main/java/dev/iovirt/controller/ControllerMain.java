@@ -5,11 +5,13 @@ import dev.iovirt.controller.device.DeviceManager;
 import dev.iovirt.controller.flow.FlowRuleManager;
 import dev.iovirt.controller.group.GroupManager;
 import dev.iovirt.controller.host.HostManager;
+import dev.iovirt.controller.meter.MeterManager;
 import dev.iovirt.controller.openflow.ControllerConfig;
 import dev.iovirt.controller.openflow.OpenFlowController;
 import dev.iovirt.controller.openflow.OpenFlowDeviceProvider;
 import dev.iovirt.controller.openflow.OpenFlowFlowRuleProvider;
 import dev.iovirt.controller.openflow.OpenFlowGroupProvider;
+import dev.iovirt.controller.openflow.OpenFlowMeterProvider;
 import dev.iovirt.controller.rest.RestApi;
 import dev.iovirt.controller.topology.TopologyManager;
 import java.net.InetSocketAddress;
@@ -64,6 +66,7 @@ public final class ControllerMain implements AutoCloseable {
     private final DeviceManager devices = new DeviceManager();
     private final FlowRuleManager flows = new FlowRuleManager(devices);
     private final GroupManager groups = new GroupManager(devices);
+    private final MeterManager meters = new MeterManager(devices);
     private final HostManager hosts = new HostManager();
     private final TopologyManager topology;
     private final RestApi api;
@@ -79,6 +82,7 @@ public final class ControllerMain implements AutoCloseable {
         devices.setProvider(new OpenFlowDeviceProvider(openflow, devices));
         flows.setProvider(new OpenFlowFlowRuleProvider(openflow, flows));
         groups.setProvider(new OpenFlowGroupProvider(openflow));
+        meters.setProvider(new OpenFlowMeterProvider(openflow));
         topology = new TopologyManager(openflow, devices, options.probeInterval());
         if (options.lldp()) {
             openflow.addPacketProcessor(topology, 0);
@@ -95,7 +99,7 @@ public final class ControllerMain implements AutoCloseable {
             openflow.addPacketProcessor(l2, 100);
             devices.addListener(l2);
         }
-        api = new RestApi(token, devices, flows, groups, hosts, topology, openflow);
+        api = new RestApi(token, devices, flows, groups, meters, hosts, topology, openflow);
     }
 
     /** Starts everything; the addresses may use port 0. */
@@ -162,6 +166,10 @@ public final class ControllerMain implements AutoCloseable {
 
     public GroupManager groups() {
         return groups;
+    }
+
+    public MeterManager meters() {
+        return meters;
     }
 
     public HostManager hosts() {

@@ -140,6 +140,25 @@ class OpenVSwitchInteropTest {
     }
 
     @Test
+    void meterPostedThroughRestAppearsInDumpMetersAndDeleteRemovesIt() {
+        Http.Response m = http.send("POST", "/switches/2/meters", """
+                {"meter_id": 3, "flags": ["kbps", "stats"], "bands": [{"type": "drop", "rate": 1000}]}""", TOKEN);
+        assertThat(m.status()).as(m.text()).isEqualTo(201);
+        assertThat(ovs.ofctl("dump-meters", "ctlbr1")).contains("meter=3 kbps stats bands=", "type=drop rate=1000");
+        Http.Response listed = http.get("/switches/2/meters/3");
+        assertThat(listed.status()).as(listed.text()).isEqualTo(200);
+        assertThat(listed.json().path("bands").get(0).path("rate").asLong()).isEqualTo(1000);
+        Http.Response f = http.send("POST", "/switches/2/flows", "{\"priority\": 78, \"match\": {\"in_port\": 10}, "
+                + "\"actions\": [{\"type\": \"meter\", \"meter\": 3}, {\"type\": \"output\", \"port\": 1}]}", TOKEN);
+        assertThat(f.status()).as(f.text()).isEqualTo(201);
+        assertThat(ovs.ofctl("dump-flows", "ctlbr1")).contains("priority=78,in_port=10 actions=meter:3,output:1");
+        Http.Response d = http.send("DELETE", "/switches/2/meters/3", null, TOKEN);
+        assertThat(d.status()).as(d.text()).isEqualTo(200);
+        assertThat(ovs.ofctl("dump-meters", "ctlbr1")).doesNotContain("meter=3");
+        assertThat(http.get("/switches/2/meters/3").status()).isEqualTo(404);
+    }
+
+    @Test
     void openVSwitchConnectsOverTls() throws Exception {
         Path dir = ovs.dir();
         ControllerConfig.Tls ours = Certificates.selfSigned(dir, "controller");

@@ -134,6 +134,9 @@ public final class JsonCodecs {
             if (fa.table() != null) {
                 x.put("table", fa.table());
             }
+            if (fa.meter() != null) {
+                x.put("meter", fa.meter());
+            }
         }
         return o;
     }
@@ -191,12 +194,57 @@ public final class JsonCodecs {
         return new dev.iovirt.controller.group.GroupRule(body.path("group_id").asLong(), body.path("type").asText(), buckets);
     }
 
+    public static ObjectNode meter(dev.iovirt.controller.meter.MeterRule m) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("meter_id", m.meterId());
+        ArrayNode flags = o.putArray("flags");
+        m.flags().forEach(flags::add);
+        ArrayNode bands = o.putArray("bands");
+        for (dev.iovirt.controller.meter.MeterBandRule b : m.bands()) {
+            ObjectNode bo = bands.addObject();
+            bo.put("type", b.type());
+            bo.put("rate", b.rate());
+            bo.put("burst_size", b.burstSize());
+            if (b.type().equals("dscp_remark")) {
+                bo.put("prec_level", b.precLevel());
+            }
+        }
+        return o;
+    }
+
+    /** A meter with its counters; each band gets its {@code packet_count} and {@code byte_count}. */
+    public static ObjectNode meter(dev.iovirt.controller.meter.MeterEntry e) {
+        ObjectNode o = meter(e.rule());
+        o.put("flow_count", e.flowCount());
+        o.put("packet_in_count", e.packetInCount());
+        o.put("byte_in_count", e.byteInCount());
+        o.put("duration_sec", e.durationSec());
+        JsonNode bands = o.get("bands");
+        for (int i = 0; i < bands.size() && i < e.bandPacketCounts().size(); i++) {
+            ((ObjectNode) bands.get(i)).put("packet_count", e.bandPacketCounts().get(i));
+            ((ObjectNode) bands.get(i)).put("byte_count", e.bandByteCounts().get(i));
+        }
+        return o;
+    }
+
+    /** A validated Meter body → rule. */
+    public static dev.iovirt.controller.meter.MeterRule meter(JsonNode body) {
+        List<String> flags = new ArrayList<>();
+        body.path("flags").forEach(f -> flags.add(f.asText()));
+        List<dev.iovirt.controller.meter.MeterBandRule> bands = new ArrayList<>();
+        for (JsonNode b : body.path("bands")) {
+            bands.add(new dev.iovirt.controller.meter.MeterBandRule(b.path("type").asText(), b.path("rate").asLong(),
+                    b.path("burst_size").asLong(0), b.path("prec_level").asInt(0)));
+        }
+        return new dev.iovirt.controller.meter.MeterRule(body.path("meter_id").asLong(), flags, bands);
+    }
+
     private static List<FlowAction> actions(JsonNode list) {
         List<FlowAction> actions = new ArrayList<>();
         for (JsonNode a : list) {
             actions.add(new FlowAction(a.path("type").asText(), text(a.get("port")), text(a.get("field")),
                     text(a.get("value")), a.has("group") ? a.get("group").asLong() : null,
-                    a.has("table") ? a.get("table").asInt() : null));
+                    a.has("table") ? a.get("table").asInt() : null, a.has("meter") ? a.get("meter").asLong() : null));
         }
         return actions;
     }

@@ -7,6 +7,8 @@ import dev.iovirt.controller.flow.FlowRuleException;
 import dev.iovirt.controller.flow.FlowRuleService;
 import dev.iovirt.controller.group.GroupService;
 import dev.iovirt.controller.host.HostService;
+import dev.iovirt.controller.meter.MeterService;
+import dev.iovirt.controller.meter.UnknownMeterException;
 import dev.iovirt.controller.openflow.OpenFlowController;
 import dev.iovirt.controller.openflow.OpenFlowErrorException;
 import dev.iovirt.controller.openflow.RequestTimeoutException;
@@ -53,6 +55,7 @@ public final class RestApi implements AutoCloseable {
     private final SwitchResource switches;
     private final FlowResource flows;
     private final GroupResource groups;
+    private final MeterResource meters;
     private final TopologyResource topology;
     private final StatisticsResource statistics;
     private final EventStream events = new EventStream();
@@ -61,11 +64,12 @@ public final class RestApi implements AutoCloseable {
     private HttpServer server;
 
     public RestApi(String token, DeviceService devices, FlowRuleService flowService, GroupService groupService,
-                   HostService hosts, TopologyService topologyService, OpenFlowController openflow) {
+                   MeterService meterService, HostService hosts, TopologyService topologyService, OpenFlowController openflow) {
         this.auth = new BearerAuth(token);
         this.switches = new SwitchResource(devices, openflow);
         this.flows = new FlowResource(flowService);
         this.groups = new GroupResource(groupService);
+        this.meters = new MeterResource(meterService);
         this.topology = new TopologyResource(devices, hosts, topologyService);
         this.statistics = new StatisticsResource(devices);
         devices.addListener(events);
@@ -89,6 +93,10 @@ public final class RestApi implements AutoCloseable {
         async(router, HttpMethod.GET, "/switches/:dpid/groups", "listGroups", groups::list);
         async(router, HttpMethod.POST, "/switches/:dpid/groups", "addGroup", groups::add);
         async(router, HttpMethod.DELETE, "/switches/:dpid/groups/:groupId", "deleteGroup", groups::delete);
+        async(router, HttpMethod.GET, "/switches/:dpid/meters", "listMeters", meters::list);
+        async(router, HttpMethod.POST, "/switches/:dpid/meters", "addMeter", meters::add);
+        async(router, HttpMethod.GET, "/switches/:dpid/meters/:meterId", "getMeter", meters::get);
+        async(router, HttpMethod.DELETE, "/switches/:dpid/meters/:meterId", "deleteMeter", meters::delete);
         async(router, HttpMethod.POST, "/switches/:dpid/role", "requestRole", switches::role);
         sync(router, HttpMethod.GET, "/hosts", "listHosts", topology::hosts);
         sync(router, HttpMethod.GET, "/topology", "getTopology", topology::topology);
@@ -167,6 +175,7 @@ public final class RestApi implements AutoCloseable {
             }
             case FlowRuleException f -> json(rc, 400, JsonCodecs.error(f.getMessage(), f.field()));
             case UnknownDeviceException u -> json(rc, 404, JsonCodecs.error(u.getMessage(), "dpid"));
+            case UnknownMeterException u -> json(rc, 404, JsonCodecs.error(u.getMessage(), "meterId"));
             case OpenFlowErrorException o -> json(rc, 409, JsonCodecs.error(o.getMessage(), null));
             case SwitchDisconnectedException d -> json(rc, 503, JsonCodecs.error(d.getMessage(), null));
             case RequestTimeoutException t -> json(rc, 504, JsonCodecs.error(t.getMessage(), null));
