@@ -239,6 +239,54 @@ public final class JsonCodecs {
         return new dev.iovirt.controller.meter.MeterRule(body.path("meter_id").asLong(), flags, bands);
     }
 
+    public static ObjectNode acl(dev.iovirt.controller.acl.AclRule r) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("id", r.id());
+        o.put("priority", r.priority());
+        if (r.ethType() != null) {
+            o.put("eth_type", String.format("0x%04x", r.ethType()));
+        }
+        if (r.ipv4Src() != null) {
+            o.put("ipv4_src", r.ipv4Src());
+        }
+        if (r.ipv4Dst() != null) {
+            o.put("ipv4_dst", r.ipv4Dst());
+        }
+        if (r.ipProto() != null) {
+            o.put("ip_proto", r.ipProto());
+        }
+        if (r.tpSrc() != null) {
+            o.put("tp_src", r.tpSrc());
+        }
+        if (r.tpDst() != null) {
+            o.put("tp_dst", r.tpDst());
+        }
+        o.put("action", r.action());
+        return o;
+    }
+
+    /** A validated AclRule body → rule (id 0). {@code eth_type} may be a number or hex text. */
+    public static dev.iovirt.controller.acl.AclRule acl(JsonNode body) {
+        Integer ethType = null;
+        JsonNode e = body.get("eth_type");
+        if (e != null) {
+            String t = e.asText().trim();
+            try {
+                ethType = e.isNumber() ? e.asInt() : t.startsWith("0x") || t.startsWith("0X")
+                        ? Integer.parseInt(t.substring(2), 16) : Integer.parseInt(t);
+            } catch (NumberFormatException bad) {
+                throw new dev.iovirt.controller.flow.FlowRuleException("eth_type", "eth_type must be a number such as 0x0800, not " + t);
+            }
+            if (ethType < 0 || ethType > 0xFFFF) {
+                throw new dev.iovirt.controller.flow.FlowRuleException("eth_type", "eth_type must be in 0..0xffff, not " + t);
+            }
+        }
+        return new dev.iovirt.controller.acl.AclRule(0, body.path("priority").asInt(), ethType, text(body.get("ipv4_src")),
+                text(body.get("ipv4_dst")), body.has("ip_proto") ? body.get("ip_proto").asInt() : null,
+                body.has("tp_src") ? body.get("tp_src").asInt() : null, body.has("tp_dst") ? body.get("tp_dst").asInt() : null,
+                body.path("action").asText());
+    }
+
     private static List<FlowAction> actions(JsonNode list) {
         List<FlowAction> actions = new ArrayList<>();
         for (JsonNode a : list) {
