@@ -156,7 +156,8 @@ public final class AclManager implements AclService, DeviceListener {
         try {
             FlowRules.toFlowMod(flow, 0);
         } catch (FlowRuleException e) {
-            throw new FlowRuleException(fieldOf(e.field()), e.getMessage());
+            throw new FlowRuleException(fieldOf(e.field()), e.getMessage().replace("match.nw_src", "ipv4_src")
+                    .replace("match.nw_dst", "ipv4_dst").replace("nw_proto", "ip_proto"));
         }
         return flow;
     }

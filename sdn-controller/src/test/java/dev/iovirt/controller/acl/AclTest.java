@@ -149,7 +149,9 @@ class AclTest {
         assertError(http.send("POST", "/acls", DENY_SSH, null), 401, null);
         assertError(http.send("POST", "/acls", "{\"priority\": 64001, \"action\": \"deny\"}", TOKEN), 400, "priority");
         assertError(http.send("POST", "/acls", "{\"priority\": 1, \"action\": \"maybe\"}", TOKEN), 400, "action");
-        assertError(http.send("POST", "/acls", "{\"priority\": 1, \"tp_dst\": 22, \"action\": \"deny\"}", TOKEN), 400, "tp_dst");
+        Http.Response noProto = http.send("POST", "/acls", "{\"priority\": 1, \"tp_dst\": 22, \"action\": \"deny\"}", TOKEN);
+        assertError(noProto, 400, "tp_dst");
+        assertThat(noProto.json().path("error").asText()).isEqualTo("tp_dst needs ip_proto (6 for TCP, 17 for UDP, 132 for SCTP)");
         assertError(http.send("POST", "/acls", "{\"priority\": 1, \"ipv4_src\": \"10.0.0.300\", \"action\": \"deny\"}", TOKEN),
                 400, "ipv4_src");
         assertError(http.send("POST", "/acls", "{\"priority\": 1, \"eth_type\": \"ip\", \"action\": \"deny\"}", TOKEN), 400, "eth_type");
