@@ -92,7 +92,7 @@ public final class ControllerMain implements AutoCloseable {
     private final MeterManager meters = new MeterManager(devices);
     private final HostManager hosts = new HostManager();
     private final AclManager acl;
-    /** The ARP responder, or null when the app does not run. */
+    /** The ARP responder; a packet processor only when the app runs. */
     private final ArpResponder arpResponder;
     private final TopologyManager topology;
     private final RestApi api;
@@ -124,11 +124,9 @@ public final class ControllerMain implements AutoCloseable {
         if (options.acl()) {
             devices.addListener(acl);
         }
+        arpResponder = new ArpResponder(hosts, options.arpResponder());
         if (options.arpResponder()) {
-            arpResponder = new ArpResponder(hosts);
             openflow.addPacketProcessor(arpResponder, 75);
-        } else {
-            arpResponder = null;
         }
         if (options.learningSwitch()) {
             LearningSwitch l2 = new LearningSwitch(openflow, options.idleTimeout(),
@@ -136,7 +134,7 @@ public final class ControllerMain implements AutoCloseable {
             openflow.addPacketProcessor(l2, 100);
             devices.addListener(l2);
         }
-        api = new RestApi(token, devices, flows, groups, meters, acl, hosts, topology, openflow);
+        api = new RestApi(token, devices, flows, groups, meters, acl, arpResponder, hosts, topology, openflow);
     }
 
     /** Starts everything; the addresses may use port 0. */
@@ -215,7 +213,7 @@ public final class ControllerMain implements AutoCloseable {
 
     /** The ARP responder, if the app runs. */
     public java.util.Optional<ArpResponder> arpResponder() {
-        return java.util.Optional.ofNullable(arpResponder);
+        return arpResponder.running() ? java.util.Optional.of(arpResponder) : java.util.Optional.empty();
     }
 
     public HostManager hosts() {

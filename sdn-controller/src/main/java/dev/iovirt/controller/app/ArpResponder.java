@@ -43,11 +43,22 @@ public final class ArpResponder implements PacketProcessor {
     private static final int OP_REPLY = 2;
 
     private final HostService hosts;
+    /** Whether the app runs (is a packet processor); the REST API refuses static entries otherwise. */
+    private final boolean running;
     /** Static IPv4 → MAC entries, consulted before the learned hosts. */
     private final Map<Ipv4Address, MacAddress> statics = new ConcurrentHashMap<>();
 
     public ArpResponder(HostService hosts) {
+        this(hosts, true);
+    }
+
+    public ArpResponder(HostService hosts, boolean running) {
         this.hosts = hosts;
+        this.running = running;
+    }
+
+    public boolean running() {
+        return running;
     }
 
     /** Answers requests for {@code ip} with {@code mac}, whether or not such a host was seen. */
@@ -55,8 +66,14 @@ public final class ArpResponder implements PacketProcessor {
         statics.put(ip, mac);
     }
 
-    public void removeStatic(Ipv4Address ip) {
-        statics.remove(ip);
+    /** Removes the static entry for {@code ip}; false if there was none. */
+    public boolean removeStatic(Ipv4Address ip) {
+        return statics.remove(ip) != null;
+    }
+
+    /** The static entries, by address. */
+    public Map<Ipv4Address, MacAddress> statics() {
+        return new java.util.TreeMap<>(statics);
     }
 
     /** The MAC the responder answers for {@code ip}, if any. */

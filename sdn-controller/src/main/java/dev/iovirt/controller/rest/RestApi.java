@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.iovirt.controller.acl.AclNotRunningException;
 import dev.iovirt.controller.acl.AclService;
 import dev.iovirt.controller.acl.UnknownAclRuleException;
+import dev.iovirt.controller.app.ArpResponder;
 import dev.iovirt.controller.device.DeviceService;
 import dev.iovirt.controller.device.UnknownDeviceException;
 import dev.iovirt.controller.flow.FlowRuleException;
@@ -60,6 +61,7 @@ public final class RestApi implements AutoCloseable {
     private final GroupResource groups;
     private final MeterResource meters;
     private final AclResource acls;
+    private final ArpResource arp;
     private final TopologyResource topology;
     private final StatisticsResource statistics;
     private final EventStream events = new EventStream();
@@ -68,13 +70,14 @@ public final class RestApi implements AutoCloseable {
     private HttpServer server;
 
     public RestApi(String token, DeviceService devices, FlowRuleService flowService, GroupService groupService,
-                   MeterService meterService, AclService aclService, HostService hosts, TopologyService topologyService, OpenFlowController openflow) {
+                   MeterService meterService, AclService aclService, ArpResponder arp, HostService hosts, TopologyService topologyService, OpenFlowController openflow) {
         this.auth = new BearerAuth(token);
         this.switches = new SwitchResource(devices, openflow);
         this.flows = new FlowResource(flowService);
         this.groups = new GroupResource(groupService);
         this.meters = new MeterResource(meterService);
         this.acls = new AclResource(aclService);
+        this.arp = new ArpResource(arp);
         this.topology = new TopologyResource(devices, hosts, topologyService);
         this.statistics = new StatisticsResource(devices);
         devices.addListener(events);
@@ -107,6 +110,9 @@ public final class RestApi implements AutoCloseable {
         async(router, HttpMethod.POST, "/acls", "addAcl", acls::add);
         sync(router, HttpMethod.GET, "/acls/:id", "getAcl", acls::get);
         async(router, HttpMethod.DELETE, "/acls/:id", "deleteAcl", acls::delete);
+        sync(router, HttpMethod.GET, "/arp/static", "listArpEntries", arp::list);
+        sync(router, HttpMethod.POST, "/arp/static", "addArpEntry", arp::add);
+        sync(router, HttpMethod.DELETE, "/arp/static/:ip", "deleteArpEntry", arp::delete);
         sync(router, HttpMethod.GET, "/hosts", "listHosts", topology::hosts);
         sync(router, HttpMethod.GET, "/topology", "getTopology", topology::topology);
         sync(router, HttpMethod.GET, "/topology/path", "getPath", topology::path);

@@ -86,6 +86,32 @@ class ArpResponderTest {
     }
 
     @Test
+    void staticEntriesAreManagedThroughRest() throws Exception {
+        start("learning-switch,arp-responder");
+        dev.iovirt.controller.testing.Http http = new dev.iovirt.controller.testing.Http(
+                "http://127.0.0.1:" + controller.apiAddress().getPort() + dev.iovirt.controller.rest.RestApi.BASE);
+        String entry = "{\"ip\": \"10.0.0.254\", \"mac\": \"02:00:00:00:00:fe\"}";
+        assertThat(http.send("POST", "/arp/static", entry, null).status()).isEqualTo(401);
+        dev.iovirt.controller.testing.Http.Response bad = http.send("POST", "/arp/static", "{\"ip\": \"10.0.0.254\", \"mac\": \"02:00\"}", "t");
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.json().path("field").asText()).isEqualTo("mac");
+        dev.iovirt.controller.testing.Http.Response badIp = http.send("POST", "/arp/static", "{\"ip\": \"10.0.0.300\", \"mac\": \"02:00:00:00:00:fe\"}", "t");
+        assertThat(badIp.status()).isEqualTo(400);
+        assertThat(badIp.json().path("field").asText()).isEqualTo("ip");
+        dev.iovirt.controller.testing.Http.Response r = http.send("POST", "/arp/static", entry, "t");
+        assertThat(r.status()).as(r.text()).isEqualTo(201);
+        assertThat(http.get("/arp/static").text()).isEqualTo("[{\"ip\":\"10.0.0.254\",\"mac\":\"02:00:00:00:00:fe\"}]");
+        packetIn(3, request(B, IP_B, Ipv4Address.of("10.0.0.254")));
+        assertThat(sw.await(OfpPacketOut.class).actions()).containsExactly(Action.Output.to(3));
+
+        assertThat(http.send("DELETE", "/arp/static/10.0.0.254", null, "t").status()).isEqualTo(200);
+        assertThat(http.send("DELETE", "/arp/static/10.0.0.254", null, "t").json().path("field").asText()).isEqualTo("ip");
+        assertThat(http.get("/arp/static").json()).isEmpty();
+        packetIn(3, request(B, IP_B, Ipv4Address.of("10.0.0.254")));
+        assertThat(sw.await(OfpPacketOut.class).actions()).containsExactly(Action.Output.to(PortNo.FLOOD));
+    }
+
+    @Test
     void unknownTargetsGratuitousArpAndRepliesGoOnToTheLearningSwitch() throws Exception {
         start("learning-switch,hosts,arp-responder");
         packetIn(2, request(A, IP_A, IP_A)); // gratuitous: A is learned, but not answered
@@ -105,6 +131,10 @@ class ArpResponderTest {
         sw.await(OfpPacketOut.class);
         packetIn(1, request(B, IP_B, IP_A));
         assertThat(sw.await(OfpPacketOut.class).actions()).containsExactly(Action.Output.to(PortNo.FLOOD));
+        dev.iovirt.controller.testing.Http http = new dev.iovirt.controller.testing.Http(
+                "http://127.0.0.1:" + controller.apiAddress().getPort() + dev.iovirt.controller.rest.RestApi.BASE);
+        assertThat(http.send("POST", "/arp/static", "{\"ip\": \"10.0.0.254\", \"mac\": \"02:00:00:00:00:fe\"}", "t").status())
+                .isEqualTo(409);
     }
 
     @Test
