@@ -1,15 +1,19 @@
 package dev.iovirt.controller;
 
+import dev.iovirt.controller.acl.AclManager;
+import dev.iovirt.controller.app.ArpResponder;
 import dev.iovirt.controller.app.LearningSwitch;
 import dev.iovirt.controller.device.DeviceManager;
 import dev.iovirt.controller.flow.FlowRuleManager;
 import dev.iovirt.controller.group.GroupManager;
 import dev.iovirt.controller.host.HostManager;
+import dev.iovirt.controller.meter.MeterManager;
 import dev.iovirt.controller.openflow.ControllerConfig;
 import dev.iovirt.controller.openflow.OpenFlowController;
 import dev.iovirt.controller.openflow.OpenFlowDeviceProvider;
 import dev.iovirt.controller.openflow.OpenFlowFlowRuleProvider;
 import dev.iovirt.controller.openflow.OpenFlowGroupProvider;
+import dev.iovirt.controller.openflow.OpenFlowMeterProvider;
 import dev.iovirt.controller.rest.RestApi;
 import dev.iovirt.controller.topology.TopologyManager;
 import java.net.InetSocketAddress;
@@ -44,19 +48,40 @@ public final class ControllerMain implements AutoCloseable {
      * @param idleTimeout the learning switch's flow idle timeout, seconds
      * @param probeInterval LLDP probe interval
      * @param openflow the OpenFlow channel timers
+     * @param acl run the ACL app (table 0; the learning switch then works in table 1)
+     * @param arpResponder answer ARP requests for known IPs from the controller
      */
     public record Options(boolean learningSwitch, boolean lldp, boolean hostTracking, int idleTimeout,
-                          Duration probeInterval, ControllerConfig openflow) {
+                          Duration probeInterval, ControllerConfig openflow, boolean acl, boolean arpResponder) {
+        /** Options without the ACL and the ARP responder. */
+        public Options(boolean learningSwitch, boolean lldp, boolean hostTracking, int idleTimeout,
+                       Duration probeInterval, ControllerConfig openflow) {
+            this(learningSwitch, lldp, hostTracking, idleTimeout, probeInterval, openflow, false, false);
+        }
+
         public static Options defaults() {
             return new Options(true, true, true, 60, Duration.ofSeconds(5), ControllerConfig.defaults());
         }
 
         public Options withLearningSwitch(boolean on) {
-            return new Options(on, lldp, hostTracking, idleTimeout, probeInterval, openflow);
+            return new Options(on, lldp, hostTracking, idleTimeout, probeInterval, openflow, acl, arpResponder);
         }
 
         public Options withLldp(boolean on, Duration interval) {
-            return new Options(learningSwitch, on, hostTracking, idleTimeout, interval, openflow);
+            return new Options(learningSwitch, on, hostTracking, idleTimeout, interval, openflow, acl, arpResponder);
+        }
+
+        public Options withAcl(boolean on) {
+            return new Options(learningSwitch, lldp, hostTracking, idleTimeout, probeInterval, openflow, on, arpResponder);
+        }
+
+        public Options withArpResponder(boolean on) {
+            return new Options(learningSwitch, lldp, hostTracking, idleTimeout, probeInterval, openflow, acl, on);
+        }
+
+        /** These options with other OpenFlow channel settings, the apps kept. */
+        public Options withOpenflow(ControllerConfig config) {
+            return new Options(learningSwitch, lldp, hostTracking, idleTimeout, probeInterval, config, acl, arpResponder);
         }
     }
 
@@ -64,7 +89,11 @@ public final class ControllerMain implements AutoCloseable {
     private final DeviceManager devices = new DeviceManager();
     private final FlowRuleManager flows = new FlowRuleManager(devices);
     private final GroupManager groups = new GroupManager(devices);
+    private final MeterManager meters = new MeterManager(devices);
     private final HostManager hosts = new HostManager();
+    private final AclManager acl;
+    /** The ARP responder; a packet processor only when the app runs. */
+    private final ArpResponder arpResponder;
     private final TopologyManager topology;
     private final RestApi api;
     private final String token;
@@ -79,6 +108,7 @@ public final class ControllerMain implements AutoCloseable {
         devices.setProvider(new OpenFlowDeviceProvider(openflow, devices));
         flows.setProvider(new OpenFlowFlowRuleProvider(openflow, flows));
         groups.setProvider(new OpenFlowGroupProvider(openflow));
+        meters.setProvider(new OpenFlowMeterProvider(openflow));
         topology = new TopologyManager(openflow, devices, options.probeInterval());
         if (options.lldp()) {
             openflow.addPacketProcessor(topology, 0);
@@ -90,12 +120,21 @@ public final class ControllerMain implements AutoCloseable {
             openflow.addPacketProcessor(hosts, 50);
             devices.addListener(hosts);
         }
+        acl = new AclManager(devices, flows, options.acl());
+        if (options.acl()) {
+            devices.addListener(acl);
+        }
+        arpResponder = new ArpResponder(hosts, options.arpResponder());
+        if (options.arpResponder()) {
+            openflow.addPacketProcessor(arpResponder, 75);
+        }
         if (options.learningSwitch()) {
-            LearningSwitch l2 = new LearningSwitch(openflow, options.idleTimeout());
+            LearningSwitch l2 = new LearningSwitch(openflow, options.idleTimeout(),
+                    options.acl() ? AclManager.FORWARDING_TABLE : 0);
             openflow.addPacketProcessor(l2, 100);
             devices.addListener(l2);
         }
-        api = new RestApi(token, devices, flows, groups, hosts, topology, openflow);
+        api = new RestApi(token, devices, flows, groups, meters, acl, arpResponder, hosts, topology, openflow);
     }
 
     /** Starts everything; the addresses may use port 0. */
@@ -164,6 +203,19 @@ public final class ControllerMain implements AutoCloseable {
         return groups;
     }
 
+    public MeterManager meters() {
+        return meters;
+    }
+
+    public AclManager acl() {
+        return acl;
+    }
+
+    /** The ARP responder, if the app runs. */
+    public java.util.Optional<ArpResponder> arpResponder() {
+        return arpResponder.running() ? java.util.Optional.of(arpResponder) : java.util.Optional.empty();
+    }
+
     public HostManager hosts() {
         return hosts;
     }
@@ -198,15 +250,12 @@ public final class ControllerMain implements AutoCloseable {
                     if (files.length != 2) {
                         throw new IllegalArgumentException("--tls wants CERT.pem,KEY.pem");
                     }
-                    options = new Options(options.learningSwitch(), options.lldp(), options.hostTracking(), options.idleTimeout(),
-                            options.probeInterval(), options.openflow().withTls(
-                                    new ControllerConfig.Tls(java.nio.file.Path.of(files[0]), java.nio.file.Path.of(files[1]))));
+                    options = options.withOpenflow(options.openflow().withTls(
+                            new ControllerConfig.Tls(java.nio.file.Path.of(files[0]), java.nio.file.Path.of(files[1]))));
                 }
-                case "--threads" -> options = new Options(options.learningSwitch(), options.lldp(), options.hostTracking(),
-                        options.idleTimeout(), options.probeInterval(),
-                        options.openflow().withWorkerThreads(Integer.parseInt(args[i + 1])));
+                case "--threads" -> options = options.withOpenflow(options.openflow().withWorkerThreads(Integer.parseInt(args[i + 1])));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (--openflow HOST:PORT, --api HOST:PORT, --apps learning-switch,lldp,hosts, --threads N, --tls CERT.pem,KEY.pem)");
+                        + " (--openflow HOST:PORT, --api HOST:PORT, --apps learning-switch,lldp,hosts,acl,arp-responder, --threads N, --tls CERT.pem,KEY.pem)");
             }
         }
         ControllerMain c = start(of, api, tokenFrom(System.getenv()), options);
@@ -223,16 +272,16 @@ public final class ControllerMain implements AutoCloseable {
         stopped.await();
     }
 
-    /** Options with exactly the apps named in {@code list} (comma-separated: learning-switch, lldp, hosts). */
+    /** Options with exactly the apps named in {@code list} (comma-separated: learning-switch, lldp, hosts, acl, arp-responder). */
     public static Options apps(String list, Options base) {
         java.util.Set<String> names = new java.util.HashSet<>(java.util.List.of(list.split(",")));
         for (String n : names) {
-            if (!java.util.Set.of("learning-switch", "lldp", "hosts", "").contains(n)) {
-                throw new IllegalArgumentException("unknown app '" + n + "' (learning-switch, lldp, hosts)");
+            if (!java.util.Set.of("learning-switch", "lldp", "hosts", "acl", "arp-responder", "").contains(n)) {
+                throw new IllegalArgumentException("unknown app '" + n + "' (learning-switch, lldp, hosts, acl, arp-responder)");
             }
         }
         return new Options(names.contains("learning-switch"), names.contains("lldp"), names.contains("hosts"),
-                base.idleTimeout(), base.probeInterval(), base.openflow());
+                base.idleTimeout(), base.probeInterval(), base.openflow(), names.contains("acl"), names.contains("arp-responder"));
     }
 
     /** Parses HOST:PORT. */

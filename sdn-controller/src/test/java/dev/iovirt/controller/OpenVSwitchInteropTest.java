@@ -140,6 +140,25 @@ class OpenVSwitchInteropTest {
     }
 
     @Test
+    void meterPostedThroughRestAppearsInDumpMetersAndDeleteRemovesIt() {
+        Http.Response m = http.send("POST", "/switches/2/meters", """
+                {"meter_id": 3, "flags": ["kbps", "stats"], "bands": [{"type": "drop", "rate": 1000}]}""", TOKEN);
+        assertThat(m.status()).as(m.text()).isEqualTo(201);
+        assertThat(ovs.ofctl("dump-meters", "ctlbr1")).contains("meter=3 kbps stats bands=", "type=drop rate=1000");
+        Http.Response listed = http.get("/switches/2/meters/3");
+        assertThat(listed.status()).as(listed.text()).isEqualTo(200);
+        assertThat(listed.json().path("bands").get(0).path("rate").asLong()).isEqualTo(1000);
+        Http.Response f = http.send("POST", "/switches/2/flows", "{\"priority\": 78, \"match\": {\"in_port\": 10}, "
+                + "\"actions\": [{\"type\": \"meter\", \"meter\": 3}, {\"type\": \"output\", \"port\": 1}]}", TOKEN);
+        assertThat(f.status()).as(f.text()).isEqualTo(201);
+        assertThat(ovs.ofctl("dump-flows", "ctlbr1")).contains("priority=78,in_port=10 actions=meter:3,output:1");
+        Http.Response d = http.send("DELETE", "/switches/2/meters/3", null, TOKEN);
+        assertThat(d.status()).as(d.text()).isEqualTo(200);
+        assertThat(ovs.ofctl("dump-meters", "ctlbr1")).doesNotContain("meter=3");
+        assertThat(http.get("/switches/2/meters/3").status()).isEqualTo(404);
+    }
+
+    @Test
     void openVSwitchConnectsOverTls() throws Exception {
         Path dir = ovs.dir();
         ControllerConfig.Tls ours = Certificates.selfSigned(dir, "controller");
@@ -167,6 +186,46 @@ class OpenVSwitchInteropTest {
                 assertThat(ovs.ofctl("dump-flows", "ctlbr2")).contains("priority=33 actions=drop");
             } finally {
                 ovs.vsctl("del-br", "ctlbr2");
+            }
+        }
+    }
+
+    @Test
+    void aclRulesPostedThroughRestAreFlowsInOpenVSwitchAndTheLearningSwitchMovesToTable1() throws Exception {
+        ControllerMain.Options o = ControllerMain.apps("learning-switch,hosts,acl",
+                ControllerMain.Options.defaults().withLldp(false, Duration.ofMinutes(10)));
+        try (ControllerMain acl = ControllerMain.start(new InetSocketAddress("127.0.0.1", 0), new InetSocketAddress("127.0.0.1", 0),
+                TOKEN, o)) {
+            BlockingQueue<DeviceEvent> added = new LinkedBlockingQueue<>();
+            acl.devices().addListener(added::add);
+            ovs.vsctl("add-br", "ctlbr3", "--", "set", "bridge", "ctlbr3", "datapath_type=netdev", "protocols=OpenFlow13",
+                    "fail-mode=secure", "other-config:datapath-id=0000000000000004");
+            try {
+                ovs.vsctl("set-controller", "ctlbr3", "tcp:127.0.0.1:" + acl.openflowAddress().getPort());
+                assertThat(added.poll(20, TimeUnit.SECONDS)).as("OVS connected within 20 s").isNotNull();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                String dump = "";
+                while (System.nanoTime() < deadline && !(dump.contains("goto_table:1") && dump.contains("table=1"))) {
+                    Thread.sleep(50);
+                    dump = ovs.ofctl("dump-flows", "ctlbr3");
+                }
+                assertThat(dump).contains("table=0,", "priority=0 actions=goto_table:1", "table=1,", "priority=0 actions=CONTROLLER:65535");
+                Http api = new Http("http://127.0.0.1:" + acl.apiAddress().getPort() + RestApi.BASE);
+                Http.Response r = api.send("POST", "/acls",
+                        "{\"priority\": 100, \"ipv4_src\": \"10.0.0.0/24\", \"ip_proto\": 6, \"tp_dst\": 22, \"action\": \"deny\"}", TOKEN);
+                assertThat(r.status()).as(r.text()).isEqualTo(201);
+                Http.Response allow = api.send("POST", "/acls",
+                        "{\"priority\": 200, \"ipv4_src\": \"10.0.0.5\", \"action\": \"allow\"}", TOKEN);
+                assertThat(allow.status()).as(allow.text()).isEqualTo(201);
+                dump = ovs.ofctl("dump-flows", "ctlbr3");
+                assertThat(dump).contains("cookie=0xac10000000000001,", "priority=1100,tcp,nw_src=10.0.0.0/24,tp_dst=22 actions=drop",
+                        "priority=1200,ip,nw_src=10.0.0.5 actions=goto_table:1");
+                Http.Response d = api.send("DELETE", "/acls/" + r.json().path("id").asLong(), null, TOKEN);
+                assertThat(d.status()).as(d.text()).isEqualTo(200);
+                dump = ovs.ofctl("dump-flows", "ctlbr3");
+                assertThat(dump).doesNotContain("priority=1100").contains("priority=1200");
+            } finally {
+                ovs.vsctl("del-br", "ctlbr3");
             }
         }
     }

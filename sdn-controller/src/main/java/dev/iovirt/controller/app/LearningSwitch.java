@@ -43,6 +43,8 @@ public final class LearningSwitch implements PacketProcessor, DeviceListener {
     public static final int FLOW_PRIORITY = 10;
     /** The table-miss entry has priority 0 and matches everything (OF 1.3.5 §5.4). */
     public static final int TABLE_MISS_PRIORITY = 0;
+    /** The table of the learned entries and the table miss. */
+    private final TableId table;
     private static final List<Action> FLOOD = List.of(Action.Output.to(PortNo.FLOOD));
 
     private final OpenFlowController controller;
@@ -58,8 +60,14 @@ public final class LearningSwitch implements PacketProcessor, DeviceListener {
 
     /** @param idleTimeout seconds a learned entry lives without traffic */
     public LearningSwitch(OpenFlowController controller, int idleTimeout) {
+        this(controller, idleTimeout, 0);
+    }
+
+    /** A learning switch whose entries, table miss included, go into {@code table} (1 when the ACL runs in table 0). */
+    public LearningSwitch(OpenFlowController controller, int idleTimeout, int table) {
         this.controller = controller;
         this.idleTimeout = idleTimeout;
+        this.table = TableId.of(table);
     }
 
     @Override
@@ -73,7 +81,7 @@ public final class LearningSwitch implements PacketProcessor, DeviceListener {
 
     private void installTableMiss(OpenFlowSwitch sw) {
         switches.put(sw.dpid(), new SwitchState());
-        sw.write(OfpFlowMod.builder(FlowModCommand.ADD).xid(sw.nextXid()).priority(TABLE_MISS_PRIORITY)
+        sw.write(OfpFlowMod.builder(FlowModCommand.ADD).xid(sw.nextXid()).table(table.value()).priority(TABLE_MISS_PRIORITY)
                 .apply(Action.Output.to(PortNo.CONTROLLER)).build());
     }
 
@@ -116,7 +124,7 @@ public final class LearningSwitch implements PacketProcessor, DeviceListener {
         List<Instruction> instructions = st.instructionsByPort.computeIfAbsent(port,
                 p -> List.of(new Instruction.ApplyActions(List.of(Action.Output.to(p)))));
         // OF 1.3.5 §7.3.4.1: a flow mod with a buffer id also applies to that buffered packet.
-        sw.write(new OfpFlowMod(0, 0, 0, TABLE_0, FlowModCommand.ADD, idleTimeout, 0, FLOW_PRIORITY, pi.bufferId(),
+        sw.write(new OfpFlowMod(0, 0, 0, table, FlowModCommand.ADD, idleTimeout, 0, FLOW_PRIORITY, pi.bufferId(),
                 PortNo.ANY, GroupId.ANY, 0, match, instructions));
         if (pi.bufferId().isNone()) {
             List<Action> actions = st.actionsByPort.computeIfAbsent(port, p -> List.of(Action.Output.to(p)));
@@ -133,7 +141,6 @@ public final class LearningSwitch implements PacketProcessor, DeviceListener {
 
     private static final long MULTICAST = 1L << 40; // the I/G bit of the first octet (IEEE 802 §8.2)
     private static final byte[] EMPTY = new byte[0];
-    private static final TableId TABLE_0 = TableId.of(0);
 
     private static long mac(byte[] b, int off) {
         return (b[off] & 0xFFL) << 40 | (b[off + 1] & 0xFFL) << 32 | (b[off + 2] & 0xFFL) << 24

@@ -6,6 +6,7 @@ import dev.iovirt.openflow.FlowStats;
 import dev.iovirt.openflow.GroupId;
 import dev.iovirt.openflow.Instruction;
 import dev.iovirt.openflow.Match;
+import dev.iovirt.openflow.MeterId;
 import dev.iovirt.openflow.OfpException;
 import dev.iovirt.openflow.OfpFlowMod;
 import dev.iovirt.openflow.Oxm;
@@ -221,11 +222,23 @@ public final class FlowRules {
     static List<Instruction> toInstructions(List<FlowAction> actions, int table) {
         List<Action> apply = new ArrayList<>();
         Instruction gotoTable = null;
+        Instruction meter = null;
+        int count = (int) actions.stream().filter(a -> !"meter".equals(a.type())).count();
         for (int i = 0; i < actions.size(); i++) {
             FlowAction a = actions.get(i);
             String path = "actions[" + i + "]";
             if (gotoTable != null) {
                 throw new FlowRuleException(path, "goto_table must be the last action");
+            }
+            if ("meter".equals(a.type())) {
+                if (meter != null) {
+                    throw new FlowRuleException(path, "a flow has at most one meter (OF 1.3.5 §5.9)");
+                }
+                if (a.meter() == null || a.meter() < 1 || a.meter() > (MeterId.MAX.value() & 0xFFFF_FFFFL)) {
+                    throw new FlowRuleException(path + ".meter", "meter needs a meter id in 1..4294901760");
+                }
+                meter = new Instruction.Meter(MeterId.of((int) (long) a.meter()));
+                continue;
             }
             if ("goto_table".equals(a.type())) {
                 if (a.table() == null || a.table() <= table || a.table() > TableId.MAX.value()) {
@@ -235,12 +248,15 @@ public final class FlowRules {
                 gotoTable = new Instruction.GotoTable(TableId.of(a.table()));
                 continue;
             }
-            Action parsed = toAction(a, path, actions.size());
+            Action parsed = toAction(a, path, count);
             if (parsed != null) {
                 apply.add(parsed);
             }
         }
         List<Instruction> out = new ArrayList<>();
+        if (meter != null) {
+            out.add(meter);
+        }
         if (!apply.isEmpty()) {
             out.add(new Instruction.ApplyActions(apply));
         }
@@ -258,8 +274,8 @@ public final class FlowRules {
         List<Action> out = new ArrayList<>();
         for (int i = 0; i < actions.size(); i++) {
             String at = path + "[" + i + "]";
-            if ("goto_table".equals(actions.get(i).type())) {
-                throw new FlowRuleException(at + ".type", "goto_table is an instruction, not an action: not allowed here");
+            if ("goto_table".equals(actions.get(i).type()) || "meter".equals(actions.get(i).type())) {
+                throw new FlowRuleException(at + ".type", actions.get(i).type() + " is an instruction, not an action: not allowed here");
             }
             Action a = toAction(actions.get(i), at, actions.size());
             if (a != null) {
@@ -319,7 +335,7 @@ public final class FlowRules {
                 return new Action.Group(GroupId.of((int) (long) a.group()));
             }
             default -> throw new FlowRuleException(path + ".type",
-                    "unknown action type '" + type + "' (output, drop, set_field, group, goto_table)");
+                    "unknown action type '" + type + "' (output, drop, set_field, group, goto_table, meter)");
         }
     }
 
@@ -350,6 +366,7 @@ public final class FlowRules {
             switch (i) {
                 case Instruction.ApplyActions apply -> actions.addAll(fromActions(apply.actions()));
                 case Instruction.GotoTable g -> actions.add(FlowAction.gotoTable(g.table().value()));
+                case Instruction.Meter m -> actions.add(FlowAction.meter(m.meter().value() & 0xFFFF_FFFFL));
                 default -> actions.add(new FlowAction(i.toString(), null, null, null, null, null));
             }
         }

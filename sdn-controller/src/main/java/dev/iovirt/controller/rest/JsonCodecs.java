@@ -134,6 +134,9 @@ public final class JsonCodecs {
             if (fa.table() != null) {
                 x.put("table", fa.table());
             }
+            if (fa.meter() != null) {
+                x.put("meter", fa.meter());
+            }
         }
         return o;
     }
@@ -191,12 +194,105 @@ public final class JsonCodecs {
         return new dev.iovirt.controller.group.GroupRule(body.path("group_id").asLong(), body.path("type").asText(), buckets);
     }
 
+    public static ObjectNode meter(dev.iovirt.controller.meter.MeterRule m) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("meter_id", m.meterId());
+        ArrayNode flags = o.putArray("flags");
+        m.flags().forEach(flags::add);
+        ArrayNode bands = o.putArray("bands");
+        for (dev.iovirt.controller.meter.MeterBandRule b : m.bands()) {
+            ObjectNode bo = bands.addObject();
+            bo.put("type", b.type());
+            bo.put("rate", b.rate());
+            bo.put("burst_size", b.burstSize());
+            if (b.type().equals("dscp_remark")) {
+                bo.put("prec_level", b.precLevel());
+            }
+        }
+        return o;
+    }
+
+    /** A meter with its counters; each band gets its {@code packet_count} and {@code byte_count}. */
+    public static ObjectNode meter(dev.iovirt.controller.meter.MeterEntry e) {
+        ObjectNode o = meter(e.rule());
+        o.put("flow_count", e.flowCount());
+        o.put("packet_in_count", e.packetInCount());
+        o.put("byte_in_count", e.byteInCount());
+        o.put("duration_sec", e.durationSec());
+        JsonNode bands = o.get("bands");
+        for (int i = 0; i < bands.size() && i < e.bandPacketCounts().size(); i++) {
+            ((ObjectNode) bands.get(i)).put("packet_count", e.bandPacketCounts().get(i));
+            ((ObjectNode) bands.get(i)).put("byte_count", e.bandByteCounts().get(i));
+        }
+        return o;
+    }
+
+    /** A validated Meter body → rule. */
+    public static dev.iovirt.controller.meter.MeterRule meter(JsonNode body) {
+        List<String> flags = new ArrayList<>();
+        body.path("flags").forEach(f -> flags.add(f.asText()));
+        List<dev.iovirt.controller.meter.MeterBandRule> bands = new ArrayList<>();
+        for (JsonNode b : body.path("bands")) {
+            bands.add(new dev.iovirt.controller.meter.MeterBandRule(b.path("type").asText(), b.path("rate").asLong(),
+                    b.path("burst_size").asLong(0), b.path("prec_level").asInt(0)));
+        }
+        return new dev.iovirt.controller.meter.MeterRule(body.path("meter_id").asLong(), flags, bands);
+    }
+
+    public static ObjectNode acl(dev.iovirt.controller.acl.AclRule r) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("id", r.id());
+        o.put("priority", r.priority());
+        if (r.ethType() != null) {
+            o.put("eth_type", String.format("0x%04x", r.ethType()));
+        }
+        if (r.ipv4Src() != null) {
+            o.put("ipv4_src", r.ipv4Src());
+        }
+        if (r.ipv4Dst() != null) {
+            o.put("ipv4_dst", r.ipv4Dst());
+        }
+        if (r.ipProto() != null) {
+            o.put("ip_proto", r.ipProto());
+        }
+        if (r.tpSrc() != null) {
+            o.put("tp_src", r.tpSrc());
+        }
+        if (r.tpDst() != null) {
+            o.put("tp_dst", r.tpDst());
+        }
+        o.put("action", r.action());
+        return o;
+    }
+
+    /** A validated AclRule body → rule (id 0). {@code eth_type} may be a number or hex text. */
+    public static dev.iovirt.controller.acl.AclRule acl(JsonNode body) {
+        Integer ethType = null;
+        JsonNode e = body.get("eth_type");
+        if (e != null) {
+            String t = e.asText().trim();
+            try {
+                ethType = e.isNumber() ? e.asInt() : t.startsWith("0x") || t.startsWith("0X")
+                        ? Integer.parseInt(t.substring(2), 16) : Integer.parseInt(t);
+            } catch (NumberFormatException bad) {
+                throw new dev.iovirt.controller.flow.FlowRuleException("eth_type", "eth_type must be a number such as 0x0800, not " + t);
+            }
+            if (ethType < 0 || ethType > 0xFFFF) {
+                throw new dev.iovirt.controller.flow.FlowRuleException("eth_type", "eth_type must be in 0..0xffff, not " + t);
+            }
+        }
+        return new dev.iovirt.controller.acl.AclRule(0, body.path("priority").asInt(), ethType, text(body.get("ipv4_src")),
+                text(body.get("ipv4_dst")), body.has("ip_proto") ? body.get("ip_proto").asInt() : null,
+                body.has("tp_src") ? body.get("tp_src").asInt() : null, body.has("tp_dst") ? body.get("tp_dst").asInt() : null,
+                body.path("action").asText());
+    }
+
     private static List<FlowAction> actions(JsonNode list) {
         List<FlowAction> actions = new ArrayList<>();
         for (JsonNode a : list) {
             actions.add(new FlowAction(a.path("type").asText(), text(a.get("port")), text(a.get("field")),
                     text(a.get("value")), a.has("group") ? a.get("group").asLong() : null,
-                    a.has("table") ? a.get("table").asInt() : null));
+                    a.has("table") ? a.get("table").asInt() : null, a.has("meter") ? a.get("meter").asLong() : null));
         }
         return actions;
     }

@@ -1,12 +1,18 @@
 package dev.iovirt.controller.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.iovirt.controller.acl.AclNotRunningException;
+import dev.iovirt.controller.acl.AclService;
+import dev.iovirt.controller.acl.UnknownAclRuleException;
+import dev.iovirt.controller.app.ArpResponder;
 import dev.iovirt.controller.device.DeviceService;
 import dev.iovirt.controller.device.UnknownDeviceException;
 import dev.iovirt.controller.flow.FlowRuleException;
 import dev.iovirt.controller.flow.FlowRuleService;
 import dev.iovirt.controller.group.GroupService;
 import dev.iovirt.controller.host.HostService;
+import dev.iovirt.controller.meter.MeterService;
+import dev.iovirt.controller.meter.UnknownMeterException;
 import dev.iovirt.controller.openflow.OpenFlowController;
 import dev.iovirt.controller.openflow.OpenFlowErrorException;
 import dev.iovirt.controller.openflow.RequestTimeoutException;
@@ -53,6 +59,9 @@ public final class RestApi implements AutoCloseable {
     private final SwitchResource switches;
     private final FlowResource flows;
     private final GroupResource groups;
+    private final MeterResource meters;
+    private final AclResource acls;
+    private final ArpResource arp;
     private final TopologyResource topology;
     private final StatisticsResource statistics;
     private final EventStream events = new EventStream();
@@ -61,11 +70,14 @@ public final class RestApi implements AutoCloseable {
     private HttpServer server;
 
     public RestApi(String token, DeviceService devices, FlowRuleService flowService, GroupService groupService,
-                   HostService hosts, TopologyService topologyService, OpenFlowController openflow) {
+                   MeterService meterService, AclService aclService, ArpResponder arp, HostService hosts, TopologyService topologyService, OpenFlowController openflow) {
         this.auth = new BearerAuth(token);
         this.switches = new SwitchResource(devices, openflow);
         this.flows = new FlowResource(flowService);
         this.groups = new GroupResource(groupService);
+        this.meters = new MeterResource(meterService);
+        this.acls = new AclResource(aclService);
+        this.arp = new ArpResource(arp);
         this.topology = new TopologyResource(devices, hosts, topologyService);
         this.statistics = new StatisticsResource(devices);
         devices.addListener(events);
@@ -89,7 +101,18 @@ public final class RestApi implements AutoCloseable {
         async(router, HttpMethod.GET, "/switches/:dpid/groups", "listGroups", groups::list);
         async(router, HttpMethod.POST, "/switches/:dpid/groups", "addGroup", groups::add);
         async(router, HttpMethod.DELETE, "/switches/:dpid/groups/:groupId", "deleteGroup", groups::delete);
+        async(router, HttpMethod.GET, "/switches/:dpid/meters", "listMeters", meters::list);
+        async(router, HttpMethod.POST, "/switches/:dpid/meters", "addMeter", meters::add);
+        async(router, HttpMethod.GET, "/switches/:dpid/meters/:meterId", "getMeter", meters::get);
+        async(router, HttpMethod.DELETE, "/switches/:dpid/meters/:meterId", "deleteMeter", meters::delete);
         async(router, HttpMethod.POST, "/switches/:dpid/role", "requestRole", switches::role);
+        sync(router, HttpMethod.GET, "/acls", "listAcls", acls::list);
+        async(router, HttpMethod.POST, "/acls", "addAcl", acls::add);
+        sync(router, HttpMethod.GET, "/acls/:id", "getAcl", acls::get);
+        async(router, HttpMethod.DELETE, "/acls/:id", "deleteAcl", acls::delete);
+        sync(router, HttpMethod.GET, "/arp/static", "listArpEntries", arp::list);
+        sync(router, HttpMethod.POST, "/arp/static", "addArpEntry", arp::add);
+        sync(router, HttpMethod.DELETE, "/arp/static/:ip", "deleteArpEntry", arp::delete);
         sync(router, HttpMethod.GET, "/hosts", "listHosts", topology::hosts);
         sync(router, HttpMethod.GET, "/topology", "getTopology", topology::topology);
         sync(router, HttpMethod.GET, "/topology/path", "getPath", topology::path);
@@ -167,6 +190,9 @@ public final class RestApi implements AutoCloseable {
             }
             case FlowRuleException f -> json(rc, 400, JsonCodecs.error(f.getMessage(), f.field()));
             case UnknownDeviceException u -> json(rc, 404, JsonCodecs.error(u.getMessage(), "dpid"));
+            case UnknownMeterException u -> json(rc, 404, JsonCodecs.error(u.getMessage(), "meterId"));
+            case UnknownAclRuleException u -> json(rc, 404, JsonCodecs.error(u.getMessage(), "id"));
+            case AclNotRunningException n -> json(rc, 409, JsonCodecs.error(n.getMessage(), null));
             case OpenFlowErrorException o -> json(rc, 409, JsonCodecs.error(o.getMessage(), null));
             case SwitchDisconnectedException d -> json(rc, 503, JsonCodecs.error(d.getMessage(), null));
             case RequestTimeoutException t -> json(rc, 504, JsonCodecs.error(t.getMessage(), null));

@@ -346,6 +346,103 @@ class RestApiTest {
         assertError(http.send("POST", path, GROUP, TOKEN), 409, null, "GROUP_MOD_FAILED_GROUP_EXISTS");
     }
 
+    // ---------------------------------------------------------------- meters
+
+    private static final String METER = """
+            {"meter_id": 7, "flags": ["kbps", "burst", "stats"],
+             "bands": [{"type": "drop", "rate": 10000, "burst_size": 1000},
+                       {"type": "dscp_remark", "rate": 5000, "prec_level": 1}]}
+            """;
+
+    @Test
+    void postedMeterReachesTheSwitchAsTheRightMeterModAndIsListedWithItsCounters() throws Exception {
+        Http.Response r = http.send("POST", "/switches/" + DPID + "/meters", METER, TOKEN);
+        assertThat(r.status()).as(r.text()).isEqualTo(201);
+        assertThat(r.json().path("meter_id").asLong()).isEqualTo(7);
+        dev.iovirt.openflow.OfpMeterMod mm = sw.await(dev.iovirt.openflow.OfpMeterMod.class);
+        assertThat(mm.command()).isEqualTo(dev.iovirt.openflow.MeterModCommand.ADD);
+        assertThat(mm.meterId()).isEqualTo(dev.iovirt.openflow.MeterId.of(7));
+        assertThat(mm.flags()).isEqualTo(dev.iovirt.openflow.OfpMeterMod.FLAG_KBPS | dev.iovirt.openflow.OfpMeterMod.FLAG_BURST
+                | dev.iovirt.openflow.OfpMeterMod.FLAG_STATS);
+        assertThat(mm.bands()).containsExactly(new dev.iovirt.openflow.MeterBand.Drop(10000, 1000),
+                new dev.iovirt.openflow.MeterBand.DscpRemark(5000, 0, 1));
+        sw.await(OfpBarrierRequest.class);
+
+        JsonNode listed = http.get("/switches/" + DPID + "/meters").json();
+        assertThat(listed).hasSize(1);
+        JsonNode m = listed.get(0);
+        assertThat(m.path("meter_id").asLong()).isEqualTo(7);
+        assertThat(m.path("flags").toString()).isEqualTo("[\"kbps\",\"burst\",\"stats\"]");
+        assertThat(m.path("packet_in_count").asLong()).isEqualTo(10);
+        assertThat(m.path("bands").get(0).path("burst_size").asLong()).isEqualTo(1000);
+        assertThat(m.path("bands").get(0).path("packet_count").asLong()).isEqualTo(4);
+        assertThat(m.path("bands").get(1).path("prec_level").asInt()).isEqualTo(1);
+        Http.Response one = http.get("/switches/" + DPID + "/meters/7");
+        assertThat(one.status()).as(one.text()).isEqualTo(200);
+        assertThat(one.json().path("bands").get(1).path("type").asText()).isEqualTo("dscp_remark");
+    }
+
+    @Test
+    void deleteMeterRemovesItAndAnUnknownMeterIsNotFound() {
+        String path = "/switches/" + DPID + "/meters";
+        assertThat(http.send("POST", path, METER, TOKEN).status()).isEqualTo(201);
+        assertError(http.send("DELETE", path + "/7", null, null), 401, null, "Bearer");
+        assertThat(sw.meters()).hasSize(1);
+        Http.Response r = http.send("DELETE", path + "/7", null, TOKEN);
+        assertThat(r.status()).as(r.text()).isEqualTo(200);
+        assertThat(r.json().path("deleted").asLong()).isEqualTo(7);
+        assertThat(sw.meters()).isEmpty();
+        assertError(http.get(path + "/7"), 404, "meterId", "no meter 7");
+        assertError(http.send("DELETE", path + "/7", null, TOKEN), 404, "meterId", "no meter 7");
+        assertThat(sw.received()).filteredOn(m -> m instanceof dev.iovirt.openflow.OfpMeterMod).hasSize(2);
+        assertError(http.get(path + "/x"), 400, "meterId", "integer");
+        assertError(http.get("/switches/42/meters"), 404, "dpid", "no switch");
+        assertError(http.send("POST", "/switches/42/meters", METER, TOKEN), 404, "dpid", "no switch");
+    }
+
+    @Test
+    void badMetersAreRefusedNamingTheFieldAndExistingOnesAreConflicts() {
+        String path = "/switches/" + DPID + "/meters";
+        assertError(http.send("POST", path, METER, null), 401, null, "Bearer");
+        assertError(http.send("POST", path, "{\"meter_id\": 0, \"flags\": [\"kbps\"], \"bands\": [{\"type\": \"drop\", \"rate\": 1}]}", TOKEN),
+                400, "meter_id", "at least 1");
+        assertError(http.send("POST", path, "{\"meter_id\": 1, \"flags\": [\"fast\"], \"bands\": [{\"type\": \"drop\", \"rate\": 1}]}", TOKEN),
+                400, "flags[0]", "one of");
+        assertError(http.send("POST", path, "{\"meter_id\": 1, \"flags\": [\"kbps\", \"pktps\"], \"bands\": [{\"type\": \"drop\", \"rate\": 1}]}", TOKEN),
+                400, "flags", "exactly one");
+        assertError(http.send("POST", path, "{\"meter_id\": 1, \"flags\": [\"kbps\"], \"bands\": []}", TOKEN),
+                400, "bands", "at least 1");
+        assertError(http.send("POST", path, "{\"meter_id\": 1, \"flags\": [\"kbps\"], \"bands\": [{\"type\": \"drop\", \"rate\": 1, \"burst_size\": 5}]}", TOKEN),
+                400, "bands[0].burst_size", "burst");
+        assertError(http.send("POST", path, "{\"meter_id\": 1, \"flags\": [\"kbps\"], \"bands\": [{\"type\": \"dscp_remark\", \"rate\": 1}]}", TOKEN),
+                400, "bands[0].prec_level", "prec_level");
+        assertThat(sw.received()).noneMatch(m -> m instanceof dev.iovirt.openflow.OfpMeterMod);
+        assertThat(http.send("POST", path, METER, TOKEN).status()).isEqualTo(201);
+        assertError(http.send("POST", path, METER, TOKEN), 409, null, "METER_MOD_FAILED_METER_EXISTS");
+        assertThat(sw.meters()).hasSize(1);
+    }
+
+    @Test
+    void meterActionBecomesTheMeterInstructionAheadOfTheActions() throws Exception {
+        Http.Response r = http.send("POST", "/switches/" + DPID + "/flows", """
+                {"priority": 8, "match": {"in_port": 1},
+                 "actions": [{"type": "output", "port": 2}, {"type": "meter", "meter": 7}]}""", TOKEN);
+        assertThat(r.status()).as(r.text()).isEqualTo(201);
+        OfpFlowMod fm = sw.await(OfpFlowMod.class, f -> f.priority() == 8);
+        assertThat(fm.instructions()).containsExactly(
+                new Instruction.Meter(dev.iovirt.openflow.MeterId.of(7)),
+                new Instruction.ApplyActions(java.util.List.of(Action.Output.to(2))));
+        JsonNode listed = http.get("/switches/" + DPID + "/flows").json();
+        assertThat(listed.get(0).path("actions").toString()).contains("{\"type\":\"meter\",\"meter\":7}");
+        String path = "/switches/" + DPID + "/flows";
+        assertError(http.send("POST", path, "{\"priority\": 1, \"actions\": [{\"type\": \"meter\"}]}", TOKEN),
+                400, "actions[0].meter", "meter id");
+        assertError(http.send("POST", path, "{\"priority\": 1, \"actions\": [{\"type\": \"meter\", \"meter\": 1}, {\"type\": \"meter\", \"meter\": 2}]}", TOKEN),
+                400, "actions[1]", "at most one meter");
+        assertError(http.send("POST", "/switches/" + DPID + "/groups", "{\"group_id\": 1, \"type\": \"all\", \"buckets\": [{\"actions\": [{\"type\": \"meter\", \"meter\": 1}]}]}", TOKEN),
+                400, "buckets[0].actions[0].type", "instruction");
+    }
+
     // ---------------------------------------------------------------- role, hosts, topology, statistics
 
     @Test

@@ -72,6 +72,7 @@ public final class FakeSwitch implements AutoCloseable {
     private final List<OfpMessage> all = new CopyOnWriteArrayList<>();
     private final List<OfpFlowMod> flows = new CopyOnWriteArrayList<>();
     private final java.util.Map<Integer, OfpGroupMod> groups = new java.util.concurrent.ConcurrentSkipListMap<>();
+    private final java.util.Map<Integer, dev.iovirt.openflow.OfpMeterMod> meters = new java.util.concurrent.ConcurrentSkipListMap<>();
     private Channel channel;
 
     public FakeSwitch(long dpid, Port... ports) {
@@ -225,14 +226,27 @@ public final class FakeSwitch implements AutoCloseable {
                 }
                 case OfpRoleRequest r -> ctx.writeAndFlush(new OfpRoleReply(r.xid(),
                         r.role() == ControllerRole.NOCHANGE ? ControllerRole.EQUAL : r.role(), r.generationId()));
+                case OfpMultipartRequest r when unknownMeter(r.body()) ->
+                        ctx.writeAndFlush(OfpError.of(r.xid(), ErrorCode.METER_MOD_FAILED_UNKNOWN_METER, new byte[0]));
                 case OfpMultipartRequest r -> ctx.writeAndFlush(OfpMultipartReply.of(r.xid(), multipart(r.body())));
                 case OfpFlowMod f -> flowMod(ctx, f);
                 case OfpGroupMod g -> groupMod(ctx, g);
+                case dev.iovirt.openflow.OfpMeterMod mm -> meterMod(ctx, mm);
                 default -> { }
             }
             all.add(m);
             received.add(m);
         }
+    }
+
+    /** A meter request for one meter this switch lacks, which Open vSwitch answers with an error. */
+    private boolean unknownMeter(MpRequest body) {
+        dev.iovirt.openflow.MeterId id = switch (body) {
+            case MpRequest.MeterConfig c -> c.meterId();
+            case MpRequest.Meter c -> c.meterId();
+            default -> null;
+        };
+        return id != null && !id.equals(dev.iovirt.openflow.MeterId.ALL) && !meters.containsKey(id.value());
     }
 
     private MpReply multipart(MpRequest body) {
@@ -253,6 +267,29 @@ public final class FakeSwitch implements AutoCloseable {
                 }
                 yield new MpReply.GroupDescs(descs);
             }
+            case MpRequest.MeterConfig c -> {
+                List<dev.iovirt.openflow.MeterConfig> configs = new ArrayList<>();
+                for (dev.iovirt.openflow.OfpMeterMod m : meters.values()) {
+                    if (c.meterId().equals(dev.iovirt.openflow.MeterId.ALL) || c.meterId().equals(m.meterId())) {
+                        configs.add(new dev.iovirt.openflow.MeterConfig(m.flags(), m.meterId(), m.bands()));
+                    }
+                }
+                yield new MpReply.MeterConfigs(configs);
+            }
+            case MpRequest.Meter c -> {
+                List<dev.iovirt.openflow.MeterStats> stats = new ArrayList<>();
+                for (dev.iovirt.openflow.OfpMeterMod m : meters.values()) {
+                    if (c.meterId().equals(dev.iovirt.openflow.MeterId.ALL) || c.meterId().equals(m.meterId())) {
+                        long[] counters = new long[2 * m.bands().size()];
+                        for (int i = 0; i < counters.length; i += 2) {
+                            counters[i] = 4;
+                            counters[i + 1] = 400;
+                        }
+                        stats.add(new dev.iovirt.openflow.MeterStats(m.meterId(), 1, 10, 1000, 7, 0, counters));
+                    }
+                }
+                yield new MpReply.Meters(stats);
+            }
             case MpRequest.Flow f -> {
                 List<FlowStats> stats = new ArrayList<>();
                 for (OfpFlowMod m : flows) {
@@ -268,6 +305,33 @@ public final class FakeSwitch implements AutoCloseable {
     /** The group table as the group mods left it. */
     public List<OfpGroupMod> groups() {
         return List.copyOf(groups.values());
+    }
+
+    /** The meter table as the meter mods left it. */
+    public List<dev.iovirt.openflow.OfpMeterMod> meters() {
+        return List.copyOf(meters.values());
+    }
+
+    /** ADD (refused with METER_EXISTS for a taken id) and DELETE; the stats report 10 packets, 4 per band. */
+    private void meterMod(ChannelHandlerContext ctx, dev.iovirt.openflow.OfpMeterMod m) {
+        int id = m.meterId().value();
+        switch (m.command()) {
+            case ADD -> {
+                if (meters.containsKey(id)) {
+                    ctx.writeAndFlush(OfpError.of(m.xid(), ErrorCode.METER_MOD_FAILED_METER_EXISTS, new byte[0]));
+                    return;
+                }
+                meters.put(id, m);
+            }
+            case DELETE -> {
+                if (m.meterId().equals(dev.iovirt.openflow.MeterId.ALL)) {
+                    meters.clear();
+                } else {
+                    meters.remove(id);
+                }
+            }
+            default -> { }
+        }
     }
 
     private void groupMod(ChannelHandlerContext ctx, OfpGroupMod g) {
