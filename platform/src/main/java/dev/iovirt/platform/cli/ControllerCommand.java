@@ -44,8 +44,8 @@ final class ControllerCommand implements Callable<Integer> {
     String api;
 
     @Option(names = "--apps", paramLabel = "LIST", defaultValue = "learning-switch,lldp,hosts",
-            description = "The apps to run, comma-separated, from learning-switch, lldp (link discovery) and "
-                    + "hosts (host tracking); empty for none (default: ${DEFAULT-VALUE}).")
+            description = "The apps to run, comma-separated, from learning-switch, lldp (link discovery), "
+                    + "hosts (host tracking), acl and arp-responder; empty for none (default: ${DEFAULT-VALUE}).")
     String apps;
 
     @Option(names = "--threads", paramLabel = "N",
@@ -96,8 +96,7 @@ final class ControllerCommand implements Callable<Integer> {
             }
             config = config.withTls(new ControllerConfig.Tls(tlsCert, tlsKey));
         }
-        options = new ControllerMain.Options(options.learningSwitch(), options.lldp(), options.hostTracking(),
-                options.idleTimeout(), options.probeInterval(), config);
+        options = options.withOpenflow(config);
 
         ControllerMain controller;
         try {

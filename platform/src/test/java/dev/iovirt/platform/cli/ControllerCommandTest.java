@@ -51,7 +51,7 @@ class ControllerCommandTest {
         ControllerCommand cmd = cl.getSubcommands().get("controller").getCommand();
         cmd.environment = Map.of();
         CompletableFuture<Integer> status = CliRunner.inBackground(() -> cl.execute("controller",
-                "--openflow", "127.0.0.1:0", "--api", "127.0.0.1:0", "--apps", "learning-switch", "--threads", "1"));
+                "--openflow", "127.0.0.1:0", "--api", "127.0.0.1:0", "--apps", "learning-switch,acl,arp-responder", "--threads", "1"));
         ControllerMain controller = cmd.started.get(20, TimeUnit.SECONDS);
         assertThat(out.toString()).contains("REST API on http://127.0.0.1:" + controller.apiAddress().getPort() + "/api/v1")
                 .contains("API token (set IOVIRT_API_TOKEN to choose one): " + controller.token());
@@ -88,13 +88,21 @@ class ControllerCommandTest {
                     .header("Content-Type", "application/json").header("Authorization", "Bearer " + controller.token())
                     .POST(HttpRequest.BodyPublishers.ofString(flow)).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(accepted.statusCode()).as(accepted.body()).isBetween(200, 201);
+
+            // --apps reached the controller: the ACL app takes rules (without it the answer is 409).
+            URI acls = URI.create("http://127.0.0.1:" + controller.apiAddress().getPort() + "/api/v1/acls");
+            HttpResponse<String> acl = http.send(HttpRequest.newBuilder(acls)
+                    .header("Content-Type", "application/json").header("Authorization", "Bearer " + controller.token())
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"priority\":100,\"ipv4_src\":\"10.0.0.0/24\",\"action\":\"deny\"}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(acl.statusCode()).as(acl.body()).isEqualTo(201);
         } finally {
             switchCmd.stop.stop();
             assertThat(switchStatus.get(20, TimeUnit.SECONDS)).isZero();
             cmd.stop.stop();
         }
         assertThat(status.get(20, TimeUnit.SECONDS)).isZero();
-        assertThat(err.toString()).contains("iovirt controller: apps: learning-switch; Ctrl-C stops it")
+        assertThat(err.toString()).contains("iovirt controller: apps: learning-switch,acl,arp-responder; Ctrl-C stops it")
                 .endsWith("iovirt controller: stopped\n");
     }
 }
