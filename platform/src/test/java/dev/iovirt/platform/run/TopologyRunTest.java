@@ -16,6 +16,18 @@ class TopologyRunTest {
         return TopologyLoader.parse("test.yaml", yaml).orElseThrow();
     }
 
+    /** Two VMs a (10.0.0.1) and b (10.0.0.2) with NICs of {@code model} on one host and one network, then {@code rest}. */
+    private static Topology twoVms(String model, String rest) throws Exception {
+        return parse("""
+                name: two-vms
+                hosts: [ { name: hv1 } ]
+                networks: [ { name: lan, vni: 1, subnet: 10.0.0.0/24 } ]
+                vms:
+                  - { name: a, host: hv1, nics: [ { network: lan, model: %s, ip: 10.0.0.1 } ] }
+                  - { name: b, host: hv1, nics: [ { network: lan, model: %s, ip: 10.0.0.2 } ] }
+                """.formatted(model, model) + rest);
+    }
+
     private static final String TWO_PATHS = """
             name: two-paths
             hosts: [ { name: hv1 } ]
@@ -87,13 +99,7 @@ class TopologyRunTest {
 
     @Test
     void tcpTrafficAndTwoPingsFromOneVmAreRefused() throws Exception {
-        Topology t = parse("""
-                name: refused
-                hosts: [ { name: hv1 } ]
-                networks: [ { name: lan, vni: 1, subnet: 10.0.0.0/24 } ]
-                vms:
-                  - { name: a, host: hv1, nics: [ { network: lan, model: virtio, ip: 10.0.0.1 } ] }
-                  - { name: b, host: hv1, nics: [ { network: lan, model: virtio, ip: 10.0.0.2 } ] }
+        Topology t = twoVms("virtio", """
                 traffic:
                   - tcp:  { from: a, to: b, port: 80, duration: 1s }
                   - ping: { from: b, to: a }
@@ -113,13 +119,7 @@ class TopologyRunTest {
 
     @Test
     void trafficThatCannotFinishStopsAtTheLimit() throws Exception {
-        TopologyRun run = TopologyRun.build(parse("""
-                name: slow
-                hosts: [ { name: hv1 } ]
-                networks: [ { name: lan, vni: 1, subnet: 10.0.0.0/24 } ]
-                vms:
-                  - { name: a, host: hv1, nics: [ { network: lan, model: virtio, ip: 10.0.0.1 } ] }
-                  - { name: b, host: hv1, nics: [ { network: lan, model: virtio, ip: 10.0.0.2 } ] }
+        TopologyRun run = TopologyRun.build(twoVms("virtio", """
                 traffic:
                   - ping: { from: a, to: b, count: 100, interval: 1s }
                 """));
@@ -130,22 +130,16 @@ class TopologyRunTest {
 
     @Test
     void costOverridesOfTheTopologyPriceTheExitsAndUnknownCostsAreRefused() throws Exception {
-        String base = """
-                name: costs
-                hosts: [ { name: hv1 } ]
-                networks: [ { name: lan, vni: 1, subnet: 10.0.0.0/24 } ]
-                vms:
-                  - { name: a, host: hv1, nics: [ { network: lan, model: e1000, ip: 10.0.0.1 } ] }
-                  - { name: b, host: hv1, nics: [ { network: lan, model: e1000, ip: 10.0.0.2 } ] }
+        String traffic = """
                 traffic:
                   - ping: { from: a, to: b, count: 2, interval: 10ms }
                 """;
-        TopologyRun priced = TopologyRun.build(parse(base + "cost-model: { user-space-exit: 1000000 }\n"));
+        TopologyRun priced = TopologyRun.build(twoVms("e1000", traffic + "cost-model: { user-space-exit: 1000000 }\n"));
         priced.run(Duration.ofSeconds(5));
         TopologyRun.RunningVm a = priced.vms().get(0);
         assertThat(a.cyclesSinceBoot()).isGreaterThanOrEqualTo(a.sinceBoot().userSpaceExits * 1_000_000);
 
-        assertThatThrownBy(() -> TopologyRun.build(parse(base + "cost-model: { vmexit-io: 10 }\n")))
+        assertThatThrownBy(() -> TopologyRun.build(twoVms("e1000", traffic + "cost-model: { vmexit-io: 10 }\n")))
                 .isInstanceOfSatisfying(NotRunnableException.class, e -> assertThat(e.reasons()).containsExactly(
                         "cost-model: the cost model has no cost 'vmexit-io' (it has hypercall, in-kernel-exit, user-space-exit, walk-reference)"));
     }
