@@ -14,6 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -129,18 +131,35 @@ final class RunCommand implements Callable<Integer> {
         out.println("I/O cost per VM since boot (host side: the NIC's port counters, the VM's exits and the cost model;");
         out.println("exits include the guest's timer ticks; round trips show only modeled delays such as e1000's interrupt");
         out.println("throttling: virtual time stands still while packets move)");
-        out.printf(Locale.ROOT, "  %-12s %-7s %8s %8s %8s %12s %9s %12s %14s%n",
+        out.printf(Locale.ROOT, "  %-12s %-7s %8s %8s %8s %12s %10s %12s %14s%n",
                 "vm", "nic", "tx pkts", "rx pkts", "exits", "user-space", "interrupts", "cycles", "cycles/packet");
+        Map<String, long[]> byPath = new TreeMap<>();
         for (TopologyRun.RunningVm v : run.vms()) {
             PortCounters c = v.port().counters();
             VcpuStats s = v.sinceBoot();
-            long packets = c.txPackets + c.rxPackets;
+            long interrupts = s.injections + s.postedInterruptsProcessed + s.virtualInterruptsDelivered;
             long cycles = v.cyclesSinceBoot();
             // The device's counters are the host's view: its rx is what the guest sent, its tx what it received.
-            out.printf(Locale.ROOT, "  %-12s %-7s %8d %8d %8d %12d %9d %12d %14s%n",
+            out.printf(Locale.ROOT, "  %-12s %-7s %8d %8d %8d %12d %10d %12d %14s%n",
                     v.name(), v.model().yamlName(), c.rxPackets, c.txPackets, s.exits, s.userSpaceExits,
-                    s.injections + s.postedInterruptsProcessed + s.virtualInterruptsDelivered, cycles,
-                    packets == 0 ? "-" : String.format(Locale.ROOT, "%.0f", (double) cycles / packets));
+                    interrupts, cycles, perPacket(cycles, c.rxPackets + c.txPackets, "%.0f"));
+            long[] sum = byPath.computeIfAbsent(v.model().yamlName(), m -> new long[5]);
+            sum[0] += c.rxPackets + c.txPackets;
+            sum[1] += s.exits;
+            sum[2] += s.userSpaceExits;
+            sum[3] += interrupts;
+            sum[4] += cycles;
         }
+        out.println();
+        out.println("per packet, by I/O path (every packet a VM of that path sent or received)");
+        out.printf(Locale.ROOT, "  %-7s %9s %10s %15s %15s %11s%n", "nic", "packets", "exits/pkt", "user-space/pkt",
+                "interrupts/pkt", "cycles/pkt");
+        byPath.forEach((path, sum) -> out.printf(Locale.ROOT, "  %-7s %9d %10s %15s %15s %11s%n", path, sum[0],
+                perPacket(sum[1], sum[0], "%.2f"), perPacket(sum[2], sum[0], "%.2f"), perPacket(sum[3], sum[0], "%.2f"),
+                perPacket(sum[4], sum[0], "%.0f")));
+    }
+
+    private static String perPacket(long total, long packets, String format) {
+        return packets == 0 ? "-" : String.format(Locale.ROOT, format, (double) total / packets);
     }
 }

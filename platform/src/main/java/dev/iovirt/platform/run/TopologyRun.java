@@ -60,7 +60,9 @@ import java.util.function.BiConsumer;
  * would install ({@link #programNetworks}); the topology's traffic runs as guest programs (ping, a
  * UDP generator and its sink). A step driver runs the vCPUs, the devices' backends, the switches
  * and the underlay until the system is quiet, then advances the clock to the next timer, so a run
- * is deterministic and as fast as the host allows. The VMs of every hypervisor live in one
+ * on one hypervisor is deterministic and every run is as fast as the host allows (across
+ * hypervisors, the loopback underlay's real timing can change how frames batch, and so exit and
+ * interrupt counts by a little; what is delivered does not change). The VMs of every hypervisor live in one
  * simulated host (one memory pool, one timer queue, one cost model): a hypervisor here is its
  * switch and VTEP.
  *
