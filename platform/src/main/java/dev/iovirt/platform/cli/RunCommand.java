@@ -32,7 +32,7 @@ import picocli.CommandLine.Parameters;
                 "traffic's results and, per VM, packets, VM exits, interrupts and modeled cycles.",
                 "What a run cannot do yet (SR-IOV, appliances, impairments) is refused with the reason."},
         mixinStandardHelpOptions = true,
-        footer = {"", "Example:", "  iovirt run samples/topologies/io-paths.yaml -o /tmp"})
+        footer = {"", "Example:", "  iovirt run examples/io-paths.yaml -o /tmp"})
 final class RunCommand implements Callable<Integer> {
     private static final String PREFIX = "iovirt run: ";
 

@@ -13,7 +13,7 @@ class RunCommandTest {
 
     @Test
     void theHelloSampleRunsItsPingAndReportsEachVmsCost() {
-        CliRunner r = CliRunner.run("run", "../samples/topologies/hello.yaml");
+        CliRunner r = CliRunner.run("run", "../examples/hello.yaml");
         assertThat(r.status()).as(r.err()).isZero();
         assertThat(r.out()).contains("hello: 1 host, 1 network, 2 VMs")
                 .contains("  ping alice -> bob: 3 packets transmitted, 3 received, 0% packet loss")

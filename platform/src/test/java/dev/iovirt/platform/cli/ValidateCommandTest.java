@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ValidateCommandTest {
-    static final Path THREE_TIER = Path.of("..", "samples", "topologies", "three-tier.yaml");
-    static final Path HELLO = Path.of("..", "samples", "topologies", "hello.yaml");
+    static final Path THREE_TIER = Path.of("..", "examples", "three-tier.yaml");
+    static final Path HELLO = Path.of("..", "examples", "hello.yaml");
 
     @TempDir
     Path dir;

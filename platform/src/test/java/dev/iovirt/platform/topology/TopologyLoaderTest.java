@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 
 class TopologyLoaderTest {
     /** The DESIGN §6 example, verbatim. */
-    static final Path THREE_TIER = Path.of("..", "samples", "topologies", "three-tier.yaml");
-    static final Path HELLO = Path.of("..", "samples", "topologies", "hello.yaml");
+    static final Path THREE_TIER = Path.of("..", "examples", "three-tier.yaml");
+    static final Path HELLO = Path.of("..", "examples", "hello.yaml");
 
     static Topology load(Path p) throws IOException, TopologyException {
         return TopologyLoader.load(p).orElseThrow();
