@@ -1,21 +1,18 @@
 package dev.iovirt.platform.cli;
 
-import dev.iovirt.packet.PortCounters;
 import dev.iovirt.platform.run.NotRunnableException;
+import dev.iovirt.platform.run.RunReport;
 import dev.iovirt.platform.run.TopologyRun;
 import dev.iovirt.platform.topology.LoadResult;
 import dev.iovirt.platform.topology.Topology;
 import dev.iovirt.platform.topology.TopologyError;
 import dev.iovirt.platform.topology.TopologyLoader;
-import dev.iovirt.vmm.cost.VcpuStats;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -45,6 +42,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--limit", paramLabel = "SECONDS", defaultValue = "60",
             description = "Stop after this much virtual time even if the traffic is not done (default: ${DEFAULT-VALUE}).")
     double limitSeconds;
+
+    @Option(names = "--json", paramLabel = "FILE",
+            description = "Also write the report as JSON (schema: docs/run-report.md).")
+    Path json;
 
     @Option(names = {"-o", "--output-dir"}, paramLabel = "DIR", defaultValue = ".",
             description = "Where the topology's captures are written (default: the current directory).")
@@ -89,14 +90,24 @@ final class RunCommand implements Callable<Integer> {
             return Iovirt.EXIT_FAILURE;
         }
         boolean finished;
+        RunReport report;
         try (run) {
             out.println(topology.name() + ": " + topology.summary() + "; the switch is programmed from the topology (no controller yet)");
             out.flush();
             finished = run.run(Duration.ofNanos(Math.round(limitSeconds * 1e9)));
-            report(run, out);
+            report = RunReport.of(run, finished);
+            report(report, out);
         } catch (IOException e) {
             err.println(PREFIX + "closing the captures: " + e.getMessage());
             return Iovirt.EXIT_FAILURE;
+        }
+        if (json != null) {
+            try {
+                report.writeJson(json);
+            } catch (IOException e) {
+                err.println(PREFIX + "writing " + json + ": " + SwitchCommand.describe(e));
+                return Iovirt.EXIT_FAILURE;
+            }
         }
         for (TopologyRun.Capture c : run.captures()) {
             if (c.error() != null) {
@@ -111,19 +122,18 @@ final class RunCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The traffic's results, then one line per VM: what its network I/O cost. */
-    static void report(TopologyRun run, PrintWriter out) {
-        out.printf(Locale.ROOT, "ran %.3f s of virtual time%n", run.nanos() / 1e9);
+    /** The traffic's results, the captures, one line per VM NIC and one per I/O path. */
+    static void report(RunReport r, PrintWriter out) {
+        out.printf(Locale.ROOT, "ran %.3f s of virtual time%n", r.virtualSeconds());
         out.println();
         out.println("traffic");
-        for (TopologyRun.TrafficRun t : run.traffic()) {
-            String kind = t.spec().getClass().getSimpleName().toLowerCase(Locale.ROOT);
-            out.println("  " + kind + " " + t.spec().from() + " -> " + t.spec().to() + ": " + t.result());
+        for (RunReport.Traffic t : r.traffic()) {
+            out.println("  " + t.kind() + " " + t.from() + " -> " + t.to() + ": " + t.summary());
         }
-        if (!run.captures().isEmpty()) {
+        if (!r.captures().isEmpty()) {
             out.println();
             out.println("captures");
-            for (TopologyRun.Capture c : run.captures()) {
+            for (RunReport.Capture c : r.captures()) {
                 out.println("  " + c.port() + " -> " + c.file() + ": " + c.frames() + " frame" + (c.frames() == 1 ? "" : "s"));
             }
         }
@@ -133,33 +143,23 @@ final class RunCommand implements Callable<Integer> {
         out.println("throttling: virtual time stands still while packets move)");
         out.printf(Locale.ROOT, "  %-12s %-7s %8s %8s %8s %12s %10s %12s %14s%n",
                 "vm", "nic", "tx pkts", "rx pkts", "exits", "user-space", "interrupts", "cycles", "cycles/packet");
-        Map<String, long[]> byPath = new TreeMap<>();
-        for (TopologyRun.RunningVm v : run.vms()) {
-            PortCounters c = v.port().counters();
-            VcpuStats s = v.sinceBoot();
-            long interrupts = s.injections + s.postedInterruptsProcessed + s.virtualInterruptsDelivered;
-            long cycles = v.cyclesSinceBoot();
-            // The device's counters are the host's view: its rx is what the guest sent, its tx what it received.
-            out.printf(Locale.ROOT, "  %-12s %-7s %8d %8d %8d %12d %10d %12d %14s%n",
-                    v.name(), v.model().yamlName(), c.rxPackets, c.txPackets, s.exits, s.userSpaceExits,
-                    interrupts, cycles, perPacket(cycles, c.rxPackets + c.txPackets, "%.0f"));
-            long[] sum = byPath.computeIfAbsent(v.model().yamlName(), m -> new long[5]);
-            sum[0] += c.rxPackets + c.txPackets;
-            sum[1] += s.exits;
-            sum[2] += s.userSpaceExits;
-            sum[3] += interrupts;
-            sum[4] += cycles;
+        for (RunReport.Nic n : r.nics()) {
+            out.printf(Locale.ROOT, "  %-12s %-7s %8d %8d %8d %12d %10d %12d %14s%n", n.vm(), n.model(), n.txPackets(),
+                    n.rxPackets(), n.exits(), n.userSpaceExits(), n.interrupts(), n.modeledCycles(),
+                    format(n.modeledCyclesPerPacket(), "%.0f"));
         }
         out.println();
         out.println("per packet, by I/O path (every packet a VM of that path sent or received)");
         out.printf(Locale.ROOT, "  %-7s %9s %10s %15s %15s %11s%n", "nic", "packets", "exits/pkt", "user-space/pkt",
                 "interrupts/pkt", "cycles/pkt");
-        byPath.forEach((path, sum) -> out.printf(Locale.ROOT, "  %-7s %9d %10s %15s %15s %11s%n", path, sum[0],
-                perPacket(sum[1], sum[0], "%.2f"), perPacket(sum[2], sum[0], "%.2f"), perPacket(sum[3], sum[0], "%.2f"),
-                perPacket(sum[4], sum[0], "%.0f")));
+        for (RunReport.Path p : r.paths()) {
+            out.printf(Locale.ROOT, "  %-7s %9d %10s %15s %15s %11s%n", p.model(), p.packets(),
+                    format(p.exitsPerPacket(), "%.2f"), format(p.userSpaceExitsPerPacket(), "%.2f"),
+                    format(p.interruptsPerPacket(), "%.2f"), format(p.modeledCyclesPerPacket(), "%.0f"));
+        }
     }
 
-    private static String perPacket(long total, long packets, String format) {
-        return packets == 0 ? "-" : String.format(Locale.ROOT, format, (double) total / packets);
+    private static String format(Double value, String format) {
+        return value == null ? "-" : String.format(Locale.ROOT, format, value);
     }
 }

@@ -145,6 +145,16 @@ public final class TopologyRun implements AutoCloseable {
             return nic.model();
         }
 
+        /** The hypervisor it runs on. */
+        public String host() {
+            return spec.host();
+        }
+
+        /** Its NIC's name, e.g. {@code eth0}. */
+        public String nicName() {
+            return nic.name();
+        }
+
         public Vm vm() {
             return vm;
         }

@@ -2,6 +2,8 @@ package dev.iovirt.platform.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -19,6 +21,27 @@ class RunCommandTest {
                 .contains("  ping alice -> bob: 3 packets transmitted, 3 received, 0% packet loss")
                 .containsPattern("(?m)^  alice +virtio +4 +4 +\\d+ +0 ")
                 .containsPattern("(?m)^  bob +virtio +4 +4 +\\d+ +0 ");
+    }
+
+    @Test
+    void jsonReportHasTheDocumentedFieldsForEveryNic() throws Exception {
+        Path json = dir.resolve("report.json");
+        CliRunner r = CliRunner.run("run", "../examples/io-paths.yaml", "-o", dir.toString(), "--json", json.toString());
+        assertThat(r.status()).as(r.err()).isZero();
+        JsonNode report = new ObjectMapper().readTree(json.toFile());
+        assertThat(report.get("topology").asText()).isEqualTo("io-paths");
+        assertThat(report.get("finished").asBoolean()).isTrue();
+        assertThat(report.get("nics")).hasSize(2);
+        for (JsonNode nic : report.get("nics")) {
+            assertThat(nic.fieldNames()).toIterable().contains("vm", "nic", "model", "packets", "lost", "exitsPerPacket",
+                    "interruptsPerPacket", "copiesPerPacket", "modeledCyclesPerPacket", "exitsByReason");
+            assertThat(nic.get("lost").asLong()).isZero();
+        }
+        JsonNode emu = report.get("nics").get(0);
+        assertThat(emu.get("model").asText()).isEqualTo("e1000");
+        // The e1000 receiver's register accesses are EPT violations handled in user space.
+        assertThat(emu.get("exitsByReason").get("ept_violation").asLong()).isEqualTo(emu.get("userSpaceExits").asLong()).isPositive();
+        assertThat(report.get("traffic").get(1).get("received").asLong()).isEqualTo(1000);
     }
 
     @Test

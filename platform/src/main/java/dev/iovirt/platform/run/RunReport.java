@@ -1,0 +1,108 @@
+package dev.iovirt.platform.run;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.iovirt.packet.PortCounters;
+import dev.iovirt.platform.topology.TrafficSpec;
+import dev.iovirt.vmm.cost.VcpuStats;
+import dev.iovirt.vmm.vmx.ExitReason;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What a run gave, as numbers: the report {@code iovirt run} prints and writes as JSON
+ * ({@code --json FILE}; the schema is in docs/run-report.md). Per-packet figures are null where a
+ * NIC moved no packet; {@code copiesPerPacket} is null because copies are not counted yet.
+ *
+ * @param topology the topology's name
+ * @param virtualSeconds how much virtual time the run took
+ * @param finished whether the traffic was done before the limit
+ */
+public record RunReport(String topology, double virtualSeconds, boolean finished, List<Traffic> traffic,
+                        List<Nic> nics, List<Path> paths, List<Capture> captures) {
+    /** One traffic entry: what was sent and answered or received. */
+    public record Traffic(String kind, String from, String to, long sent, long received, long lost, String summary) {
+    }
+
+    /**
+     * One VM NIC since its guest booted. Packets are counted at the NIC's host side: {@code txPackets}
+     * the guest sent, {@code rxPackets} it was given; {@code lost} the frames its port dropped.
+     */
+    public record Nic(String vm, String host, String nic, String model, long txPackets, long rxPackets, long packets,
+                      long lost, long exits, long userSpaceExits, long interrupts, long modeledCycles,
+                      Double exitsPerPacket, Double interruptsPerPacket, Double copiesPerPacket,
+                      Double modeledCyclesPerPacket, Map<String, Long> exitsByReason) {
+    }
+
+    /** The NICs of one I/O path (model) together. */
+    public record Path(String model, long packets, Double exitsPerPacket, Double userSpaceExitsPerPacket,
+                       Double interruptsPerPacket, Double modeledCyclesPerPacket) {
+    }
+
+    /** A capture file and how many frames it holds. */
+    public record Capture(String port, String file, long frames, String error) {
+    }
+
+    /** The report of {@code run} as it stands. */
+    public static RunReport of(TopologyRun run, boolean finished) {
+        List<Traffic> traffic = new ArrayList<>();
+        for (TopologyRun.TrafficRun t : run.traffic()) {
+            String kind = switch (t.spec()) {
+                case TrafficSpec.Ping p -> "ping";
+                case TrafficSpec.Udp u -> "udp";
+                case TrafficSpec.Tcp c -> "tcp";
+            };
+            traffic.add(new Traffic(kind, t.spec().from(), t.spec().to().toString(), t.sent(), t.received(),
+                    Math.max(0, t.sent() - t.received()), t.result()));
+        }
+        List<Nic> nics = new ArrayList<>();
+        Map<String, long[]> byPath = new TreeMap<>();
+        for (TopologyRun.RunningVm v : run.vms()) {
+            PortCounters c = v.port().counters();
+            VcpuStats s = v.sinceBoot();
+            long packets = c.rxPackets + c.txPackets;
+            long interrupts = s.injections + s.postedInterruptsProcessed + s.virtualInterruptsDelivered;
+            long cycles = v.cyclesSinceBoot();
+            Map<String, Long> reasons = new TreeMap<>();
+            for (ExitReason r : ExitReason.values()) {
+                long n = s.exits(r);
+                if (n != 0) {
+                    reasons.put(r.name().toLowerCase(Locale.ROOT), n);
+                }
+            }
+            String model = v.model().yamlName();
+            // The port's rx is what the guest sent, its tx what the guest was given.
+            nics.add(new Nic(v.name(), v.host(), v.nicName(), model, c.rxPackets, c.txPackets, packets,
+                    c.rxDropped + c.txDropped, s.exits, s.userSpaceExits, interrupts, cycles,
+                    perPacket(s.exits, packets), perPacket(interrupts, packets), null, perPacket(cycles, packets), reasons));
+            long[] sum = byPath.computeIfAbsent(model, m -> new long[5]);
+            sum[0] += packets;
+            sum[1] += s.exits;
+            sum[2] += s.userSpaceExits;
+            sum[3] += interrupts;
+            sum[4] += cycles;
+        }
+        List<Path> paths = new ArrayList<>();
+        byPath.forEach((model, sum) -> paths.add(new Path(model, sum[0], perPacket(sum[1], sum[0]),
+                perPacket(sum[2], sum[0]), perPacket(sum[3], sum[0]), perPacket(sum[4], sum[0]))));
+        List<Capture> captures = new ArrayList<>();
+        for (TopologyRun.Capture c : run.captures()) {
+            captures.add(new Capture(c.port(), c.file().toString(), c.frames(), c.error() == null ? null : c.error().getMessage()));
+        }
+        return new RunReport(run.topology().name(), run.nanos() / 1e9, finished, traffic, nics, paths, captures);
+    }
+
+    private static Double perPacket(long total, long packets) {
+        return packets == 0 ? null : (double) total / packets;
+    }
+
+    /** Writes the report as indented JSON. */
+    public void writeJson(java.nio.file.Path file) throws IOException {
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), this);
+    }
+}
