@@ -122,4 +122,21 @@ class VfNetworkTest {
         System.out.printf("VF VM-to-VM poll mode: %d datagrams; a exits %d, b exits %d (HLT %d, WRMSR %d); posted %d%n",
                 N, p.a().exits, p.b().exits, p.b().exits(ExitReason.HLT), p.b().exits(ExitReason.WRMSR), p.posted());
     }
+
+    @Test
+    void atLightLoadEachPacketCostsOneDoorbellOnePostedInterruptAndOnlyTheReceiversHlt() {
+        int n = 320;
+        Phase p = run(false, n, 1000, 1); // one datagram per millisecond: each travels alone
+        assertThat(p.sunk()).isEqualTo(n);
+        // Transmit: one doorbell per packet, a store into the EPT-mapped page: no exit at all (virtio:
+        // one in-kernel exit per kick; e1000: one user-space exit per TDT write).
+        assertThat(p.doorbells()).isEqualTo(n);
+        assertThat(p.a().exits(ExitReason.EPT_VIOLATION)).isZero();
+        // Receive: one posted interrupt per packet; APICv virtualizes the EOI, so the receiver's only exit
+        // is the HLT when it goes idle again (virtio's receiver: EOI WRMSR and HLT, 2 per packet).
+        assertThat(p.rxInterrupts()).isEqualTo(n);
+        assertThat(p.posted()).isEqualTo(n);
+        assertThat(p.b().exits).isEqualTo(p.b().exits(ExitReason.HLT)).isEqualTo(n);
+        assertThat(p.b().userSpaceExits + p.a().userSpaceExits).isZero();
+    }
 }
