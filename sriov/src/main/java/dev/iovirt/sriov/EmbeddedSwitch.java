@@ -202,6 +202,13 @@ public final class EmbeddedSwitch implements Steppable {
     private long uplinkIn;
     private volatile Mode mode = Mode.LEGACY;
     private final Representor uplinkRepresentor;
+    /** The PF's own port (the host's PF netdev), or null; {@link #pfSource} stands for it as a source. */
+    private FramePort pfPort;
+    private long pfMac = -1;
+    private final Port pfSource = new Port(null, null);
+    private final FrameBatch toPf = new FrameBatch();
+    private long pfOut;
+    private long pfIn;
 
     /** A switch for {@code pf}'s VFs (TotalVFs ports) and {@code uplink}, timing rate limits on {@code clock}. */
     public EmbeddedSwitch(PhysicalFunction pf, FramePort uplink, Clock clock) {
@@ -341,6 +348,30 @@ public final class EmbeddedSwitch implements Steppable {
         return port(vf).stats.copy();
     }
 
+    /**
+     * Gives the PF its port on the VEB (the host's PF netdev, e.g. {@code enp0s4f0}), with MAC {@code mac}:
+     * frames to that MAC from the VFs or the uplink go to {@code port}, and so do broadcast and multicast
+     * frames (a host netdev's filters are its own business); frames the host sends into {@code port}
+     * are forwarded like a VF's — to the VF with the destination MAC, to every VF of the VLAN and the
+     * uplink when a group address, to the uplink when unknown — with no anti-spoofing, rate limit or
+     * VLAN restriction (the PF is the host's, trusted). The PF port is in the untagged LAN: tagged
+     * frames are not delivered to it. Null removes it. In switchdev mode it is not used.
+     */
+    public synchronized void setPfPort(FramePort port, MacAddress mac) {
+        this.pfPort = port;
+        this.pfMac = port == null ? -1 : mac.bits();
+    }
+
+    /** Frames delivered to the PF port. */
+    public synchronized long pfOut() {
+        return pfOut;
+    }
+
+    /** Frames received from the PF port. */
+    public synchronized long pfIn() {
+        return pfIn;
+    }
+
     /** Frames sent out of the uplink. */
     public synchronized long uplinkOut() {
         return uplinkOut;
@@ -373,6 +404,19 @@ public final class EmbeddedSwitch implements Steppable {
                         p.representor.offer(in.get(i));
                     } else {
                         fromVf(p, in.get(i));
+                    }
+                }
+            }
+        }
+        if (pfPort != null && mode == Mode.LEGACY) {
+            in.clear();
+            if (pfPort.receive(in) > 0) {
+                work = true;
+                for (int i = 0; i < in.size(); i++) {
+                    pfIn++;
+                    Frame f = in.get(i);
+                    if (f.length() >= 14) {
+                        forward(pfSource, f, vlanOf(f));
                     }
                 }
             }
@@ -436,7 +480,7 @@ public final class EmbeddedSwitch implements Steppable {
         return true;
     }
 
-    /** Forwards {@code f} (in {@code vlan}, 0 = untagged) from {@code source} (null: the uplink). */
+    /** Forwards {@code f} (in {@code vlan}, 0 = untagged) from {@code source} (null: the uplink; {@link #pfSource}: the PF). */
     private void forward(Port source, Frame f, int vlan) {
         long dst = MacAddress.read(f.buffer(), f.offset()).bits();
         boolean group = (dst & (1L << 40)) != 0; // I/G bit: the first octet's least significant bit
@@ -451,6 +495,10 @@ public final class EmbeddedSwitch implements Steppable {
                 toVf(p, f);
                 delivered |= match && !group;
             }
+        }
+        if (pfPort != null && source != pfSource && vlan == 0 && (group || dst == pfMac)) {
+            toPf(f);
+            delivered |= !group;
         }
         if (source != null && (group || !delivered)) {
             toUplink(f, vlan);
@@ -492,7 +540,23 @@ public final class EmbeddedSwitch implements Steppable {
         uplinkOut++;
     }
 
+    private void toPf(Frame f) {
+        if (toPf.isFull()) {
+            flushPf();
+        }
+        toPf.add(f);
+        pfOut++;
+    }
+
+    private void flushPf() {
+        pfPort.transmit(toPf);
+        toPf.clear();
+    }
+
     private void flushAll() {
+        if (!toPf.isEmpty()) {
+            flushPf();
+        }
         for (Port p : ports) {
             if (p != null && !p.out.isEmpty()) {
                 flush(p);

@@ -226,4 +226,60 @@ class EmbeddedSwitchTest {
         assertThat(veb.representor(vf1).transmit(batch)).isZero();
         assertThat(d1.received()).isEmpty();
     }
+
+    private static final MacAddress PF_MAC = MacAddress.of("02:00:00:00:00:01");
+
+    @Test
+    void thePfPortTalksToTheVfsAndTheUplinkThroughTheVeb() {
+        DummyPort pf = new DummyPort("enp0s4f0");
+        veb.setPfPort(pf, PF_MAC);
+        byte[] vfToPf = frame(MAC0, PF_MAC);
+        byte[] pfToVf = frame(PF_MAC, MAC1);
+        byte[] wireToPf = frame(REMOTE, PF_MAC);
+        byte[] pfToWire = frame(PF_MAC, REMOTE);
+        d0.send(vfToPf);
+        pf.inject(pfToVf);
+        wire.inject(wireToPf);
+        pf.inject(pfToWire);
+        runUntilQuiet();
+
+        assertThat(pf.transmitted()).containsExactly(vfToPf, wireToPf);
+        assertThat(d1.received()).containsExactly(pfToVf);
+        assertThat(d2.received()).isEmpty();
+        assertThat(wire.transmitted()).as("the VF's frame to the PF stays in the VEB").containsExactly(pfToWire);
+        assertThat(veb.pfIn()).isEqualTo(2);
+        assertThat(veb.pfOut()).isEqualTo(2);
+    }
+
+    @Test
+    void broadcastsReachThePfAndThePfsBroadcastsReachEveryVfAndTheUplink() {
+        DummyPort pf = new DummyPort("enp0s4f0");
+        veb.setPfPort(pf, PF_MAC);
+        byte[] fromVf = frame(MAC0, MacAddress.BROADCAST);
+        byte[] fromPf = frame(PF_MAC, MacAddress.BROADCAST);
+        d0.send(fromVf);
+        runUntilQuiet();
+        pf.inject(fromPf);
+        runUntilQuiet();
+
+        assertThat(pf.transmitted()).as("not its own broadcast back").containsExactly(fromVf);
+        assertThat(d0.received()).containsExactly(fromPf);
+        assertThat(d1.received()).containsExactly(fromVf, fromPf);
+        assertThat(d2.received()).containsExactly(fromVf, fromPf);
+        assertThat(wire.transmitted()).containsExactly(fromVf, fromPf);
+    }
+
+    @Test
+    void taggedFramesAndOtherMacsDoNotReachThePf() {
+        DummyPort pf = new DummyPort("enp0s4f0");
+        veb.setPfPort(pf, PF_MAC);
+        veb.setVlan(vf2, 100);
+        d0.send(frame(MAC0, MAC1));
+        d2.send(frame(MAC2, PF_MAC)); // in VLAN 100: the PF's untagged port is not a member
+        runUntilQuiet();
+
+        assertThat(pf.transmitted()).isEmpty();
+        assertThat(d1.received()).hasSize(1);
+        assertThat(wire.transmitted()).hasSize(1);
+    }
 }
