@@ -106,7 +106,7 @@ class VfNetworkTest {
     }
 
     @Test
-    void inPollModeTheReceiverTakesNoInterruptAndNoExit() {
+    void inPollModeTheReceiverTakesNoInterruptAndOnlyItsIdleSleepsExit() {
         Phase p = run(true, N, 100_000, 32);
         assertThat(p.sunk()).isEqualTo(N);
         // The receiver polls its ring: no RX interrupt and nothing posted. Its only exits are the idle
