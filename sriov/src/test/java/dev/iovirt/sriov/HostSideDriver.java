@@ -18,7 +18,7 @@ import java.util.List;
  * virtio-queue's MockSplitQueue): rings and buffers in a 2 MiB region its own IOMMU domain maps,
  * descriptors written byte by byte, doorbells stored into the doorbell page, completions read from DD bits.
  */
-final class HostSideDriver {
+public final class HostSideDriver {
     static final long IOVA = 0x20_0000;
     static final int RING = 64;
     private static final long TX_RING = IOVA;
@@ -33,7 +33,7 @@ final class HostSideDriver {
     private int rxNext;
     private int rxTail;
 
-    HostSideDriver(SriovRig rig, VirtualFunction vf) {
+    public HostSideDriver(SriovRig rig, VirtualFunction vf) {
         this.vf = vf;
         this.memory = rig.memory;
         this.region = rig.memory.allocatePage(PageSize.SIZE_2M, rig.host.hostAccount());
@@ -69,7 +69,7 @@ final class HostSideDriver {
     }
 
     /** Queues {@code frame} on the TX ring and rings the doorbell. */
-    void send(byte[] frame) {
+    public void send(byte[] frame) {
         long buffer = TX_BUFFERS + (long) txTail * 2048;
         memory.write(hpa(buffer), frame, 0, frame.length);
         long d = hpa(TX_RING + (long) txTail * SIZE);
@@ -81,7 +81,7 @@ final class HostSideDriver {
     }
 
     /** Frames the VF wrote into posted buffers since the last call; each buffer is re-posted. */
-    List<byte[]> received() {
+    public List<byte[]> received() {
         List<byte[]> frames = new ArrayList<>();
         while (true) {
             long d = hpa(RX_RING + (long) rxNext * SIZE);

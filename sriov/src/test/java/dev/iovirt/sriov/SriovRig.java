@@ -11,18 +11,18 @@ import dev.iovirt.vmm.pci.Bdf;
 import dev.iovirt.vmm.time.VirtualClock;
 
 /** A host with an IOMMU and an SR-IOV PF at 00:04.0 whose VFs are wired through that IOMMU. */
-final class SriovRig {
+public final class SriovRig {
     static final Bdf PF_RID = Bdf.of(0, 4, 0);
 
-    final VirtualClock clock = new VirtualClock();
+    public final VirtualClock clock = new VirtualClock();
     final Host host = new Host(1L << 30, clock);
     final HostMemory memory = host.memory();
     final Iommu iommu = new Iommu(memory, host.hostAccount(), Iommu.Options.defaults());
     final MemoryAccount nicAccount = new MemoryAccount("sriov nic");
-    final PhysicalFunction pf = new PhysicalFunction("enp0s4f0", PF_RID, VfWiring.iommu(iommu, nicAccount));
+    public final PhysicalFunction pf = new PhysicalFunction("enp0s4f0", PF_RID, VfWiring.iommu(iommu, nicAccount));
 
     /** Enables {@code n} VFs the way a PF driver does: NumVFs, then VF Enable and VF MSE. */
-    void enableVfs(int n) {
+    public void enableVfs(int n) {
         int cap = pf.sriovCapabilityOffset();
         pf.configWrite(cap + SRIOV_NUM_VFS, 2, n);
         pf.configWrite(cap + SRIOV_CONTROL, 2, SRIOV_CTRL_VF_ENABLE | SRIOV_CTRL_VF_MSE);
