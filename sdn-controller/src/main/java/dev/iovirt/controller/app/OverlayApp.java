@@ -49,7 +49,9 @@ import java.util.logging.Logger;
  * <p>The app keeps what it installed on each switch; a change recomputes the switch's entries and
  * sends only the difference (ADD for new or changed entries, DELETE_STRICT for gone ones), each
  * confirmed by a barrier through the {@link FlowRuleService}. A switch that connects gets its
- * entries; one that disconnects is forgotten.
+ * entries; one that disconnects is forgotten. An entry the switch refuses is not counted as
+ * installed (the change fails with the switch's error; the next change of that switch sends it
+ * again), a delete it refuses is tried again the same way.
  */
 public final class OverlayApp implements DeviceListener {
     private static final Logger LOG = Logger.getLogger(OverlayApp.class.getName());
@@ -121,20 +123,46 @@ public final class OverlayApp implements DeviceListener {
                     want.put(new Key(r.priority(), r.match()), r);
                 }
                 Map<Key, FlowRule> have = installed.computeIfAbsent(dpid, d -> new HashMap<>());
+                Map<Key, FlowRule> now = new HashMap<>(want);
+                installed.put(dpid, now); // before sending: a refusal completing at once must find it
                 for (Map.Entry<Key, FlowRule> w : want.entrySet()) {
                     if (!w.getValue().equals(have.get(w.getKey()))) {
-                        changes.add(flows.add(dpid, w.getValue()));
+                        // A refused entry is not counted as installed, so the next change sends it again.
+                        changes.add(flows.add(dpid, w.getValue()).whenComplete((fm, failure) -> {
+                            if (failure != null) {
+                                forget(dpid, w.getKey(), w.getValue());
+                            }
+                        }));
                     }
                 }
-                for (Key k : have.keySet()) {
-                    if (!want.containsKey(k)) {
-                        changes.add(flows.remove(dpid, new FlowSelector(table, k.priority(), null, k.match(), true)));
+                for (Map.Entry<Key, FlowRule> h : have.entrySet()) {
+                    if (!want.containsKey(h.getKey())) {
+                        Key k = h.getKey();
+                        changes.add(flows.remove(dpid, new FlowSelector(table, k.priority(), null, k.match(), true))
+                                .whenComplete((fm, failure) -> {
+                                    if (failure != null) {
+                                        remember(dpid, k, h.getValue());
+                                    }
+                                }));
                     }
                 }
-                installed.put(dpid, want);
             }
         }
         return CompletableFuture.allOf(changes.toArray(CompletableFuture[]::new));
+    }
+
+    private synchronized void forget(DatapathId dpid, Key k, FlowRule r) {
+        Map<Key, FlowRule> m = installed.get(dpid);
+        if (m != null) {
+            m.remove(k, r);
+        }
+    }
+
+    private synchronized void remember(DatapathId dpid, Key k, FlowRule r) {
+        Map<Key, FlowRule> m = installed.get(dpid);
+        if (m != null) {
+            m.putIfAbsent(k, r);
+        }
     }
 
     /** The overlay entries switch {@code dpid} should have now, in a stable order. */

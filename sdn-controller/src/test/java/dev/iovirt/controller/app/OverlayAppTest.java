@@ -61,7 +61,10 @@ class OverlayAppTest {
     }
 
     private FakeSwitch connect(long dpid) throws Exception {
-        FakeSwitch sw = new FakeSwitch(dpid, port(1, "p1"), port(2, "p2"), port(3, "p3"), port(10, "vxlan"));
+        return connect(dpid, new FakeSwitch(dpid, port(1, "p1"), port(2, "p2"), port(3, "p3"), port(10, "vxlan")));
+    }
+
+    private FakeSwitch connect(long dpid, FakeSwitch sw) throws Exception {
         switches.add(sw);
         sw.connect(controller.openflowAddress());
         sw.await(OfpFlowMod.class, f -> f.priority() == 0);
@@ -263,6 +266,28 @@ class OverlayAppTest {
         buildExample();
         assertThat(overlayEntries(a)).isEmpty();
         assertThat(http.get("/networks/red").json().path("members")).hasSize(3);
+    }
+
+    @Test
+    void anEntryTheSwitchRefusesIsA409AndIsSentAgainWithTheNextChange() throws Exception {
+        start();
+        FakeSwitch a = connect(A, new FakeSwitch(A, port(1, "p1"), port(2, "p2"), port(3, "p3")).refuseFlowsOfPriority(OverlayApp.UNICAST_PRIORITY));
+        post("/networks", "{\"name\": \"red\", \"vni\": 100}");
+        post("/networks/red/members", "{\"dpid\": \"a1\", \"port\": 1, \"mac\": \"" + A1 + "\"}");
+        Http.Response r = http.send("POST", "/networks/red/members", "{\"dpid\": \"a1\", \"port\": 2, \"mac\": \"" + A2 + "\"}", TOKEN);
+        assertThat(r.status()).as(r.text()).isEqualTo(409);
+        assertThat(r.json().path("error").asText()).contains("FLOW_MOD_FAILED");
+        // The member is kept (no roll-back); the refused entries were not counted as installed ...
+        assertThat(http.get("/networks/red").json().path("members")).hasSize(2);
+        OfpFlowMod a1ToA2 = entry(500, RED, from(1, A1, A2), out(2));
+        Supplier<Long> sent = () -> a.received().stream().filter(m -> m instanceof OfpFlowMod f && f.command() == FlowModCommand.ADD
+                && f.priority() == 500 && f.match().equals(a1ToA2.match())).count();
+        assertThat(sent.get()).isEqualTo(1);
+        // ... so the next change of the switch sends them again.
+        Http.Response again = http.send("POST", "/networks/red/members", "{\"dpid\": \"a1\", \"port\": 3, \"mac\": \"" + A3 + "\"}", TOKEN);
+        assertThat(again.status()).as(again.text()).isEqualTo(409);
+        assertThat(sent.get()).isEqualTo(2);
+        assertThat(entries(overlayEntries(a))).contains(entries(List.of(entry(400, RED, from(1, A1, MC), out(2), out(3)))).iterator().next());
     }
 
     @Test
