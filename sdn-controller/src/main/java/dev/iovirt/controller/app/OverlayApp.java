@@ -4,14 +4,17 @@ import dev.iovirt.controller.device.DeviceEvent;
 import dev.iovirt.controller.device.DeviceListener;
 import dev.iovirt.controller.device.DeviceService;
 import dev.iovirt.controller.flow.FlowAction;
+import dev.iovirt.controller.flow.FlowEntry;
 import dev.iovirt.controller.flow.FlowRule;
 import dev.iovirt.controller.flow.FlowRuleService;
+import dev.iovirt.controller.flow.FlowRules;
 import dev.iovirt.controller.flow.FlowSelector;
 import dev.iovirt.controller.network.Member;
 import dev.iovirt.controller.network.Network;
 import dev.iovirt.controller.network.NetworkService;
 import dev.iovirt.controller.network.Tunnel;
 import dev.iovirt.openflow.DatapathId;
+import dev.iovirt.openflow.Oxm;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -49,7 +52,9 @@ import java.util.logging.Logger;
  * <p>The app keeps what it installed on each switch; a change recomputes the switch's entries and
  * sends only the difference (ADD for new or changed entries, DELETE_STRICT for gone ones), each
  * confirmed by a barrier through the {@link FlowRuleService}. A switch that connects gets its
- * entries; one that disconnects is forgotten. An entry the switch refuses is not counted as
+ * entries, after the app asked it for the overlay entries it still holds (OFPMP_FLOW, cookie
+ * {@link #COOKIE} in the overlay's table) so that those no longer wanted are deleted; one that
+ * disconnects is forgotten. An entry the switch refuses is not counted as
  * installed (the change fails with the switch's error; the next change of that switch sends it
  * again), a delete it refuses is tried again the same way.
  */
@@ -57,6 +62,8 @@ public final class OverlayApp implements DeviceListener {
     private static final Logger LOG = Logger.getLogger(OverlayApp.class.getName());
     /** The cookie of overlay entries: this, or'ed with the network's VNI. */
     public static final long COOKIE = 0x0E7A_0000_0000_0000L;
+    /** The bits of a cookie that say it is the overlay's. */
+    public static final long COOKIE_MASK = 0xFFFF_0000_0000_0000L;
     /** Unicast entries. */
     public static final int UNICAST_PRIORITY = 500;
     /** Flood (broadcast and multicast) entries. */
@@ -73,7 +80,11 @@ public final class OverlayApp implements DeviceListener {
     /** Per switch: what it has of ours, by (priority, match). */
     private final Map<DatapathId, Map<Key, FlowRule>> installed = new HashMap<>();
 
-    private record Key(int priority, Map<String, String> match) {
+    /** An entry's identity on the switch: priority and match fields (in any order). */
+    private record Key(int priority, Set<Oxm> match) {
+        static Key of(FlowRule r) {
+            return new Key(r.priority(), Set.copyOf(FlowRules.toMatch(r.match()).fields()));
+        }
     }
 
     /** {@code table}: 0, or the forwarding table when the ACL runs. */
@@ -92,10 +103,27 @@ public final class OverlayApp implements DeviceListener {
     public void event(DeviceEvent e) {
         DatapathId dpid = e.device().id();
         if (e.type() == DeviceEvent.Type.DEVICE_ADDED) {
-            synchronized (this) {
-                installed.remove(dpid);
-            }
-            sync(Set.of(dpid)).whenComplete((v, failure) -> {
+            // The switch may still hold entries of ours from before (a reconnect keeps its tables):
+            // ask it, so that the sync deletes those no longer wanted.
+            flows.flows(dpid).handle((entries, failure) -> {
+                Map<Key, FlowRule> found = new HashMap<>();
+                if (entries != null) {
+                    for (FlowEntry f : entries) {
+                        FlowRule r = f.rule();
+                        if ((r.cookie() & COOKIE_MASK) == COOKIE && r.table() == table) {
+                            try {
+                                found.put(Key.of(r), r);
+                            } catch (RuntimeException unreadable) {
+                                LOG.log(Level.FINE, "overlay entry not understood: " + f.flow(), unreadable);
+                            }
+                        }
+                    }
+                }
+                synchronized (this) {
+                    installed.put(dpid, found);
+                }
+                return sync(Set.of(dpid));
+            }).thenCompose(f -> f).whenComplete((v, failure) -> {
                 if (failure != null) {
                     LOG.log(Level.WARNING, "overlay entries not installed on " + dpid, failure);
                 }
@@ -120,7 +148,7 @@ public final class OverlayApp implements DeviceListener {
                 }
                 Map<Key, FlowRule> want = new LinkedHashMap<>();
                 for (FlowRule r : flowsFor(dpid)) {
-                    want.put(new Key(r.priority(), r.match()), r);
+                    want.put(Key.of(r), r);
                 }
                 Map<Key, FlowRule> have = installed.computeIfAbsent(dpid, d -> new HashMap<>());
                 Map<Key, FlowRule> now = new HashMap<>(want);
@@ -138,12 +166,16 @@ public final class OverlayApp implements DeviceListener {
                 for (Map.Entry<Key, FlowRule> h : have.entrySet()) {
                     if (!want.containsKey(h.getKey())) {
                         Key k = h.getKey();
-                        changes.add(flows.remove(dpid, new FlowSelector(table, k.priority(), null, k.match(), true))
-                                .whenComplete((fm, failure) -> {
-                                    if (failure != null) {
-                                        remember(dpid, k, h.getValue());
-                                    }
-                                }));
+                        try {
+                            changes.add(flows.remove(dpid, new FlowSelector(table, k.priority(), null, h.getValue().match(), true))
+                                    .whenComplete((fm, failure) -> {
+                                        if (failure != null) {
+                                            remember(dpid, k, h.getValue());
+                                        }
+                                    }));
+                        } catch (RuntimeException unreadable) { // an entry the switch reported that we cannot write back
+                            LOG.log(Level.WARNING, "stale overlay entry not deleted from " + dpid + ": " + h.getValue(), unreadable);
+                        }
                     }
                 }
             }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.iovirt.controller.ControllerMain;
 import dev.iovirt.controller.acl.AclManager;
+import dev.iovirt.controller.device.DeviceEvent;
 import dev.iovirt.controller.flow.FlowAction;
 import dev.iovirt.controller.flow.FlowRule;
 import dev.iovirt.controller.flow.FlowRules;
@@ -247,6 +248,28 @@ class OverlayAppTest {
         FakeSwitch b = connect(B);
         waitFor(() -> overlayEntries(b).size() == expectedOnB().size());
         assertThat(entries(overlayEntries(b))).isEqualTo(entries(expectedOnB()));
+    }
+
+    @Test
+    void aReconnectingSwitchLosesTheOverlayEntriesNoLongerWanted() throws Exception {
+        start();
+        FakeSwitch a = connect(A);
+        buildExample();
+        // An overlay entry the switch kept from an earlier session (a network since deleted).
+        Http.Response stale = http.send("POST", "/switches/" + Long.toHexString(A) + "/flows", "{\"table\": 0, \"priority\": 500, "
+                + "\"cookie\": " + (OverlayApp.COOKIE | 999) + ", \"match\": {\"in_port\": 7, \"dl_src\": \"02:00:00:00:00:77\", "
+                + "\"dl_dst\": \"02:00:00:00:00:78\"}, \"actions\": [{\"type\": \"output\", \"port\": 8}]}", TOKEN);
+        assertThat(stale.status()).as(stale.text()).isEqualTo(201);
+        assertThat(overlayEntries(a)).hasSize(18);
+        long deletesBefore = a.received().stream().filter(m -> m instanceof OfpFlowMod f && f.command() == FlowModCommand.DELETE_STRICT).count();
+        // The switch connects again (as a switch that kept its tables would): DEVICE_ADDED.
+        controller.overlay().orElseThrow().event(new DeviceEvent(DeviceEvent.Type.DEVICE_ADDED,
+                controller.devices().device(DatapathId.of(A)).orElseThrow(), null));
+        waitFor(() -> overlayEntries(a).size() == 17);
+        assertThat(entries(overlayEntries(a))).isEqualTo(entries(expectedOnA()));
+        // Only the stale entry was deleted.
+        assertThat(a.received().stream().filter(m -> m instanceof OfpFlowMod f && f.command() == FlowModCommand.DELETE_STRICT).count())
+                .isEqualTo(deletesBefore + 1);
     }
 
     @Test
