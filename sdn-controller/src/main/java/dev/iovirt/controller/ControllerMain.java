@@ -3,11 +3,13 @@ package dev.iovirt.controller;
 import dev.iovirt.controller.acl.AclManager;
 import dev.iovirt.controller.app.ArpResponder;
 import dev.iovirt.controller.app.LearningSwitch;
+import dev.iovirt.controller.app.OverlayApp;
 import dev.iovirt.controller.device.DeviceManager;
 import dev.iovirt.controller.flow.FlowRuleManager;
 import dev.iovirt.controller.group.GroupManager;
 import dev.iovirt.controller.host.HostManager;
 import dev.iovirt.controller.meter.MeterManager;
+import dev.iovirt.controller.network.NetworkManager;
 import dev.iovirt.controller.openflow.ControllerConfig;
 import dev.iovirt.controller.openflow.OpenFlowController;
 import dev.iovirt.controller.openflow.OpenFlowDeviceProvider;
@@ -50,13 +52,21 @@ public final class ControllerMain implements AutoCloseable {
      * @param openflow the OpenFlow channel timers
      * @param acl run the ACL app (table 0; the learning switch then works in table 1)
      * @param arpResponder answer ARP requests for known IPs from the controller
+     * @param overlay run the overlay app (proactive VXLAN overlay flows for the networks of /networks)
      */
     public record Options(boolean learningSwitch, boolean lldp, boolean hostTracking, int idleTimeout,
-                          Duration probeInterval, ControllerConfig openflow, boolean acl, boolean arpResponder) {
+                          Duration probeInterval, ControllerConfig openflow, boolean acl, boolean arpResponder,
+                          boolean overlay) {
+        /** Options without the overlay app. */
+        public Options(boolean learningSwitch, boolean lldp, boolean hostTracking, int idleTimeout,
+                       Duration probeInterval, ControllerConfig openflow, boolean acl, boolean arpResponder) {
+            this(learningSwitch, lldp, hostTracking, idleTimeout, probeInterval, openflow, acl, arpResponder, false);
+        }
+
         /** Options without the ACL and the ARP responder. */
         public Options(boolean learningSwitch, boolean lldp, boolean hostTracking, int idleTimeout,
                        Duration probeInterval, ControllerConfig openflow) {
-            this(learningSwitch, lldp, hostTracking, idleTimeout, probeInterval, openflow, false, false);
+            this(learningSwitch, lldp, hostTracking, idleTimeout, probeInterval, openflow, false, false, false);
         }
 
         public static Options defaults() {
@@ -64,24 +74,28 @@ public final class ControllerMain implements AutoCloseable {
         }
 
         public Options withLearningSwitch(boolean on) {
-            return new Options(on, lldp, hostTracking, idleTimeout, probeInterval, openflow, acl, arpResponder);
+            return new Options(on, lldp, hostTracking, idleTimeout, probeInterval, openflow, acl, arpResponder, overlay);
         }
 
         public Options withLldp(boolean on, Duration interval) {
-            return new Options(learningSwitch, on, hostTracking, idleTimeout, interval, openflow, acl, arpResponder);
+            return new Options(learningSwitch, on, hostTracking, idleTimeout, interval, openflow, acl, arpResponder, overlay);
         }
 
         public Options withAcl(boolean on) {
-            return new Options(learningSwitch, lldp, hostTracking, idleTimeout, probeInterval, openflow, on, arpResponder);
+            return new Options(learningSwitch, lldp, hostTracking, idleTimeout, probeInterval, openflow, on, arpResponder, overlay);
         }
 
         public Options withArpResponder(boolean on) {
-            return new Options(learningSwitch, lldp, hostTracking, idleTimeout, probeInterval, openflow, acl, on);
+            return new Options(learningSwitch, lldp, hostTracking, idleTimeout, probeInterval, openflow, acl, on, overlay);
+        }
+
+        public Options withOverlay(boolean on) {
+            return new Options(learningSwitch, lldp, hostTracking, idleTimeout, probeInterval, openflow, acl, arpResponder, on);
         }
 
         /** These options with other OpenFlow channel settings, the apps kept. */
         public Options withOpenflow(ControllerConfig config) {
-            return new Options(learningSwitch, lldp, hostTracking, idleTimeout, probeInterval, config, acl, arpResponder);
+            return new Options(learningSwitch, lldp, hostTracking, idleTimeout, probeInterval, config, acl, arpResponder, overlay);
         }
     }
 
@@ -92,6 +106,9 @@ public final class ControllerMain implements AutoCloseable {
     private final MeterManager meters = new MeterManager(devices);
     private final HostManager hosts = new HostManager();
     private final AclManager acl;
+    private final NetworkManager networks = new NetworkManager();
+    /** The overlay app, when it runs. */
+    private final OverlayApp overlay;
     /** The ARP responder; a packet processor only when the app runs. */
     private final ArpResponder arpResponder;
     private final TopologyManager topology;
@@ -124,6 +141,13 @@ public final class ControllerMain implements AutoCloseable {
         if (options.acl()) {
             devices.addListener(acl);
         }
+        if (options.overlay()) {
+            overlay = new OverlayApp(networks, devices, flows, options.acl() ? AclManager.FORWARDING_TABLE : 0);
+            networks.setProgrammer(overlay::sync);
+            devices.addListener(overlay);
+        } else {
+            overlay = null;
+        }
         arpResponder = new ArpResponder(hosts, options.arpResponder());
         if (options.arpResponder()) {
             openflow.addPacketProcessor(arpResponder, 75);
@@ -134,7 +158,7 @@ public final class ControllerMain implements AutoCloseable {
             openflow.addPacketProcessor(l2, 100);
             devices.addListener(l2);
         }
-        api = new RestApi(token, devices, flows, groups, meters, acl, arpResponder, hosts, topology, openflow);
+        api = new RestApi(token, devices, flows, groups, meters, acl, arpResponder, hosts, topology, openflow, networks);
     }
 
     /** Starts everything; the addresses may use port 0. */
@@ -216,6 +240,15 @@ public final class ControllerMain implements AutoCloseable {
         return arpResponder.running() ? java.util.Optional.of(arpResponder) : java.util.Optional.empty();
     }
 
+    public NetworkManager networks() {
+        return networks;
+    }
+
+    /** The overlay app, if it runs. */
+    public java.util.Optional<OverlayApp> overlay() {
+        return java.util.Optional.ofNullable(overlay);
+    }
+
     public HostManager hosts() {
         return hosts;
     }
@@ -255,7 +288,7 @@ public final class ControllerMain implements AutoCloseable {
                 }
                 case "--threads" -> options = options.withOpenflow(options.openflow().withWorkerThreads(Integer.parseInt(args[i + 1])));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (--openflow HOST:PORT, --api HOST:PORT, --apps learning-switch,lldp,hosts,acl,arp-responder, --threads N, --tls CERT.pem,KEY.pem)");
+                        + " (--openflow HOST:PORT, --api HOST:PORT, --apps learning-switch,lldp,hosts,acl,arp-responder,overlay, --threads N, --tls CERT.pem,KEY.pem)");
             }
         }
         ControllerMain c = start(of, api, tokenFrom(System.getenv()), options);
@@ -272,16 +305,17 @@ public final class ControllerMain implements AutoCloseable {
         stopped.await();
     }
 
-    /** Options with exactly the apps named in {@code list} (comma-separated: learning-switch, lldp, hosts, acl, arp-responder). */
+    /** Options with exactly the apps named in {@code list} (comma-separated: learning-switch, lldp, hosts, acl, arp-responder, overlay). */
     public static Options apps(String list, Options base) {
         java.util.Set<String> names = new java.util.HashSet<>(java.util.List.of(list.split(",")));
         for (String n : names) {
-            if (!java.util.Set.of("learning-switch", "lldp", "hosts", "acl", "arp-responder", "").contains(n)) {
-                throw new IllegalArgumentException("unknown app '" + n + "' (learning-switch, lldp, hosts, acl, arp-responder)");
+            if (!java.util.Set.of("learning-switch", "lldp", "hosts", "acl", "arp-responder", "overlay", "").contains(n)) {
+                throw new IllegalArgumentException("unknown app '" + n + "' (learning-switch, lldp, hosts, acl, arp-responder, overlay)");
             }
         }
         return new Options(names.contains("learning-switch"), names.contains("lldp"), names.contains("hosts"),
-                base.idleTimeout(), base.probeInterval(), base.openflow(), names.contains("acl"), names.contains("arp-responder"));
+                base.idleTimeout(), base.probeInterval(), base.openflow(), names.contains("acl"), names.contains("arp-responder"),
+                names.contains("overlay"));
     }
 
     /** Parses HOST:PORT. */

@@ -18,7 +18,9 @@
  *                  ├─▶ FlowRuleManager ─▶ OpenFlowFlowRuleProvider ─▶ FLOW_MOD + BARRIER ─▶ switch
  *                  │        └─ FlowEvent ─▶ EventStream (SSE)                      [controller.flow]
  *                  ├─▶ GroupManager / MeterManager ─▶ their OpenFlow providers ─▶ GROUP_MOD / METER_MOD + BARRIER
- *                  └─▶ AclManager ─▶ FlowRuleManager, on every switch and on DEVICE_ADDED  [controller.acl]
+ *                  ├─▶ AclManager ─▶ FlowRuleManager, on every switch and on DEVICE_ADDED  [controller.acl]
+ *                  └─▶ NetworkManager (networks, members, tunnels)                 [controller.network]
+ *                           └─▶ OverlayApp.sync ─▶ FlowRuleManager (ADD / DELETE_STRICT + BARRIER), also on DEVICE_ADDED
  * </pre>
  *
  * <p>DESIGN.md §2: this module uses {@code packet} and {@code openflow} only, and never

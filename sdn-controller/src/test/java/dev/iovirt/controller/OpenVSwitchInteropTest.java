@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
  * Our controller manages a real Open vSwitch 3.1 (netdev datapath, dummy ports): two bridges joined
  * by a patch link connect to it over TCP, show up in the REST API with their ports and as an LLDP
  * link, and a flow added and deleted through REST appears in and disappears from
- * {@code ovs-ofctl dump-flows}.
+ * {@code ovs-ofctl dump-flows}; so do the ACL's entries and the overlay app's (a network's flows on a
+ * bridge with a VXLAN port).
  */
 @Tag("interop")
 class OpenVSwitchInteropTest {
@@ -186,6 +187,48 @@ class OpenVSwitchInteropTest {
                 assertThat(ovs.ofctl("dump-flows", "ctlbr2")).contains("priority=33 actions=drop");
             } finally {
                 ovs.vsctl("del-br", "ctlbr2");
+            }
+        }
+    }
+
+    @Test
+    void overlayFlowsOfANetworkAppearInDumpFlows() throws Exception {
+        ControllerMain.Options o = ControllerMain.apps("learning-switch,overlay",
+                ControllerMain.Options.defaults().withLldp(false, Duration.ofMinutes(10)));
+        try (ControllerMain overlay = ControllerMain.start(new InetSocketAddress("127.0.0.1", 0), new InetSocketAddress("127.0.0.1", 0),
+                TOKEN, o)) {
+            BlockingQueue<DeviceEvent> added = new LinkedBlockingQueue<>();
+            overlay.devices().addListener(added::add);
+            ovs.vsctl("add-br", "ctlbr4", "--", "set", "bridge", "ctlbr4", "datapath_type=netdev", "protocols=OpenFlow13",
+                    "fail-mode=secure", "other-config:datapath-id=0000000000000005");
+            try {
+                ovs.vsctl("add-port", "ctlbr4", "ctl4p1", "--", "set", "interface", "ctl4p1", "type=dummy", "ofport_request=1");
+                ovs.vsctl("add-port", "ctlbr4", "ctl4vx", "--", "set", "interface", "ctl4vx", "type=vxlan",
+                        "options:remote_ip=192.0.2.2", "options:key=flow", "ofport_request=10");
+                ovs.vsctl("set-controller", "ctlbr4", "tcp:127.0.0.1:" + overlay.openflowAddress().getPort());
+                assertThat(added.poll(20, TimeUnit.SECONDS)).as("OVS connected within 20 s").isNotNull();
+                Http api = new Http("http://127.0.0.1:" + overlay.apiAddress().getPort() + RestApi.BASE);
+                for (String[] call : new String[][] {
+                        {"/networks/tunnels", "{\"dpid\": \"5\", \"port\": 10, \"remote_dpid\": \"6\"}"},
+                        {"/networks", "{\"name\": \"red\", \"vni\": 100}"},
+                        {"/networks/red/members", "{\"dpid\": \"5\", \"port\": 1, \"mac\": \"02:00:00:00:00:01\"}"},
+                        {"/networks/red/members", "{\"dpid\": \"6\", \"port\": 1, \"mac\": \"02:00:00:00:00:02\"}"}}) {
+                    Http.Response r = api.send("POST", call[0], call[1], TOKEN);
+                    assertThat(r.status()).as(call[0] + ": " + r.text()).isEqualTo(201);
+                }
+                String dump = ovs.ofctl("-O", "OpenFlow13", "dump-flows", "ctlbr4");
+                assertThat(dump).contains("cookie=0xe7a000000000064,",
+                        "priority=500,in_port=1,dl_src=02:00:00:00:00:01,dl_dst=02:00:00:00:00:02 actions=set_field:0x64->tun_id,output:10",
+                        "priority=400,in_port=1,dl_src=02:00:00:00:00:01,dl_dst=01:00:00:00:00:00/01:00:00:00:00:00 actions=set_field:0x64->tun_id,output:10",
+                        "priority=500,tun_id=0x64,in_port=10,dl_dst=02:00:00:00:00:01 actions=output:1",
+                        "priority=400,tun_id=0x64,in_port=10,dl_dst=01:00:00:00:00:00/01:00:00:00:00:00 actions=output:1",
+                        "priority=300,in_port=1 actions=drop", "priority=300,in_port=10 actions=drop");
+                Http.Response d = api.send("DELETE", "/networks/red", null, TOKEN);
+                assertThat(d.status()).as(d.text()).isEqualTo(200);
+                dump = ovs.ofctl("-O", "OpenFlow13", "dump-flows", "ctlbr4");
+                assertThat(dump).doesNotContain("cookie=0xe7a");
+            } finally {
+                ovs.vsctl("del-br", "ctlbr4");
             }
         }
     }

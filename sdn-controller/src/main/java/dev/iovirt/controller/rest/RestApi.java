@@ -13,6 +13,8 @@ import dev.iovirt.controller.group.GroupService;
 import dev.iovirt.controller.host.HostService;
 import dev.iovirt.controller.meter.MeterService;
 import dev.iovirt.controller.meter.UnknownMeterException;
+import dev.iovirt.controller.network.NetworkException;
+import dev.iovirt.controller.network.NetworkService;
 import dev.iovirt.controller.openflow.OpenFlowController;
 import dev.iovirt.controller.openflow.OpenFlowErrorException;
 import dev.iovirt.controller.openflow.RequestTimeoutException;
@@ -62,6 +64,7 @@ public final class RestApi implements AutoCloseable {
     private final MeterResource meters;
     private final AclResource acls;
     private final ArpResource arp;
+    private final NetworkResource networks;
     private final TopologyResource topology;
     private final StatisticsResource statistics;
     private final EventStream events = new EventStream();
@@ -70,7 +73,8 @@ public final class RestApi implements AutoCloseable {
     private HttpServer server;
 
     public RestApi(String token, DeviceService devices, FlowRuleService flowService, GroupService groupService,
-                   MeterService meterService, AclService aclService, ArpResponder arp, HostService hosts, TopologyService topologyService, OpenFlowController openflow) {
+                   MeterService meterService, AclService aclService, ArpResponder arp, HostService hosts, TopologyService topologyService, OpenFlowController openflow,
+                   NetworkService networkService) {
         this.auth = new BearerAuth(token);
         this.switches = new SwitchResource(devices, openflow);
         this.flows = new FlowResource(flowService);
@@ -78,6 +82,7 @@ public final class RestApi implements AutoCloseable {
         this.meters = new MeterResource(meterService);
         this.acls = new AclResource(aclService);
         this.arp = new ArpResource(arp);
+        this.networks = new NetworkResource(networkService);
         this.topology = new TopologyResource(devices, hosts, topologyService);
         this.statistics = new StatisticsResource(devices);
         devices.addListener(events);
@@ -113,6 +118,16 @@ public final class RestApi implements AutoCloseable {
         sync(router, HttpMethod.GET, "/arp/static", "listArpEntries", arp::list);
         sync(router, HttpMethod.POST, "/arp/static", "addArpEntry", arp::add);
         sync(router, HttpMethod.DELETE, "/arp/static/:ip", "deleteArpEntry", arp::delete);
+        // The tunnels before /networks/:name, which would take "tunnels" for a name (a name the manager refuses).
+        sync(router, HttpMethod.GET, "/networks/tunnels", "listTunnels", networks::tunnels);
+        async(router, HttpMethod.POST, "/networks/tunnels", "addTunnel", networks::addTunnel);
+        async(router, HttpMethod.DELETE, "/networks/tunnels/:dpid/:port", "deleteTunnel", networks::deleteTunnel);
+        sync(router, HttpMethod.GET, "/networks", "listNetworks", networks::list);
+        async(router, HttpMethod.POST, "/networks", "addNetwork", networks::add);
+        sync(router, HttpMethod.GET, "/networks/:name", "getNetwork", networks::get);
+        async(router, HttpMethod.DELETE, "/networks/:name", "deleteNetwork", networks::delete);
+        async(router, HttpMethod.POST, "/networks/:name/members", "addMember", networks::addMember);
+        async(router, HttpMethod.DELETE, "/networks/:name/members/:mac", "deleteMember", networks::deleteMember);
         sync(router, HttpMethod.GET, "/hosts", "listHosts", topology::hosts);
         sync(router, HttpMethod.GET, "/topology", "getTopology", topology::topology);
         sync(router, HttpMethod.GET, "/topology/path", "getPath", topology::path);
@@ -192,6 +207,11 @@ public final class RestApi implements AutoCloseable {
             case UnknownDeviceException u -> json(rc, 404, JsonCodecs.error(u.getMessage(), "dpid"));
             case UnknownMeterException u -> json(rc, 404, JsonCodecs.error(u.getMessage(), "meterId"));
             case UnknownAclRuleException u -> json(rc, 404, JsonCodecs.error(u.getMessage(), "id"));
+            case NetworkException n -> json(rc, switch (n.kind()) {
+                case NOT_FOUND -> 404;
+                case CONFLICT -> 409;
+                case INVALID -> 400;
+            }, JsonCodecs.error(n.getMessage(), n.field()));
             case AclNotRunningException n -> json(rc, 409, JsonCodecs.error(n.getMessage(), null));
             case OpenFlowErrorException o -> json(rc, 409, JsonCodecs.error(o.getMessage(), null));
             case SwitchDisconnectedException d -> json(rc, 503, JsonCodecs.error(d.getMessage(), null));

@@ -144,6 +144,6 @@ class ArpResponderTest {
                 .containsExactly(true, true, true, false, false);
         assertThat(o.withOpenflow(o.openflow().withWorkerThreads(2)).arpResponder()).isTrue();
         assertThatThrownBy(() -> ControllerMain.apps("learning-switch,arp", ControllerMain.Options.defaults()))
-                .hasMessage("unknown app 'arp' (learning-switch, lldp, hosts, acl, arp-responder)");
+                .hasMessage("unknown app 'arp' (learning-switch, lldp, hosts, acl, arp-responder, overlay)");
     }
 }
