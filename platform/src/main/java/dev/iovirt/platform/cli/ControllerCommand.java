@@ -45,7 +45,8 @@ final class ControllerCommand implements Callable<Integer> {
 
     @Option(names = "--apps", paramLabel = "LIST", defaultValue = "learning-switch,lldp,hosts",
             description = "The apps to run, comma-separated, from learning-switch, lldp (link discovery), "
-                    + "hosts (host tracking), acl and arp-responder; empty for none (default: ${DEFAULT-VALUE}).")
+                    + "hosts (host tracking), acl, arp-responder and overlay (VNI networks over VXLAN); empty for none "
+                    + "(default: ${DEFAULT-VALUE}).")
     String apps;
 
     @Option(names = "--threads", paramLabel = "N",
