@@ -141,19 +141,19 @@ final class RunCommand implements Callable<Integer> {
         out.println("I/O cost per VM since boot (host side: the NIC's port counters, the VM's exits and the cost model;");
         out.println("exits include the guest's timer ticks; round trips show only modeled delays such as e1000's interrupt");
         out.println("throttling: virtual time stands still while packets move)");
-        out.printf(Locale.ROOT, "  %-12s %-7s %8s %8s %8s %12s %10s %12s %14s%n",
+        out.printf(Locale.ROOT, "  %-12s %-8s %8s %8s %8s %12s %10s %12s %14s%n",
                 "vm", "nic", "tx pkts", "rx pkts", "exits", "user-space", "interrupts", "cycles", "cycles/packet");
         for (RunReport.Nic n : r.nics()) {
-            out.printf(Locale.ROOT, "  %-12s %-7s %8d %8d %8d %12d %10d %12d %14s%n", n.vm(), n.model(), n.txPackets(),
+            out.printf(Locale.ROOT, "  %-12s %-8s %8d %8d %8d %12d %10d %12d %14s%n", n.vm(), n.model(), n.txPackets(),
                     n.rxPackets(), n.exits(), n.userSpaceExits(), n.interrupts(), n.modeledCycles(),
                     format(n.modeledCyclesPerPacket(), "%.0f"));
         }
         out.println();
         out.println("per packet, by I/O path (every packet a VM of that path sent or received)");
-        out.printf(Locale.ROOT, "  %-7s %9s %10s %15s %15s %11s%n", "nic", "packets", "exits/pkt", "user-space/pkt",
+        out.printf(Locale.ROOT, "  %-8s %9s %10s %15s %15s %11s%n", "nic", "packets", "exits/pkt", "user-space/pkt",
                 "interrupts/pkt", "cycles/pkt");
         for (RunReport.Path p : r.paths()) {
-            out.printf(Locale.ROOT, "  %-7s %9d %10s %15s %15s %11s%n", p.model(), p.packets(),
+            out.printf(Locale.ROOT, "  %-8s %9d %10s %15s %15s %11s%n", p.model(), p.packets(),
                     format(p.exitsPerPacket(), "%.2f"), format(p.userSpaceExitsPerPacket(), "%.2f"),
                     format(p.interruptsPerPacket(), "%.2f"), format(p.modeledCyclesPerPacket(), "%.0f"));
         }

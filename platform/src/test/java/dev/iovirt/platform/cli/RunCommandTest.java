@@ -31,7 +31,7 @@ class RunCommandTest {
         JsonNode report = new ObjectMapper().readTree(json.toFile());
         assertThat(report.get("topology").asText()).isEqualTo("io-paths");
         assertThat(report.get("finished").asBoolean()).isTrue();
-        assertThat(report.get("nics")).hasSize(2);
+        assertThat(report.get("nics")).hasSize(6);
         for (JsonNode nic : report.get("nics")) {
             assertThat(nic.fieldNames()).toIterable().contains("vm", "nic", "model", "packets", "lost", "exitsPerPacket",
                     "interruptsPerPacket", "copiesPerPacket", "modeledCyclesPerPacket", "exitsByReason");

@@ -63,4 +63,27 @@ class ExamplesTest {
             assertThat(dst).satisfiesAnyOf(d -> assertThat(d).startsWith("02000000" + tenant), d -> assertThat(d).isEqualTo("ffffffffffff"));
         }
     }
+
+    @Test
+    void ioPathsOrdersExitsPerPacketE1000ThenVirtioThenVfAndTheVfDataPathHasNoExit() throws Exception {
+        RunReport report;
+        try (TopologyRun run = TopologyRun.build(TopologyLoader.load(EXAMPLES.resolve("io-paths.yaml")).orElseThrow(), dir)) {
+            assertThat(run.run(Duration.ofSeconds(10))).isTrue();
+            report = RunReport.of(run, true);
+        }
+        java.util.Map<String, RunReport.Path> paths = new java.util.HashMap<>();
+        report.paths().forEach(p -> paths.put(p.model(), p));
+        assertThat(paths.get("e1000").exitsPerPacket()).isGreaterThan(paths.get("virtio").exitsPerPacket());
+        assertThat(paths.get("virtio").exitsPerPacket()).isGreaterThan(paths.get("sriov-vf").exitsPerPacket());
+        assertThat(paths.get("sriov-vf").userSpaceExitsPerPacket()).isZero();
+        // The VFs' exits are the guests' own — idle HLT and the generator's timer (WRMSR) — never a doorbell or MMIO.
+        for (RunReport.Nic nic : report.nics()) {
+            if (nic.model().equals("sriov-vf")) {
+                assertThat(nic.exitsByReason().keySet()).as(nic.vm()).isSubsetOf("hlt", "wrmsr");
+                assertThat(nic.packets()).isGreaterThanOrEqualTo(1000);
+            } else {
+                assertThat(nic.exitsByReason()).as(nic.vm()).containsKey("ept_violation");
+            }
+        }
+    }
 }

@@ -90,8 +90,6 @@ class TopologyRunTest {
     void aTopologyUsingPartsNotBuiltIsRefusedWithEveryReason() {
         assertThatThrownBy(() -> TopologyRun.build(TopologyLoader.demo()))
                 .isInstanceOfSatisfying(NotRunnableException.class, e -> assertThat(e.reasons()).containsExactly(
-                        "host NIC model sriov: the sriov module is not built",
-                        "VM vf1: model sriov-vf needs the sriov module, not built yet",
                         "VM db1: impairments (delay, loss, rate) are not built yet",
                         "appliances and chains need the nfv module, not built yet",
                         "links: impairments between hosts (delay, loss, rate) are not built yet"));
