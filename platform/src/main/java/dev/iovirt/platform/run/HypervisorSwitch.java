@@ -1,6 +1,7 @@
 package dev.iovirt.platform.run;
 
 import dev.iovirt.openflow.DatapathId;
+import dev.iovirt.packet.FramePort;
 import dev.iovirt.packet.PortCounters;
 import dev.iovirt.vswitch.ofproto.Bridge;
 import dev.iovirt.vswitch.tunnel.VxlanEndpoint;
@@ -9,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.LongSupplier;
+import java.util.function.UnaryOperator;
 
 /**
  * One hypervisor's virtual switch in a run: its OpenFlow bridge and, when the topology has other
@@ -49,12 +51,15 @@ final class HypervisorSwitch implements AutoCloseable {
         return vtep.localAddress();
     }
 
-    /** Adds the tunnel port towards {@code remote}'s VTEP, named {@code vxlan-REMOTE}. */
-    void tunnelTo(HypervisorSwitch remote) {
+    /**
+     * Adds the tunnel port towards {@code remote}'s VTEP, named {@code vxlan-REMOTE}, as the switch
+     * sees it through {@code onSwitch} (e.g. the link's impairment).
+     */
+    void tunnelTo(HypervisorSwitch remote, UnaryOperator<FramePort> onSwitch) {
         vtep();
         VxlanPort port = new VxlanPort("vxlan-" + remote.host, vtep, remote.vtep(), null);
         tunnels.put(remote.host, port);
-        tunnelPorts.put(remote.host, bridge.addPort(port.name(), port));
+        tunnelPorts.put(remote.host, bridge.addPort(port.name(), onSwitch.apply(port)));
     }
 
     /** The bridge port number of the tunnel to {@code remote}. */

@@ -31,7 +31,7 @@ public record RunReport(String topology, double virtualSeconds, boolean finished
 
     /**
      * One VM NIC since its guest booted. Packets are counted at the NIC's host side: {@code txPackets}
-     * the guest sent, {@code rxPackets} it was given; {@code lost} the frames its port dropped.
+     * the guest sent, {@code rxPackets} it was given; {@code lost} the frames its port or its declared impairment dropped.
      */
     public record Nic(String vm, String host, String nic, String model, long txPackets, long rxPackets, long packets,
                       long lost, long exits, long userSpaceExits, long interrupts, long modeledCycles,
@@ -78,7 +78,7 @@ public record RunReport(String topology, double virtualSeconds, boolean finished
             String model = v.model().yamlName();
             // The port's rx is what the guest sent, its tx what the guest was given.
             nics.add(new Nic(v.name(), v.host(), v.nicName(), model, c.rxPackets, c.txPackets, packets,
-                    c.rxDropped + c.txDropped, s.exits, s.userSpaceExits, interrupts, cycles,
+                    c.rxDropped + c.txDropped + v.impairmentLost(), s.exits, s.userSpaceExits, interrupts, cycles,
                     perPacket(s.exits, packets), perPacket(interrupts, packets), null, perPacket(cycles, packets), reasons));
             long[] sum = byPath.computeIfAbsent(model, m -> new long[5]);
             sum[0] += packets;

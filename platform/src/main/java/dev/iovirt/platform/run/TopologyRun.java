@@ -23,6 +23,7 @@ import dev.iovirt.packet.capture.PcapngWriter;
 import dev.iovirt.platform.topology.CaptureSpec;
 import dev.iovirt.platform.topology.HostSpec;
 import dev.iovirt.platform.topology.Impairment;
+import dev.iovirt.platform.topology.LinkSpec;
 import dev.iovirt.platform.topology.NicAttachment;
 import dev.iovirt.platform.topology.NicAttachment.Model;
 import dev.iovirt.platform.topology.Rate;
@@ -136,6 +137,8 @@ public final class TopologyRun implements AutoCloseable {
         Vm vm;
         FramePort port;
         int bridgePort;
+        /** The vNIC's impairment, if the topology declares one. */
+        ImpairedPort impaired;
         /** The counters once the guest had booted (PCI enumeration, driver set-up), before any traffic. */
         VcpuStats booted;
         final List<BiConsumer<Kernel, NetStack>> programs = new ArrayList<>();
@@ -169,6 +172,11 @@ public final class TopologyRun implements AutoCloseable {
 
         public FramePort port() {
             return port;
+        }
+
+        /** Frames its declared impairment dropped (0 without one). */
+        public long impairmentLost() {
+            return impaired == null ? 0 : impaired.lost();
         }
 
         /** The counters since boot: what the traffic (and the guest's timers meanwhile) cost. */
@@ -311,7 +319,10 @@ public final class TopologyRun implements AutoCloseable {
         for (HypervisorSwitch a : switches.values()) {
             for (HypervisorSwitch b : switches.values()) {
                 if (a != b) {
-                    a.tunnelTo(b);
+                    Impairment link = topology.links().stream()
+                            .filter(l -> l.a().equals(a.host()) && l.b().equals(b.host()) || l.a().equals(b.host()) && l.b().equals(a.host()))
+                            .map(LinkSpec::impairment).findFirst().orElse(Impairment.NONE);
+                    a.tunnelTo(b, tunnel -> link.isNone() ? tunnel : impair(tunnel, link, false));
                 }
             }
         }
@@ -346,8 +357,8 @@ public final class TopologyRun implements AutoCloseable {
                 if (n.model() == Model.SRIOV_VF && t.captures().stream().anyMatch(c -> c.vm().equals(v.name()))) {
                     reasons.add("VM " + v.name() + ": a capture on a VF is not built yet (capture on the switch side)");
                 }
-                if (!n.impairment().equals(Impairment.NONE)) {
-                    reasons.add("VM " + v.name() + ": impairments (delay, loss, rate) are not built yet");
+                if (n.model() == Model.SRIOV_VF && !n.impairment().isNone()) {
+                    reasons.add("VM " + v.name() + ": an impairment on a VF is not built yet (it has no switch port of its own)");
                 }
                 if (n.ip().isEmpty()) {
                     reasons.add("VM " + v.name() + ": a NIC without an ip (DHCP needs the nfv module, not built yet)");
@@ -356,9 +367,6 @@ public final class TopologyRun implements AutoCloseable {
         }
         if (!t.appliances().isEmpty() || !t.chains().isEmpty()) {
             reasons.add("appliances and chains need the nfv module, not built yet");
-        }
-        if (t.links().stream().anyMatch(l -> !l.impairment().equals(Impairment.NONE))) {
-            reasons.add("links: impairments between hosts (delay, loss, rate) are not built yet");
         }
         for (String cost : t.costOverrides().keySet()) {
             if (!COST_NAMES.containsKey(cost)) {
@@ -476,6 +484,10 @@ public final class TopologyRun implements AutoCloseable {
                 if (c.port().equals(portName)) {
                     onSwitch = capture(c, v.port, directory);
                 }
+            }
+            if (!nic.impairment().isNone()) {
+                v.impaired = impair(onSwitch, nic.impairment(), true);
+                onSwitch = v.impaired;
             }
             v.bridgePort = switches.get(v.spec.host()).bridge().addPort(portName, onSwitch);
         }
@@ -597,6 +609,13 @@ public final class TopologyRun implements AutoCloseable {
             LockSupport.parkNanos(UNDERLAY_PARK_NANOS);
             return true;
         }
+    }
+
+    /** {@code port} through {@code impairment}, stepped with the rest of the run. */
+    private ImpairedPort impair(FramePort port, Impairment impairment, boolean bothWays) {
+        ImpairedPort p = new ImpairedPort(port, impairment, bothWays, clock::nanos, host.timers());
+        steps.add(p);
+        return p;
     }
 
     private CapturingPort capture(CaptureSpec c, FramePort port, Path directory) throws IOException {

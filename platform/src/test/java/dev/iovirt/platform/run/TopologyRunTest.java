@@ -90,9 +90,7 @@ class TopologyRunTest {
     void aTopologyUsingPartsNotBuiltIsRefusedWithEveryReason() {
         assertThatThrownBy(() -> TopologyRun.build(TopologyLoader.demo()))
                 .isInstanceOfSatisfying(NotRunnableException.class, e -> assertThat(e.reasons()).containsExactly(
-                        "VM db1: impairments (delay, loss, rate) are not built yet",
-                        "appliances and chains need the nfv module, not built yet",
-                        "links: impairments between hosts (delay, loss, rate) are not built yet"));
+                        "appliances and chains need the nfv module, not built yet"));
     }
 
     @Test
@@ -196,5 +194,47 @@ class TopologyRunTest {
             // web1 heard web2's ARP request, the three echo replies and the 200 datagrams, all through the tunnel.
             assertThat(run.vms().get(0).port().counters().txPackets).isEqualTo(1 + 3 + 200 + 1);
         }
+    }
+
+    private static final String IMPAIRED = """
+            name: impaired
+            hosts: [ { name: hv1 }, { name: hv2 } ]
+            networks: [ { name: lan, vni: 9, subnet: 10.0.0.0/24 } ]
+            vms:
+              - { name: a, host: hv1, nics: [ { network: lan, model: virtio, ip: 10.0.0.1 } ] }
+              - { name: b, host: hv2, nics: [ { network: lan, model: virtio, ip: 10.0.0.2, impair: { delay: 100us } } ] }
+              - { name: c, host: hv2, nics: [ { network: lan, model: e1000, ip: 10.0.0.3, impair: { loss: 20% } } ] }
+            traffic:
+              - ping: { from: a, to: b, count: 5, interval: 10ms }
+              - udp: { from: a, to: c, port: 9000, rate: 1kpps, duration: 1s, size: 64 }
+            links:
+              - { between: [hv1, hv2], delay: 1ms, rate: 10Mbps }
+            """;
+
+    @Test
+    void linkAndVnicImpairmentsShapeTheRoundTripOnVirtualTime() throws Exception {
+        try (TopologyRun run = TopologyRun.build(parse(IMPAIRED))) {
+            assertThat(run.run(Duration.ofSeconds(10))).isTrue();
+            TopologyRun.TrafficRun ping = run.traffic().get(0);
+            assertThat(ping.received()).isEqualTo(5);
+            // Each way: the link's 1 ms, a 98-byte frame serialized at 10 Mb/s (78,400 ns), b's vNIC 100 µs.
+            long oneWay = 1_000_000 + 98 * 8 * 1_000_000_000L / 10_000_000 + 100_000;
+            for (int seq = 1; seq < 5; seq++) {
+                assertThat(ping.ping.rttNanos(seq)).as("seq " + seq).isEqualTo(2 * oneWay);
+            }
+        }
+    }
+
+    @Test
+    void vnicLossDropsItsShareAndTheSameRunLosesTheSameFrames() throws Exception {
+        long[] received = new long[2];
+        for (int i = 0; i < 2; i++) {
+            try (TopologyRun run = TopologyRun.build(parse(IMPAIRED))) {
+                assertThat(run.run(Duration.ofSeconds(10))).isTrue();
+                received[i] = run.traffic().get(1).received();
+                assertThat(RunReport.of(run, true).nics().get(2).lost()).isEqualTo(1000 - received[i]);
+            }
+        }
+        assertThat(received[0]).isBetween(740L, 860L).isEqualTo(received[1]);
     }
 }
