@@ -43,6 +43,9 @@ final class RunCommand implements Callable<Integer> {
             description = "Stop after this much virtual time even if the traffic is not done (default: ${DEFAULT-VALUE}).")
     double limitSeconds;
 
+    @Option(names = {"-q", "--quiet"}, description = "No progress line on a terminal.")
+    boolean quiet;
+
     @Option(names = "--json", paramLabel = "FILE",
             description = "Also write the report as JSON (schema: docs/run-report.md).")
     Path json;
@@ -94,7 +97,21 @@ final class RunCommand implements Callable<Integer> {
         try (run) {
             out.println(topology.name() + ": " + topology.summary() + "; the switch is programmed from the topology (no controller yet)");
             out.flush();
-            finished = run.run(Duration.ofNanos(Math.round(limitSeconds * 1e9)));
+            // A live progress line where a person watches (a terminal), not in a pipe or a file.
+            boolean live = System.console() != null && !quiet;
+            finished = run.run(Duration.ofNanos(Math.round(limitSeconds * 1e9)), r -> {
+                if (live) {
+                    long done = r.traffic().stream().filter(TopologyRun.TrafficRun::done).count();
+                    long sent = r.traffic().stream().mapToLong(TopologyRun.TrafficRun::sent).sum();
+                    err.printf(Locale.ROOT, "\r%s%.2f s virtual, traffic %d/%d done, %d sent", PREFIX, r.nanos() / 1e9,
+                            done, r.traffic().size(), sent);
+                    err.flush();
+                }
+            });
+            if (live) {
+                err.print("\r\033[K");
+                err.flush();
+            }
             report = RunReport.of(run, finished);
             report(report, out);
         } catch (IOException e) {
@@ -129,6 +146,10 @@ final class RunCommand implements Callable<Integer> {
         out.println("traffic");
         for (RunReport.Traffic t : r.traffic()) {
             out.println("  " + t.kind() + " " + t.from() + " -> " + t.to() + ": " + t.summary());
+            if (t.rttP50Ms() != null) {
+                out.printf(Locale.ROOT, "    rtt p50 %.3f ms, p90 %.3f ms, p99 %.3f ms, max %.3f ms%n", t.rttP50Ms(), t.rttP90Ms(),
+                        t.rttP99Ms(), t.rttMaxMs());
+            }
         }
         if (!r.captures().isEmpty()) {
             out.println();

@@ -25,8 +25,12 @@ import java.util.TreeMap;
  */
 public record RunReport(String topology, double virtualSeconds, boolean finished, List<Traffic> traffic,
                         List<Nic> nics, List<Path> paths, List<Capture> captures) {
-    /** One traffic entry: what was sent and answered or received. */
-    public record Traffic(String kind, String from, String to, long sent, long received, long lost, String summary) {
+    /**
+     * One traffic entry: what was sent and answered or received; for ping, the round trips' percentiles
+     * in milliseconds of virtual time (nearest rank; null without replies).
+     */
+    public record Traffic(String kind, String from, String to, long sent, long received, long lost, String summary,
+                          Double rttP50Ms, Double rttP90Ms, Double rttP99Ms, Double rttMaxMs) {
     }
 
     /**
@@ -57,8 +61,10 @@ public record RunReport(String topology, double virtualSeconds, boolean finished
                 case TrafficSpec.Udp u -> "udp";
                 case TrafficSpec.Tcp c -> "tcp";
             };
+            long[] rtts = t.rttNanos();
             traffic.add(new Traffic(kind, t.spec().from(), t.spec().to().toString(), t.sent(), t.received(),
-                    Math.max(0, t.sent() - t.received()), t.result()));
+                    Math.max(0, t.sent() - t.received()), t.result(), percentileMs(rtts, 50), percentileMs(rtts, 90),
+                    percentileMs(rtts, 99), percentileMs(rtts, 100)));
         }
         List<Nic> nics = new ArrayList<>();
         Map<String, long[]> byPath = new TreeMap<>();
@@ -95,6 +101,15 @@ public record RunReport(String topology, double virtualSeconds, boolean finished
             captures.add(new Capture(c.port(), c.file().toString(), c.frames(), c.error() == null ? null : c.error().getMessage()));
         }
         return new RunReport(run.topology().name(), run.nanos() / 1e9, finished, traffic, nics, paths, captures);
+    }
+
+    /** The nearest-rank percentile {@code p} of sorted {@code nanos}, in milliseconds; null if empty. */
+    static Double percentileMs(long[] nanos, int p) {
+        if (nanos.length == 0) {
+            return null;
+        }
+        int rank = (int) Math.ceil(p / 100.0 * nanos.length);
+        return nanos[Math.max(0, rank - 1)] / 1e6;
     }
 
     private static Double perPacket(long total, long packets) {

@@ -56,6 +56,7 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * A topology running in this process on virtual time. Each hypervisor of the topology has its own
@@ -209,7 +210,8 @@ public final class TopologyRun implements AutoCloseable {
             return spec;
         }
 
-        boolean done() {
+        /** Whether it has finished (ping: its last reply awaited; udp: all sent). */
+        public boolean done() {
             return ping != null ? ping.finished() : generator != null && generator.done();
         }
 
@@ -230,6 +232,15 @@ public final class TopologyRun implements AutoCloseable {
 
         public long sent() {
             return ping != null ? ping.transmitted() : generator != null ? generator.sent() : 0;
+        }
+
+        /** Ping's round trips that were answered, in nanoseconds of virtual time, sorted; empty for other traffic. */
+        public long[] rttNanos() {
+            if (ping == null) {
+                return new long[0];
+            }
+            return java.util.stream.IntStream.range(0, ping.transmitted()).mapToLong(ping::rttNanos).filter(r -> r >= 0)
+                    .sorted().toArray();
         }
     }
 
@@ -681,6 +692,11 @@ public final class TopologyRun implements AutoCloseable {
      * @return whether the traffic finished within the limit
      */
     public boolean run(Duration limit) {
+        return run(limit, run -> { });
+    }
+
+    /** As {@link #run(Duration)}, telling {@code progress} after each slice of virtual time. */
+    public boolean run(Duration limit, Consumer<TopologyRun> progress) {
         long end = clock.nanos() + limit.toNanos();
         BooleanSupplier done = () -> traffic.stream().allMatch(TrafficRun::done);
         while (clock.nanos() < end) {
@@ -691,6 +707,7 @@ public final class TopologyRun implements AutoCloseable {
                 return true;
             }
             clock.advanceTo(sliceEnd);
+            progress.accept(this);
         }
         return done.getAsBoolean();
     }

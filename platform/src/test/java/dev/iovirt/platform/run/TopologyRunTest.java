@@ -222,6 +222,8 @@ class TopologyRunTest {
             for (int seq = 1; seq < 5; seq++) {
                 assertThat(ping.ping.rttNanos(seq)).as("seq " + seq).isEqualTo(2 * oneWay);
             }
+            // The first also waited for ARP; the median is the steady round trip.
+            assertThat(RunReport.of(run, true).traffic().get(0).rttP50Ms()).isEqualTo(2 * oneWay / 1e6);
         }
     }
 
@@ -236,5 +238,13 @@ class TopologyRunTest {
             }
         }
         assertThat(received[0]).isBetween(740L, 860L).isEqualTo(received[1]);
+    }
+
+    @Test
+    void percentilesAreNearestRank() {
+        long[] ms = {1_000_000, 2_000_000, 3_000_000, 4_000_000};
+        assertThat(RunReport.percentileMs(ms, 50)).isEqualTo(2.0);
+        assertThat(RunReport.percentileMs(ms, 90)).isEqualTo(4.0);
+        assertThat(RunReport.percentileMs(new long[0], 50)).isNull();
     }
 }
