@@ -131,6 +131,7 @@ public final class RestApi implements AutoCloseable {
         sync(router, HttpMethod.GET, "/hosts", "listHosts", topology::hosts);
         sync(router, HttpMethod.GET, "/topology", "getTopology", topology::topology);
         sync(router, HttpMethod.GET, "/topology/path", "getPath", topology::path);
+        sync(router, HttpMethod.GET, "/topology/paths", "getPaths", topology::paths);
         async(router, HttpMethod.GET, "/statistics/ports", "portStatistics", statistics::ports);
         routed.add("events");
         router.route(HttpMethod.GET, BASE + "/events").handler(events::subscribe);
