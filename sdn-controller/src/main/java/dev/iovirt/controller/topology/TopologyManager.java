@@ -52,6 +52,7 @@ public final class TopologyManager implements TopologyService, PacketProcessor, 
     private final DeviceService devices;
     private final Duration probeInterval;
     private final Map<Link, Long> links = new ConcurrentHashMap<>();
+    private final java.util.Set<Link> tunnelLinks = new java.util.LinkedHashSet<>();
     private final List<LinkListener> listeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService timer;
 
@@ -166,6 +167,32 @@ public final class TopologyManager implements TopologyService, PacketProcessor, 
         }
     }
 
+    /**
+     * Makes {@code wanted} the tunnel links (type {@link Link.Type#TUNNEL}): LINK_REMOVED for each one no longer
+     * wanted, then LINK_ADDED for each new one. Tunnel links are registrations, not discoveries: probes, port
+     * changes and expiry leave them alone.
+     */
+    public void setTunnelLinks(java.util.Collection<Link> wanted) {
+        List<LinkEvent> events = new ArrayList<>();
+        synchronized (tunnelLinks) {
+            for (Link l : List.copyOf(tunnelLinks)) {
+                if (!wanted.contains(l)) {
+                    tunnelLinks.remove(l);
+                    events.add(new LinkEvent(LinkEvent.Type.LINK_REMOVED, l));
+                }
+            }
+            for (Link l : wanted) {
+                if (l.type() != Link.Type.TUNNEL) {
+                    throw new IllegalArgumentException("not a tunnel link: " + l);
+                }
+                if (tunnelLinks.add(l)) {
+                    events.add(new LinkEvent(LinkEvent.Type.LINK_ADDED, l));
+                }
+            }
+        }
+        events.forEach(this::post);
+    }
+
     private void post(LinkEvent e) {
         for (LinkListener l : listeners) {
             l.event(e);
@@ -177,13 +204,16 @@ public final class TopologyManager implements TopologyService, PacketProcessor, 
     @Override
     public List<Link> links() {
         List<Link> all = new ArrayList<>(links.keySet());
+        synchronized (tunnelLinks) {
+            all.addAll(tunnelLinks);
+        }
         all.sort((a, b) -> a.toString().compareTo(b.toString()));
         return all;
     }
 
     @Override
     public boolean isInfrastructure(DatapathId dpid, int port) {
-        for (Link l : links.keySet()) {
+        for (Link l : links()) {
             if ((l.src().dpid().equals(dpid) && l.src().port().value() == port)
                     || (l.dst().dpid().equals(dpid) && l.dst().port().value() == port)) {
                 return true;
@@ -198,7 +228,7 @@ public final class TopologyManager implements TopologyService, PacketProcessor, 
             return Optional.of(List.of());
         }
         Map<DatapathId, List<Link>> out = new HashMap<>();
-        for (Link l : links.keySet()) {
+        for (Link l : links()) {
             out.computeIfAbsent(l.src().dpid(), k -> new ArrayList<>()).add(l);
         }
         // Breadth-first search: every link costs one hop.

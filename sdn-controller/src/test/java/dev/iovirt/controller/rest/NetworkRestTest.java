@@ -10,6 +10,9 @@ import dev.iovirt.controller.app.OverlayApp;
 import dev.iovirt.controller.testing.FakeSwitch;
 import dev.iovirt.controller.testing.Http;
 import dev.iovirt.openflow.DatapathId;
+import dev.iovirt.openflow.PortNo;
+import dev.iovirt.controller.topology.Link;
+import dev.iovirt.controller.topology.ConnectPoint;
 import dev.iovirt.openflow.OfpFlowMod;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -110,6 +113,34 @@ class NetworkRestTest {
         Http.Response d = http.send("DELETE", "/networks/tunnels/a1/10", null, TOKEN);
         assertThat(d.status()).as(d.text()).isEqualTo(200);
         assertThat(http.get("/networks/tunnels").json()).isEmpty();
+    }
+
+    @Test
+    void tunnelsAreTopologyLinksOfTypeTunnelUntilDeleted() {
+        assertThat(post("/networks/tunnels", "{\"dpid\": \"a1\", \"port\": 10, \"remote_dpid\": \"b2\"}").status()).isEqualTo(201);
+        // Only a1's end registered: the remote port is not known yet.
+        JsonNode links = http.get("/topology").json().path("links");
+        assertThat(links).hasSize(1);
+        assertThat(links.get(0).path("type").asText()).isEqualTo("tunnel");
+        assertThat(links.get(0).path("src").path("dpid").asText()).isEqualTo("00000000000000a1");
+        assertThat(links.get(0).path("src").path("port").asInt()).isEqualTo(10);
+        assertThat(links.get(0).path("dst").path("dpid").asText()).isEqualTo("00000000000000b2");
+        assertThat(links.get(0).path("dst").get("port").isNull()).as(links.toString()).isTrue();
+        assertThat(controller.topology().isInfrastructure(DatapathId.of(0xa1), 10)).isTrue();
+        // b2 registers its end (port 20): a link each way, each naming the other's tunnel port.
+        assertThat(post("/networks/tunnels", "{\"dpid\": \"b2\", \"port\": 20, \"remote_dpid\": \"a1\"}").status()).isEqualTo(201);
+        ConnectPoint a = new ConnectPoint(DatapathId.of(0xa1), PortNo.of(10));
+        ConnectPoint b = new ConnectPoint(DatapathId.of(0xb2), PortNo.of(20));
+        assertThat(controller.topology().links()).containsExactlyInAnyOrder(
+                new Link(a, b, Link.Type.TUNNEL), new Link(b, a, Link.Type.TUNNEL));
+        assertThat(http.get("/topology").json().path("links").findValuesAsText("type")).containsExactly("tunnel", "tunnel");
+        // Deleting a1's end removes its link; b2's now has an unknown remote port.
+        assertThat(http.send("DELETE", "/networks/tunnels/a1/10", null, TOKEN).status()).isEqualTo(200);
+        assertThat(controller.topology().links()).containsExactly(
+                new Link(b, new ConnectPoint(DatapathId.of(0xa1), Link.UNKNOWN_PORT), Link.Type.TUNNEL));
+        assertThat(controller.topology().isInfrastructure(DatapathId.of(0xa1), 10)).isFalse();
+        assertThat(http.send("DELETE", "/networks/tunnels/b2/20", null, TOKEN).status()).isEqualTo(200);
+        assertThat(http.get("/topology").json().path("links")).isEmpty();
     }
 
     @Test
