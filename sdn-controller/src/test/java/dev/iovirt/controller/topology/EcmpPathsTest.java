@@ -1,6 +1,12 @@
 package dev.iovirt.controller.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.iovirt.controller.flow.FlowAction;
+import dev.iovirt.controller.group.GroupBucket;
+import dev.iovirt.controller.group.GroupRule;
+import dev.iovirt.controller.group.GroupRules;
 
 import dev.iovirt.openflow.DatapathId;
 import dev.iovirt.openflow.PortNo;
@@ -70,6 +76,20 @@ class EcmpPathsTest {
     void parallelCablesAreDistinctPaths() {
         cable(B, 3, D, 4);
         assertThat(topology.paths(B, D)).containsExactly(List.of(link(B, 2, D, 1)), List.of(link(B, 3, D, 4)));
+    }
+
+    @Test
+    void ecmpSetBecomesASelectGroupWithABucketPerFirstHopWeightedByItsPaths() throws Exception {
+        GroupRule g = EcmpGroups.select(7, topology.paths(A, D));
+        assertThat(g).isEqualTo(new GroupRule(7, "select", List.of(
+                new GroupBucket(1, null, List.of(FlowAction.output("1"))),
+                new GroupBucket(1, null, List.of(FlowAction.output("2"))))));
+        cable(B, 3, D, 4); // a second way from B: two of the three paths start with A's port 1
+        assertThat(EcmpGroups.select(7, topology.paths(A, D)).buckets()).extracting(GroupBucket::weight).containsExactly(2, 1);
+        assertThat(GroupRules.toAdd(EcmpGroups.select(7, topology.paths(A, D)), 1).groupType())
+                .isEqualTo(dev.iovirt.openflow.GroupType.SELECT);
+        assertThatThrownBy(() -> EcmpGroups.select(7, topology.paths(A, A))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> EcmpGroups.select(7, topology.paths(A, LONELY))).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
