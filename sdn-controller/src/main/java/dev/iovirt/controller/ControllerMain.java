@@ -132,6 +132,13 @@ public final class ControllerMain implements AutoCloseable {
             devices.addListener(topology);
             topology.startProbing();
         }
+        // Registered tunnels are links of type "tunnel", whether or not LLDP runs.
+        networks.addListener(e -> {
+            if (e.type() == dev.iovirt.controller.network.NetworkEvent.Type.TUNNEL_ADDED
+                    || e.type() == dev.iovirt.controller.network.NetworkEvent.Type.TUNNEL_REMOVED) {
+                topology.setTunnelLinks(dev.iovirt.controller.network.TunnelLinks.of(networks.tunnels()));
+            }
+        });
         if (options.hostTracking()) {
             hosts.setInfrastructurePorts(topology::isInfrastructure);
             openflow.addPacketProcessor(hosts, 50);

@@ -289,7 +289,7 @@ class OpenVSwitchInteropTest {
         assertThat(seen).containsExactlyInAnyOrder("0000000000000001/10", "0000000000000002/10");
         JsonNode topo = http.get("/topology").json();
         assertThat(topo.path("links").toString()).contains(
-                "{\"src\":{\"dpid\":\"0000000000000001\",\"port\":10},\"dst\":{\"dpid\":\"0000000000000002\",\"port\":10}}");
+                "{\"src\":{\"dpid\":\"0000000000000001\",\"port\":10},\"dst\":{\"dpid\":\"0000000000000002\",\"port\":10},\"type\":\"direct\"}");
         JsonNode path = http.get("/topology/path?src=1&dst=2").json();
         assertThat(path.path("hops").asInt()).isEqualTo(1);
     }

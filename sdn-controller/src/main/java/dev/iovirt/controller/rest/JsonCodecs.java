@@ -324,7 +324,11 @@ public final class JsonCodecs {
     public static ObjectNode connectPoint(ConnectPoint c) {
         ObjectNode o = MAPPER.createObjectNode();
         o.put("dpid", c.dpid().toString());
-        o.put("port", Integer.toUnsignedLong(c.port().value()));
+        if (c.port().equals(Link.UNKNOWN_PORT)) {
+            o.putNull("port"); // a tunnel's remote end before the remote switch registers its tunnel back
+        } else {
+            o.put("port", Integer.toUnsignedLong(c.port().value()));
+        }
         return o;
     }
 
@@ -332,6 +336,7 @@ public final class JsonCodecs {
         ObjectNode o = MAPPER.createObjectNode();
         o.set("src", connectPoint(l.src()));
         o.set("dst", connectPoint(l.dst()));
+        o.put("type", l.type().name().toLowerCase(java.util.Locale.ROOT));
         return o;
     }
 

@@ -65,6 +65,7 @@ public final class RestApi implements AutoCloseable {
     private final AclResource acls;
     private final ArpResource arp;
     private final NetworkResource networks;
+    private final ChainResource chains;
     private final TopologyResource topology;
     private final StatisticsResource statistics;
     private final EventStream events = new EventStream();
@@ -83,6 +84,7 @@ public final class RestApi implements AutoCloseable {
         this.acls = new AclResource(aclService);
         this.arp = new ArpResource(arp);
         this.networks = new NetworkResource(networkService);
+        this.chains = new ChainResource(networkService);
         this.topology = new TopologyResource(devices, hosts, topologyService);
         this.statistics = new StatisticsResource(devices);
         devices.addListener(events);
@@ -128,9 +130,14 @@ public final class RestApi implements AutoCloseable {
         async(router, HttpMethod.DELETE, "/networks/:name", "deleteNetwork", networks::delete);
         async(router, HttpMethod.POST, "/networks/:name/members", "addMember", networks::addMember);
         async(router, HttpMethod.DELETE, "/networks/:name/members/:mac", "deleteMember", networks::deleteMember);
+        sync(router, HttpMethod.GET, "/chains", "listChains", chains::list);
+        async(router, HttpMethod.POST, "/chains", "addChain", chains::add);
+        sync(router, HttpMethod.GET, "/chains/:name", "getChain", chains::get);
+        async(router, HttpMethod.DELETE, "/chains/:name", "deleteChain", chains::delete);
         sync(router, HttpMethod.GET, "/hosts", "listHosts", topology::hosts);
         sync(router, HttpMethod.GET, "/topology", "getTopology", topology::topology);
         sync(router, HttpMethod.GET, "/topology/path", "getPath", topology::path);
+        sync(router, HttpMethod.GET, "/topology/paths", "getPaths", topology::paths);
         async(router, HttpMethod.GET, "/statistics/ports", "portStatistics", statistics::ports);
         routed.add("events");
         router.route(HttpMethod.GET, BASE + "/events").handler(events::subscribe);

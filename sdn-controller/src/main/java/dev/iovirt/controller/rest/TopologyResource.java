@@ -10,7 +10,7 @@ import dev.iovirt.controller.topology.TopologyService;
 import dev.iovirt.openflow.DatapathId;
 import java.util.List;
 
-/** /hosts, /topology and /topology/path. */
+/** /hosts, /topology, /topology/path and /topology/paths. */
 final class TopologyResource {
     private final DeviceService devices;
     private final HostService hosts;
@@ -40,13 +40,8 @@ final class TopologyResource {
     }
 
     ApiResponse path(ApiRequest r) {
-        DatapathId src = ApiRequest.dpid("src", r.queryParams().get("src"));
-        DatapathId dst = ApiRequest.dpid("dst", r.queryParams().get("dst"));
-        for (var end : List.of(new Object[] {src, "src"}, new Object[] {dst, "dst"})) {
-            if (devices.device((DatapathId) end[0]).isEmpty()) {
-                throw new ApiException(404, "no switch with datapath id " + end[0] + " is connected", (String) end[1]);
-            }
-        }
+        DatapathId src = connected(r, "src");
+        DatapathId dst = connected(r, "dst");
         List<Link> path = topology.path(src, dst)
                 .orElseThrow(() -> new ApiException(404, "no path from " + src + " to " + dst, null));
         ObjectNode o = JsonCodecs.MAPPER.createObjectNode();
@@ -54,5 +49,31 @@ final class TopologyResource {
         ArrayNode links = o.putArray("links");
         path.forEach(l -> links.add(JsonCodecs.link(l)));
         return ApiResponse.ok(o);
+    }
+
+    /** /topology/paths: every equal-cost shortest path (ECMP). */
+    ApiResponse paths(ApiRequest r) {
+        DatapathId src = connected(r, "src");
+        DatapathId dst = connected(r, "dst");
+        List<List<Link>> all = topology.paths(src, dst);
+        if (all.isEmpty()) {
+            throw new ApiException(404, "no path from " + src + " to " + dst, null);
+        }
+        ObjectNode o = JsonCodecs.MAPPER.createObjectNode();
+        o.put("src", src.toString()).put("dst", dst.toString()).put("hops", all.get(0).size());
+        ArrayNode paths = o.putArray("paths");
+        for (List<Link> path : all) {
+            ArrayNode links = paths.addArray();
+            path.forEach(l -> links.add(JsonCodecs.link(l)));
+        }
+        return ApiResponse.ok(o);
+    }
+
+    private DatapathId connected(ApiRequest r, String param) {
+        DatapathId id = ApiRequest.dpid(param, r.queryParams().get(param));
+        if (devices.device(id).isEmpty()) {
+            throw new ApiException(404, "no switch with datapath id " + id + " is connected", param);
+        }
+        return id;
     }
 }

@@ -52,6 +52,7 @@ public final class TopologyManager implements TopologyService, PacketProcessor, 
     private final DeviceService devices;
     private final Duration probeInterval;
     private final Map<Link, Long> links = new ConcurrentHashMap<>();
+    private final java.util.Set<Link> tunnelLinks = new java.util.LinkedHashSet<>();
     private final List<LinkListener> listeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService timer;
 
@@ -140,12 +141,16 @@ public final class TopologyManager implements TopologyService, PacketProcessor, 
         ConnectPoint src = Lldp.parse(d);
         Oxm in = pi.match().get(OxmField.IN_PORT);
         if (src != null && in != null && controller.getSwitch(src.dpid()).isPresent()) {
-            Link l = new Link(src, new ConnectPoint(sw.dpid(), PortNo.of((int) in.value())));
-            if (links.put(l, System.nanoTime()) == null) {
-                post(new LinkEvent(LinkEvent.Type.LINK_ADDED, l));
-            }
+            learn(new Link(src, new ConnectPoint(sw.dpid(), PortNo.of((int) in.value()))));
         }
         return true; // LLDP is ours: no app forwards it
+    }
+
+    /** Records (or refreshes) a discovered link; LINK_ADDED the first time. Tests use it to build a topology directly. */
+    void learn(Link l) {
+        if (links.put(l, System.nanoTime()) == null) {
+            post(new LinkEvent(LinkEvent.Type.LINK_ADDED, l));
+        }
     }
 
     private void removeLinksAt(ConnectPoint cp) {
@@ -156,10 +161,36 @@ public final class TopologyManager implements TopologyService, PacketProcessor, 
         }
     }
 
-    private void remove(Link l) {
+    void remove(Link l) {
         if (links.remove(l) != null) {
             post(new LinkEvent(LinkEvent.Type.LINK_REMOVED, l));
         }
+    }
+
+    /**
+     * Makes {@code wanted} the tunnel links (type {@link Link.Type#TUNNEL}): LINK_REMOVED for each one no longer
+     * wanted, then LINK_ADDED for each new one. Tunnel links are registrations, not discoveries: probes, port
+     * changes and expiry leave them alone.
+     */
+    public void setTunnelLinks(java.util.Collection<Link> wanted) {
+        List<LinkEvent> events = new ArrayList<>();
+        synchronized (tunnelLinks) {
+            for (Link l : List.copyOf(tunnelLinks)) {
+                if (!wanted.contains(l)) {
+                    tunnelLinks.remove(l);
+                    events.add(new LinkEvent(LinkEvent.Type.LINK_REMOVED, l));
+                }
+            }
+            for (Link l : wanted) {
+                if (l.type() != Link.Type.TUNNEL) {
+                    throw new IllegalArgumentException("not a tunnel link: " + l);
+                }
+                if (tunnelLinks.add(l)) {
+                    events.add(new LinkEvent(LinkEvent.Type.LINK_ADDED, l));
+                }
+            }
+        }
+        events.forEach(this::post);
     }
 
     private void post(LinkEvent e) {
@@ -173,13 +204,16 @@ public final class TopologyManager implements TopologyService, PacketProcessor, 
     @Override
     public List<Link> links() {
         List<Link> all = new ArrayList<>(links.keySet());
+        synchronized (tunnelLinks) {
+            all.addAll(tunnelLinks);
+        }
         all.sort((a, b) -> a.toString().compareTo(b.toString()));
         return all;
     }
 
     @Override
     public boolean isInfrastructure(DatapathId dpid, int port) {
-        for (Link l : links.keySet()) {
+        for (Link l : links()) {
             if ((l.src().dpid().equals(dpid) && l.src().port().value() == port)
                     || (l.dst().dpid().equals(dpid) && l.dst().port().value() == port)) {
                 return true;
@@ -194,7 +228,7 @@ public final class TopologyManager implements TopologyService, PacketProcessor, 
             return Optional.of(List.of());
         }
         Map<DatapathId, List<Link>> out = new HashMap<>();
-        for (Link l : links.keySet()) {
+        for (Link l : links()) {
             out.computeIfAbsent(l.src().dpid(), k -> new ArrayList<>()).add(l);
         }
         // Breadth-first search: every link costs one hop.
@@ -220,6 +254,56 @@ public final class TopologyManager implements TopologyService, PacketProcessor, 
             }
         }
         return Optional.empty();
+    }
+
+    @Override
+    public List<List<Link>> paths(DatapathId src, DatapathId dst) {
+        if (src.equals(dst)) {
+            return List.of(List.of());
+        }
+        Map<DatapathId, List<Link>> out = new HashMap<>();
+        for (Link l : links()) { // sorted: the enumeration below is deterministic
+            out.computeIfAbsent(l.src().dpid(), k -> new ArrayList<>()).add(l);
+        }
+        // Breadth-first search for every switch's hop count from src ...
+        Map<DatapathId, Integer> dist = new HashMap<>();
+        Deque<DatapathId> queue = new ArrayDeque<>(List.of(src));
+        dist.put(src, 0);
+        while (!queue.isEmpty()) {
+            DatapathId at = queue.poll();
+            for (Link l : out.getOrDefault(at, List.of())) {
+                if (dist.putIfAbsent(l.dst().dpid(), dist.get(at) + 1) == null) {
+                    queue.add(l.dst().dpid());
+                }
+            }
+        }
+        if (!dist.containsKey(dst)) {
+            return List.of();
+        }
+        // ... then every walk from src along links that each go exactly one hop further, ending at dst.
+        List<List<Link>> all = new ArrayList<>();
+        extend(src, dst, dist, out, new ArrayList<>(), all);
+        return List.copyOf(all);
+    }
+
+    private static void extend(DatapathId at, DatapathId dst, Map<DatapathId, Integer> dist,
+            Map<DatapathId, List<Link>> out, List<Link> prefix, List<List<Link>> all) {
+        if (at.equals(dst)) {
+            all.add(List.copyOf(prefix));
+            return;
+        }
+        int here = dist.get(at);
+        if (here >= dist.get(dst)) {
+            return;
+        }
+        for (Link l : out.getOrDefault(at, List.of())) {
+            Integer next = dist.get(l.dst().dpid());
+            if (next != null && next == here + 1) {
+                prefix.add(l);
+                extend(l.dst().dpid(), dst, dist, out, prefix, all);
+                prefix.remove(prefix.size() - 1);
+            }
+        }
     }
 
     @Override

@@ -14,6 +14,13 @@ public interface TopologyService {
     /** A shortest path (fewest hops) from {@code src} to {@code dst} as its links; empty list if src equals dst. */
     Optional<List<Link>> path(DatapathId src, DatapathId dst);
 
+    /**
+     * Every shortest path (equal-cost multipath, ECMP) from {@code src} to {@code dst}, each as its links: all paths with
+     * the fewest hops, in a fixed order (by their links' text, first hop first). One empty path if src equals dst; no
+     * paths if dst cannot be reached. Parallel links between the same two switches make distinct paths.
+     */
+    List<List<Link>> paths(DatapathId src, DatapathId dst);
+
     void addListener(LinkListener listener);
 
     void removeListener(LinkListener listener);

@@ -10,6 +10,9 @@ import dev.iovirt.controller.app.OverlayApp;
 import dev.iovirt.controller.testing.FakeSwitch;
 import dev.iovirt.controller.testing.Http;
 import dev.iovirt.openflow.DatapathId;
+import dev.iovirt.openflow.PortNo;
+import dev.iovirt.controller.topology.Link;
+import dev.iovirt.controller.topology.ConnectPoint;
 import dev.iovirt.openflow.OfpFlowMod;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -110,6 +113,66 @@ class NetworkRestTest {
         Http.Response d = http.send("DELETE", "/networks/tunnels/a1/10", null, TOKEN);
         assertThat(d.status()).as(d.text()).isEqualTo(200);
         assertThat(http.get("/networks/tunnels").json()).isEmpty();
+    }
+
+    @Test
+    void tunnelsAreTopologyLinksOfTypeTunnelUntilDeleted() {
+        assertThat(post("/networks/tunnels", "{\"dpid\": \"a1\", \"port\": 10, \"remote_dpid\": \"b2\"}").status()).isEqualTo(201);
+        // Only a1's end registered: the remote port is not known yet.
+        JsonNode links = http.get("/topology").json().path("links");
+        assertThat(links).hasSize(1);
+        assertThat(links.get(0).path("type").asText()).isEqualTo("tunnel");
+        assertThat(links.get(0).path("src").path("dpid").asText()).isEqualTo("00000000000000a1");
+        assertThat(links.get(0).path("src").path("port").asInt()).isEqualTo(10);
+        assertThat(links.get(0).path("dst").path("dpid").asText()).isEqualTo("00000000000000b2");
+        assertThat(links.get(0).path("dst").get("port").isNull()).as(links.toString()).isTrue();
+        assertThat(controller.topology().isInfrastructure(DatapathId.of(0xa1), 10)).isTrue();
+        // b2 registers its end (port 20): a link each way, each naming the other's tunnel port.
+        assertThat(post("/networks/tunnels", "{\"dpid\": \"b2\", \"port\": 20, \"remote_dpid\": \"a1\"}").status()).isEqualTo(201);
+        ConnectPoint a = new ConnectPoint(DatapathId.of(0xa1), PortNo.of(10));
+        ConnectPoint b = new ConnectPoint(DatapathId.of(0xb2), PortNo.of(20));
+        assertThat(controller.topology().links()).containsExactlyInAnyOrder(
+                new Link(a, b, Link.Type.TUNNEL), new Link(b, a, Link.Type.TUNNEL));
+        assertThat(http.get("/topology").json().path("links").findValuesAsText("type")).containsExactly("tunnel", "tunnel");
+        // Deleting a1's end removes its link; b2's now has an unknown remote port.
+        assertThat(http.send("DELETE", "/networks/tunnels/a1/10", null, TOKEN).status()).isEqualTo(200);
+        assertThat(controller.topology().links()).containsExactly(
+                new Link(b, new ConnectPoint(DatapathId.of(0xa1), Link.UNKNOWN_PORT), Link.Type.TUNNEL));
+        assertThat(controller.topology().isInfrastructure(DatapathId.of(0xa1), 10)).isFalse();
+        assertThat(http.send("DELETE", "/networks/tunnels/b2/20", null, TOKEN).status()).isEqualTo(200);
+        assertThat(http.get("/topology").json().path("links")).isEmpty();
+    }
+
+    @Test
+    void chainsAreAddedListedFetchedDeletedAndRefusedNamingTheField() {
+        assertThat(post("/networks", "{\"name\": \"red\", \"vni\": 100}").status()).isEqualTo(201);
+        assertThat(post("/networks/red/members", "{\"dpid\": \"a1\", \"port\": 1, \"mac\": \"02:00:00:00:00:01\"}").status())
+                .isEqualTo(201);
+        String chain = "{\"name\": \"fw\", \"network\": \"red\", \"hops\": [{\"dpid\": \"a1\", \"port\": 2}]}";
+        Http.Response r = post("/chains", chain);
+        assertThat(r.status()).as(r.text()).isEqualTo(201);
+        assertThat(r.json().path("hops").get(0).path("dpid").asText()).isEqualTo("00000000000000a1");
+        assertThat(r.json().path("hops").get(0).path("port").asLong()).isEqualTo(2);
+        assertThat(http.get("/chains").json()).hasSize(1);
+        assertThat(http.get("/chains/fw").json().path("network").asText()).isEqualTo("red");
+        assertError(post("/chains", chain), 409, "name", "exists");
+        assertError(post("/chains", "{\"name\": \"fw2\", \"network\": \"red\", \"hops\": [{\"dpid\": \"a1\", \"port\": 3}]}"),
+                409, "network", "already has chain fw");
+        assertError(post("/chains", "{\"name\": \"x\", \"network\": \"blue\", \"hops\": [{\"dpid\": \"a1\", \"port\": 3}]}"),
+                404, "network", "no network blue");
+        assertError(post("/chains", "{\"name\": \"x\", \"network\": \"red\", \"hops\": []}"), 400, "hops", "at least 1");
+        assertError(post("/chains", "{\"name\": \"x\", \"network\": \"red\"}"), 400, "hops", "required");
+        assertError(post("/chains", "{\"name\": \"x\", \"network\": \"red\", \"hops\": [{\"dpid\": \"a1\", \"port\": 3}, "
+                + "{\"dpid\": \"b2\", \"port\": 3}]}"), 400, "hops", "one switch");
+        assertThat(http.send("DELETE", "/chains/fw", null, TOKEN).status()).isEqualTo(200);
+        assertError(post("/chains", "{\"name\": \"x\", \"network\": \"red\", \"hops\": [{\"dpid\": \"a1\", \"port\": 1}]}"),
+                409, "hops", "member's port");
+        assertError(post("/chains", "{\"name\": \"x\", \"network\": \"red\", \"hops\": [{\"dpid\": \"a1\", \"port\": 3}, "
+                + "{\"dpid\": \"a1\", \"port\": 3}]}"), 400, "hops", "twice");
+        assertError(http.send("DELETE", "/chains/fw", null, TOKEN), 404, "name", "no chain fw");
+        assertError(http.get("/chains/fw"), 404, "name", "no chain fw");
+        assertThat(http.send("POST", "/chains", chain, null).status()).isEqualTo(401);
+        assertThat(http.get("/chains").json()).isEmpty();
     }
 
     @Test

@@ -494,6 +494,18 @@ class RestApiTest {
     }
 
     @Test
+    void equalCostPathsToItselfAreOneEmptyPathAndBadQueriesAreRefused() {
+        Http.Response r = http.get("/topology/paths?src=a1&dst=a1");
+        assertThat(r.status()).as(r.text()).isEqualTo(200);
+        assertThat(r.json().path("hops").asInt()).isZero();
+        assertThat(r.json().path("paths")).hasSize(1);
+        assertThat(r.json().path("paths").get(0)).isEmpty();
+        assertError(http.get("/topology/paths?dst=a1"), 400, "src", "required");
+        assertError(http.get("/topology/paths?src=a1&dst=zz"), 400, "dst", "does not match");
+        assertError(http.get("/topology/paths?src=b2&dst=a1"), 404, "src", "no switch");
+    }
+
+    @Test
     void portStatisticsAreAskedOfTheSwitch() {
         Http.Response r = http.get("/statistics/ports");
         assertThat(r.status()).isEqualTo(200);

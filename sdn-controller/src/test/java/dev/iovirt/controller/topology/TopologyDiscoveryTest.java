@@ -112,6 +112,7 @@ class TopologyDiscoveryTest {
         assertThat(List.of(nextLink().link(), nextLink().link())).containsExactlyInAnyOrder(
                 new Link(new ConnectPoint(S1, PortNo.of(3)), new ConnectPoint(S2, PortNo.of(3))),
                 new Link(new ConnectPoint(S2, PortNo.of(3)), new ConnectPoint(S1, PortNo.of(3))));
+        assertThat(controller.topology().links()).allSatisfy(l -> assertThat(l.type()).isEqualTo(Link.Type.DIRECT));
         assertThat(controller.topology().path(S1, S2)).hasValueSatisfying(p -> assertThat(p).hasSize(1));
         assertThat(controller.topology().isInfrastructure(S1, 3)).isTrue();
         assertThat(controller.topology().isInfrastructure(S1, 1)).isFalse();
