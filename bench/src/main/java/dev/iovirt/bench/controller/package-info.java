@@ -4,4 +4,4 @@
  *
  * <pre>emulated switch ─HELLO, FEATURES, PORT_DESC─▶ controller; then PACKET_IN ─▶ reply counted ─▶ next PACKET_IN</pre>
  */
-package dev.iovirt.controller.bench;
+package dev.iovirt.bench.controller;

@@ -1,4 +1,4 @@
-package dev.iovirt.controller.bench;
+package dev.iovirt.bench.controller;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

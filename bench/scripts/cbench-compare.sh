@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Runs the cbench-style generator (dev.iovirt.controller.bench.Cbench) against our controller
+# Runs the cbench-style generator (dev.iovirt.bench.controller.Cbench) against our controller
 # (learning-switch app only), ovs-testcontroller and os-ken (src/test/resources/osken/learning_switch.py),
 # one after the other in the same run, and prints responses/s, RTT and the CPU seconds each side used.
 # Our controller runs with one event loop (--threads 1) like the two peers: the generator shares the cores.
-#   sdn-controller/bench/cbench-compare.sh [switches=16] [seconds=10]
-# Needs: ./build -q -o -pl sdn-controller -am package -DskipTests (or test-compile), ovs-testcontroller,
+#   bench/scripts/cbench-compare.sh [switches=16] [seconds=10]
+# Needs: ./build -q -o -pl bench -am package -DskipTests (bench/target/benchmarks.jar), ovs-testcontroller,
 # osken-manager. Starts everything on 127.0.0.1 and stops it by PID.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -15,8 +15,7 @@ J=$IOVIRT_JAVA_HOME/bin/java
 switches=${1:-16}
 seconds=${2:-10}
 tmp=$(mktemp -d)
-./build -q -o -pl sdn-controller dependency:build-classpath -Dmdep.outputFile="$tmp/cp.txt" >/dev/null
-CP=sdn-controller/target/classes:openflow/target/classes:packet/target/classes:$(tr ':' '\n' < "$tmp/cp.txt" | grep -v 'iovirt/packet\|iovirt/openflow' | paste -sd:)
+CP=bench/target/benchmarks.jar
 cpu() { awk '{print ($14 + $15) / 100}' "/proc/$1/stat"; }
 wait_port() { for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; return 1; }
 measure() { # name pid port
@@ -25,7 +24,7 @@ measure() { # name pid port
     for mode in throughput latency; do
         local before after gen
         before=$(cpu "$pid")
-        gen=$( { /usr/bin/time -f "%U %S" "$J" -cp "$CP" dev.iovirt.controller.bench.Cbench "127.0.0.1:$port" "$switches" "$seconds" "$mode" 2>&1 >"$tmp/out"; } | tail -1)
+        gen=$( { /usr/bin/time -f "%U %S" "$J" -cp "$CP" dev.iovirt.bench.controller.Cbench "127.0.0.1:$port" "$switches" "$seconds" "$mode" 2>&1 >"$tmp/out"; } | tail -1)
         after=$(cpu "$pid")
         echo "$name | $(grep -v SLF4J "$tmp/out") | controller CPU $(echo "$after - $before" | bc) s | generator CPU $(echo "$gen" | awk '{print $1 + $2}') s"
     done

@@ -1,4 +1,4 @@
-package dev.iovirt.controller.bench;
+package dev.iovirt.bench.controller;
 
 import dev.iovirt.openflow.BufferId;
 import dev.iovirt.openflow.DatapathId;
