@@ -3,7 +3,6 @@ package dev.iovirt.platform.run;
 import dev.iovirt.packet.Frame;
 import dev.iovirt.packet.FrameBatch;
 import dev.iovirt.packet.FramePort;
-import dev.iovirt.packet.PortCounters;
 import dev.iovirt.packet.capture.BpfFilter;
 import dev.iovirt.packet.capture.PcapngWriter;
 import java.io.IOException;
@@ -16,8 +15,7 @@ import java.util.function.LongSupplier;
  * Writing is done on the thread that moves the frames; a write error stops the capture, is kept for
  * the report, and never stops the traffic.
  */
-final class CapturingPort implements FramePort, AutoCloseable {
-    private final FramePort port;
+final class CapturingPort extends ForwardingPort implements AutoCloseable {
     private final PcapngWriter writer;
     private final int interfaceId;
     private final BpfFilter filter;
@@ -26,16 +24,11 @@ final class CapturingPort implements FramePort, AutoCloseable {
     private IOException error;
 
     CapturingPort(FramePort port, PcapngWriter writer, BpfFilter filter, LongSupplier clock) throws IOException {
-        this.port = port;
+        super(port);
         this.writer = writer;
         this.filter = filter;
         this.clock = clock;
         this.interfaceId = writer.addInterface(port.name());
-    }
-
-    @Override
-    public String name() {
-        return port.name();
     }
 
     @Override
@@ -72,21 +65,6 @@ final class CapturingPort implements FramePort, AutoCloseable {
         } catch (UncheckedIOException e) {
             error = e.getCause();
         }
-    }
-
-    @Override
-    public PortCounters counters() {
-        return port.counters();
-    }
-
-    @Override
-    public boolean isLinkUp() {
-        return port.isLinkUp();
-    }
-
-    @Override
-    public void setReceiveListener(Runnable listener) {
-        port.setReceiveListener(listener);
     }
 
     /** Frames written so far. */

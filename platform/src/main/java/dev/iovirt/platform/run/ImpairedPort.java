@@ -3,7 +3,6 @@ package dev.iovirt.platform.run;
 import dev.iovirt.packet.Frame;
 import dev.iovirt.packet.FrameBatch;
 import dev.iovirt.packet.FramePort;
-import dev.iovirt.packet.PortCounters;
 import dev.iovirt.platform.topology.Impairment;
 import dev.iovirt.vmm.hv.Steppable;
 import dev.iovirt.vmm.time.TimerQueue;
@@ -19,11 +18,10 @@ import java.util.function.LongSupplier;
  * yet wait here, and a timer at their due time lets the step driver move virtual time to them. Loss
  * and jitter come from a random sequence seeded by the port's name, so a run is reproducible.
  */
-final class ImpairedPort implements FramePort, Steppable {
+final class ImpairedPort extends ForwardingPort implements Steppable {
     /** Frames each direction holds before it drops (a netem queue's default limit is 1,000). */
     static final int QUEUE = 1000;
 
-    private final FramePort port;
     private final boolean bothWays;
     private final Impairment impairment;
     private final LongSupplier clock;
@@ -96,17 +94,12 @@ final class ImpairedPort implements FramePort, Steppable {
      *     impairs its own egress, so each direction is impaired once)
      */
     ImpairedPort(FramePort port, Impairment impairment, boolean bothWays, LongSupplier clock, TimerQueue timers) {
+        super(port);
         this.bothWays = bothWays;
-        this.port = port;
         this.impairment = impairment;
         this.clock = clock;
         this.timers = timers;
         this.random = new SplittableRandom(port.name().hashCode());
-    }
-
-    @Override
-    public String name() {
-        return port.name();
     }
 
     /** Frames from the port behind reach the switch once due. */
@@ -156,16 +149,6 @@ final class ImpairedPort implements FramePort, Steppable {
     /** Frames the impairment dropped (loss, or a full queue). */
     long lost() {
         return lost;
-    }
-
-    @Override
-    public PortCounters counters() {
-        return port.counters();
-    }
-
-    @Override
-    public boolean isLinkUp() {
-        return port.isLinkUp();
     }
 
     @Override
