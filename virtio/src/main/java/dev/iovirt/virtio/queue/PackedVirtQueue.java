@@ -23,6 +23,8 @@ public final class PackedVirtQueue implements VirtQueue {
     private static final int UNDO_DEPTH = 64;
 
     private final DmaMemory mem;
+    /** The rings, read and written so that a DMA fault breaks the queue. */
+    private final RingMemory rings;
     private final int size;
     private final long ring;
     private final long driverArea;
@@ -50,6 +52,7 @@ public final class PackedVirtQueue implements VirtQueue {
             throw new IllegalArgumentException("packed queue size must be 1..32768: " + size);
         }
         this.mem = mem;
+        this.rings = new RingMemory(mem, this::fail);
         this.size = size;
         this.ring = descRing.value();
         this.driverArea = driverArea.value();
@@ -99,7 +102,7 @@ public final class PackedVirtQueue implements VirtQueue {
         if (broken != null) {
             return false;
         }
-        return available(read16(ring + (long) PackedRing.DESC_SIZE * nextAvail + PackedRing.DESC_FLAGS), availWrap);
+        return available(rings.read16(ring + (long) PackedRing.DESC_SIZE * nextAvail + PackedRing.DESC_FLAGS), availWrap);
     }
 
     @Override
@@ -117,14 +120,14 @@ public final class PackedVirtQueue implements VirtQueue {
         try {
             while (true) {
                 long d = ring + (long) PackedRing.DESC_SIZE * index;
-                int flags = read16(d + PackedRing.DESC_FLAGS);
+                int flags = rings.read16(d + PackedRing.DESC_FLAGS);
                 if (!available(flags, wrap)) {
                     // §2.8.6: the driver makes a whole buffer available before its first descriptor.
                     fail(VirtQueueError.DESCRIPTOR_LOOP, "descriptor " + index + " in the middle of a buffer is not available");
                 }
-                long addr = read64(d + PackedRing.DESC_ADDR);
-                int len = read32(d + PackedRing.DESC_LEN);
-                id = read16(d + PackedRing.DESC_ID);
+                long addr = rings.read64(d + PackedRing.DESC_ADDR);
+                int len = rings.read32(d + PackedRing.DESC_LEN);
+                id = rings.read16(d + PackedRing.DESC_ID);
                 taken++;
                 index++;
                 if (index == size) {
@@ -219,11 +222,11 @@ public final class PackedVirtQueue implements VirtQueue {
             throw new VirtQueueException(VirtQueueError.USED_WITHOUT_POP, "buffer id " + id);
         }
         long d = ring + (long) PackedRing.DESC_SIZE * nextUsed;
-        write32(d + PackedRing.DESC_LEN, len);
-        write16(d + PackedRing.DESC_ID, id);
+        rings.write32(d + PackedRing.DESC_LEN, len);
+        rings.write16(d + PackedRing.DESC_ID, id);
         int flags = usedWrap ? PackedRing.DESC_F_AVAIL | PackedRing.DESC_F_USED : 0;
         // §2.8.21: the flags are written last; they publish the used descriptor.
-        write16(d + PackedRing.DESC_FLAGS, flags);
+        rings.write16(d + PackedRing.DESC_FLAGS, flags);
         nextUsed += inFlightLength[id];
         if (nextUsed >= size) {
             nextUsed -= size;
@@ -238,14 +241,14 @@ public final class PackedVirtQueue implements VirtQueue {
         if (broken != null) {
             return false;
         }
-        int flags = read16(driverArea + PackedRing.EVENT_FLAGS) & 3;
+        int flags = rings.read16(driverArea + PackedRing.EVENT_FLAGS) & 3;
         boolean need;
         if (nextUsed == signalledUsed && usedWrap == signalledWrap) {
             need = false;
         } else if (flags == PackedRing.EVENT_FLAGS_DISABLE) {
             need = false;
         } else if (flags == PackedRing.EVENT_FLAGS_DESC && eventIdx) {
-            int offWrap = read16(driverArea + PackedRing.EVENT_OFF_WRAP);
+            int offWrap = rings.read16(driverArea + PackedRing.EVENT_OFF_WRAP);
             int off = offWrap & 0x7FFF;
             boolean wrap = (offWrap >>> PackedRing.EVENT_WRAP_BIT) != 0;
             // As QEMU's vring_packed_need_event: an event offset in the other lap is one ring earlier.
@@ -265,16 +268,16 @@ public final class PackedVirtQueue implements VirtQueue {
     @Override
     public void enableNotification() throws VirtQueueException {
         if (eventIdx) {
-            write16(deviceArea + PackedRing.EVENT_OFF_WRAP, nextAvail | (availWrap ? 1 << PackedRing.EVENT_WRAP_BIT : 0));
-            write16(deviceArea + PackedRing.EVENT_FLAGS, PackedRing.EVENT_FLAGS_DESC);
+            rings.write16(deviceArea + PackedRing.EVENT_OFF_WRAP, nextAvail | (availWrap ? 1 << PackedRing.EVENT_WRAP_BIT : 0));
+            rings.write16(deviceArea + PackedRing.EVENT_FLAGS, PackedRing.EVENT_FLAGS_DESC);
         } else {
-            write16(deviceArea + PackedRing.EVENT_FLAGS, PackedRing.EVENT_FLAGS_ENABLE);
+            rings.write16(deviceArea + PackedRing.EVENT_FLAGS, PackedRing.EVENT_FLAGS_ENABLE);
         }
     }
 
     @Override
     public void disableNotification() throws VirtQueueException {
-        write16(deviceArea + PackedRing.EVENT_FLAGS, PackedRing.EVENT_FLAGS_DISABLE);
+        rings.write16(deviceArea + PackedRing.EVENT_FLAGS, PackedRing.EVENT_FLAGS_DISABLE);
     }
 
     @Override
@@ -290,49 +293,6 @@ public final class PackedVirtQueue implements VirtQueue {
     private void fail(VirtQueueError error, String detail) throws VirtQueueException {
         broken = error;
         throw new VirtQueueException(error, detail);
-    }
-
-    private int read16(long gpa) throws VirtQueueException {
-        try {
-            return mem.read16(Gpa.of(gpa));
-        } catch (DmaFaultException e) {
-            fail(VirtQueueError.RING_OUT_OF_MEMORY, e.getMessage());
-            return 0;
-        }
-    }
-
-    private int read32(long gpa) throws VirtQueueException {
-        try {
-            return mem.read32(Gpa.of(gpa));
-        } catch (DmaFaultException e) {
-            fail(VirtQueueError.RING_OUT_OF_MEMORY, e.getMessage());
-            return 0;
-        }
-    }
-
-    private long read64(long gpa) throws VirtQueueException {
-        try {
-            return mem.read64(Gpa.of(gpa));
-        } catch (DmaFaultException e) {
-            fail(VirtQueueError.RING_OUT_OF_MEMORY, e.getMessage());
-            return 0;
-        }
-    }
-
-    private void write16(long gpa, int v) throws VirtQueueException {
-        try {
-            mem.write16(Gpa.of(gpa), v);
-        } catch (DmaFaultException e) {
-            fail(VirtQueueError.RING_OUT_OF_MEMORY, e.getMessage());
-        }
-    }
-
-    private void write32(long gpa, int v) throws VirtQueueException {
-        try {
-            mem.write32(Gpa.of(gpa), v);
-        } catch (DmaFaultException e) {
-            fail(VirtQueueError.RING_OUT_OF_MEMORY, e.getMessage());
-        }
     }
 
     @Override

@@ -19,6 +19,8 @@ import dev.iovirt.vmm.mem.Gpa;
  */
 public final class SplitVirtQueue implements VirtQueue {
     private final DmaMemory mem;
+    /** The rings, read and written so that a DMA fault breaks the queue. */
+    private final RingMemory rings;
     private final int size;
     private final long desc;
     private final long avail;
@@ -43,6 +45,7 @@ public final class SplitVirtQueue implements VirtQueue {
             throw new IllegalArgumentException("queue size must be a power of 2 up to 32768: " + size);
         }
         this.mem = mem;
+        this.rings = new RingMemory(mem, this::fail);
         this.size = size;
         this.desc = descTable.value();
         this.avail = availRing.value();
@@ -84,7 +87,7 @@ public final class SplitVirtQueue implements VirtQueue {
 
     /** The driver's available index. */
     public int availIdx() throws VirtQueueException {
-        return read16(avail + SplitRing.AVAIL_IDX, VirtQueueError.RING_OUT_OF_MEMORY);
+        return rings.read16(avail + SplitRing.AVAIL_IDX);
     }
 
     /** Whether the driver has made buffers available that the device has not taken. */
@@ -112,7 +115,7 @@ public final class SplitVirtQueue implements VirtQueue {
         }
         int slot = nextAvail & (size - 1);
         // §2.7.13: read avail->ring[] only after avail->idx (our accesses are ordered already).
-        int head = read16(avail + SplitRing.AVAIL_RING + 2L * slot, VirtQueueError.RING_OUT_OF_MEMORY);
+        int head = rings.read16(avail + SplitRing.AVAIL_RING + 2L * slot);
         try {
             walk(head);
         } catch (VirtQueueException e) {
@@ -123,7 +126,7 @@ public final class SplitVirtQueue implements VirtQueue {
         inFlight++;
         if (eventIdx && notificationsEnabled) {
             // §2.7.10: ask to be kicked when the driver adds past the entry we just took.
-            write16(used + SplitRing.availEventOffset(size), nextAvail);
+            rings.write16(used + SplitRing.availEventOffset(size), nextAvail);
         }
         return chain;
     }
@@ -137,10 +140,10 @@ public final class SplitVirtQueue implements VirtQueue {
         int visited = 0;
         while (true) {
             long d = desc + (long) SplitRing.DESC_SIZE * index;
-            long addr = read64(d + SplitRing.DESC_ADDR);
-            int len = read32(d + SplitRing.DESC_LEN);
-            int flags = read16(d + SplitRing.DESC_FLAGS, VirtQueueError.RING_OUT_OF_MEMORY);
-            int next = read16(d + SplitRing.DESC_NEXT, VirtQueueError.RING_OUT_OF_MEMORY);
+            long addr = rings.read64(d + SplitRing.DESC_ADDR);
+            int len = rings.read32(d + SplitRing.DESC_LEN);
+            int flags = rings.read16(d + SplitRing.DESC_FLAGS);
+            int next = rings.read16(d + SplitRing.DESC_NEXT);
             if (++visited > size) {
                 fail(VirtQueueError.DESCRIPTOR_LOOP, "head " + head);
             }
@@ -233,12 +236,12 @@ public final class SplitVirtQueue implements VirtQueue {
             fail(VirtQueueError.USED_WITHOUT_POP, "head " + head);
         }
         long elem = used + SplitRing.USED_RING + (long) SplitRing.USED_ELEM_SIZE * (nextUsed & (size - 1));
-        write32(elem, head);
-        write32(elem + 4, len);
+        rings.write32(elem, head);
+        rings.write32(elem + 4, len);
         nextUsed = (nextUsed + 1) & 0xFFFF;
         inFlight--;
         // §2.7.13: the element is written before the index that publishes it.
-        write16(used + SplitRing.USED_IDX, nextUsed);
+        rings.write16(used + SplitRing.USED_IDX, nextUsed);
     }
 
     /**
@@ -253,11 +256,11 @@ public final class SplitVirtQueue implements VirtQueue {
         }
         boolean need;
         if (eventIdx) {
-            int usedEvent = read16(avail + SplitRing.usedEventOffset(size), VirtQueueError.RING_OUT_OF_MEMORY);
+            int usedEvent = rings.read16(avail + SplitRing.usedEventOffset(size));
             need = SplitRing.needEvent(usedEvent, nextUsed, signalledUsed);
         } else {
             need = nextUsed != signalledUsed
-                    && (read16(avail + SplitRing.AVAIL_FLAGS, VirtQueueError.RING_OUT_OF_MEMORY) & SplitRing.AVAIL_F_NO_INTERRUPT) == 0;
+                    && (rings.read16(avail + SplitRing.AVAIL_FLAGS) & SplitRing.AVAIL_F_NO_INTERRUPT) == 0;
         }
         // As QEMU's virtio_split_should_notify: the window for the next check starts here.
         signalledUsed = nextUsed;
@@ -269,9 +272,9 @@ public final class SplitVirtQueue implements VirtQueue {
     public void enableNotification() throws VirtQueueException {
         notificationsEnabled = true;
         if (eventIdx) {
-            write16(used + SplitRing.availEventOffset(size), nextAvail);
+            rings.write16(used + SplitRing.availEventOffset(size), nextAvail);
         } else {
-            write16(used + SplitRing.USED_FLAGS, 0);
+            rings.write16(used + SplitRing.USED_FLAGS, 0);
         }
     }
 
@@ -280,7 +283,7 @@ public final class SplitVirtQueue implements VirtQueue {
     public void disableNotification() throws VirtQueueException {
         notificationsEnabled = false;
         if (!eventIdx) {
-            write16(used + SplitRing.USED_FLAGS, SplitRing.USED_F_NO_NOTIFY);
+            rings.write16(used + SplitRing.USED_FLAGS, SplitRing.USED_F_NO_NOTIFY);
         }
     }
 
@@ -301,49 +304,6 @@ public final class SplitVirtQueue implements VirtQueue {
     private void fail(VirtQueueError error, String detail) throws VirtQueueException {
         broken = error;
         throw new VirtQueueException(error, detail);
-    }
-
-    private int read16(long gpa, VirtQueueError onFault) throws VirtQueueException {
-        try {
-            return mem.read16(Gpa.of(gpa));
-        } catch (DmaFaultException e) {
-            fail(onFault, e.getMessage());
-            return 0;
-        }
-    }
-
-    private int read32(long gpa) throws VirtQueueException {
-        try {
-            return mem.read32(Gpa.of(gpa));
-        } catch (DmaFaultException e) {
-            fail(VirtQueueError.RING_OUT_OF_MEMORY, e.getMessage());
-            return 0;
-        }
-    }
-
-    private long read64(long gpa) throws VirtQueueException {
-        try {
-            return mem.read64(Gpa.of(gpa));
-        } catch (DmaFaultException e) {
-            fail(VirtQueueError.RING_OUT_OF_MEMORY, e.getMessage());
-            return 0;
-        }
-    }
-
-    private void write16(long gpa, int v) throws VirtQueueException {
-        try {
-            mem.write16(Gpa.of(gpa), v);
-        } catch (DmaFaultException e) {
-            fail(VirtQueueError.RING_OUT_OF_MEMORY, e.getMessage());
-        }
-    }
-
-    private void write32(long gpa, int v) throws VirtQueueException {
-        try {
-            mem.write32(Gpa.of(gpa), v);
-        } catch (DmaFaultException e) {
-            fail(VirtQueueError.RING_OUT_OF_MEMORY, e.getMessage());
-        }
     }
 
     @Override
