@@ -6,6 +6,7 @@ import dev.iovirt.vmm.mem.DmaFaultException;
 import dev.iovirt.vmm.mem.DmaMemory;
 import dev.iovirt.vmm.mem.Gpa;
 import dev.iovirt.vmm.mem.HostMemory;
+import dev.iovirt.vmm.mem.SizedDmaMemory;
 
 /**
  * {@link DmaMemory} through the IOMMU: every access is a DMA request from one source-id, translated
@@ -24,7 +25,7 @@ import dev.iovirt.vmm.mem.HostMemory;
  * the interrupt address range is never translated): it goes to interrupt remapping with this
  * device's source-id.
  */
-public final class TranslatedDmaMemory implements DmaMemory {
+public final class TranslatedDmaMemory extends SizedDmaMemory {
     private final RemappingUnit unit;
     private final HostMemory host;
     private final int sourceId;
@@ -110,7 +111,8 @@ public final class TranslatedDmaMemory implements DmaMemory {
         }
     }
 
-    private long readSmall(long a, int size) {
+    @Override
+    protected long readSized(long a, int size) {
         long stamp = unit.beginDma();
         try {
             return readSmallInWindow(a, size);
@@ -119,7 +121,8 @@ public final class TranslatedDmaMemory implements DmaMemory {
         }
     }
 
-    private void writeSmall(long a, int size, long v) {
+    @Override
+    protected void writeSized(long a, int size, long v) {
         long stamp = unit.beginDma();
         try {
             writeSmallInWindow(a, size, v);
@@ -136,13 +139,7 @@ public final class TranslatedDmaMemory implements DmaMemory {
             }
             return v;
         }
-        long h = hpa(a, size, RemappingUnit.READ);
-        return switch (size) {
-            case 1 -> host.read8(h);
-            case 2 -> host.read16(h);
-            case 4 -> host.read32(h) & 0xFFFF_FFFFL;
-            default -> host.read64(h);
-        };
+        return host.readSized(hpa(a, size, RemappingUnit.READ), size);
     }
 
     private void writeSmallInWindow(long a, int size, long v) {
@@ -153,43 +150,7 @@ public final class TranslatedDmaMemory implements DmaMemory {
             }
             return;
         }
-        long h = hpa(a, size, RemappingUnit.WRITE);
-        switch (size) {
-            case 1 -> host.write8(h, (int) v);
-            case 2 -> host.write16(h, (int) v);
-            case 4 -> host.write32(h, (int) v);
-            default -> host.write64(h, v);
-        }
-    }
-
-    @Override
-    public int read8(Gpa a) {
-        return (int) readSmall(a.value(), 1);
-    }
-
-    @Override
-    public int read16(Gpa a) {
-        return (int) readSmall(a.value(), 2);
-    }
-
-    @Override
-    public int read32(Gpa a) {
-        return (int) readSmall(a.value(), 4);
-    }
-
-    @Override
-    public long read64(Gpa a) {
-        return readSmall(a.value(), 8);
-    }
-
-    @Override
-    public void write8(Gpa a, int v) {
-        writeSmall(a.value(), 1, v);
-    }
-
-    @Override
-    public void write16(Gpa a, int v) {
-        writeSmall(a.value(), 2, v);
+        host.writeSized(hpa(a, size, RemappingUnit.WRITE), size, v);
     }
 
     @Override
@@ -198,11 +159,6 @@ public final class TranslatedDmaMemory implements DmaMemory {
             unit.interrupt(sourceId, a.value(), v); // an MSI: a blocked one is silent to the device (a posted write)
             return;
         }
-        writeSmall(a.value(), 4, v);
-    }
-
-    @Override
-    public void write64(Gpa a, long v) {
-        writeSmall(a.value(), 8, v);
+        super.write32(a, v);
     }
 }

@@ -5,7 +5,7 @@ package dev.iovirt.vmm.mem;
  * (backing untouched RAM on first touch, as the host kernel would fault the page in). This is what an
  * emulated device in the VMM process gets: it can reach all of its own VM's RAM and nothing else.
  */
-public final class DirectDmaMemory implements DmaMemory {
+public final class DirectDmaMemory extends SizedDmaMemory {
     private final GuestPhysicalMemory memory;
     private final HostMemory host;
 
@@ -53,7 +53,8 @@ public final class DirectDmaMemory implements DmaMemory {
         return (gpa & (HostMemory.FRAME_SIZE - 1)) + size > HostMemory.FRAME_SIZE;
     }
 
-    private long readSmall(long gpa, int size) {
+    @Override
+    protected long readSized(long gpa, int size) {
         if (crosses(gpa, size)) {
             byte[] b = new byte[size];
             read(new Gpa(gpa), b, 0, size);
@@ -63,16 +64,11 @@ public final class DirectDmaMemory implements DmaMemory {
             }
             return v;
         }
-        long h = hpa(gpa, size, false);
-        return switch (size) {
-            case 1 -> host.read8(h);
-            case 2 -> host.read16(h);
-            case 4 -> host.read32(h) & 0xFFFF_FFFFL;
-            default -> host.read64(h);
-        };
+        return host.readSized(hpa(gpa, size, false), size);
     }
 
-    private void writeSmall(long gpa, int size, long v) {
+    @Override
+    protected void writeSized(long gpa, int size, long v) {
         if (crosses(gpa, size)) {
             byte[] b = new byte[size];
             for (int i = 0; i < size; i++) {
@@ -81,52 +77,6 @@ public final class DirectDmaMemory implements DmaMemory {
             write(new Gpa(gpa), b, 0, size);
             return;
         }
-        long h = hpa(gpa, size, true);
-        switch (size) {
-            case 1 -> host.write8(h, (int) v);
-            case 2 -> host.write16(h, (int) v);
-            case 4 -> host.write32(h, (int) v);
-            default -> host.write64(h, v);
-        }
-    }
-
-    @Override
-    public int read8(Gpa a) {
-        return (int) readSmall(a.value(), 1);
-    }
-
-    @Override
-    public int read16(Gpa a) {
-        return (int) readSmall(a.value(), 2);
-    }
-
-    @Override
-    public int read32(Gpa a) {
-        return (int) readSmall(a.value(), 4);
-    }
-
-    @Override
-    public long read64(Gpa a) {
-        return readSmall(a.value(), 8);
-    }
-
-    @Override
-    public void write8(Gpa a, int v) {
-        writeSmall(a.value(), 1, v);
-    }
-
-    @Override
-    public void write16(Gpa a, int v) {
-        writeSmall(a.value(), 2, v);
-    }
-
-    @Override
-    public void write32(Gpa a, int v) {
-        writeSmall(a.value(), 4, v);
-    }
-
-    @Override
-    public void write64(Gpa a, long v) {
-        writeSmall(a.value(), 8, v);
+        host.writeSized(hpa(gpa, size, true), size, v);
     }
 }

@@ -243,6 +243,28 @@ public final class HostMemory {
         I64.set(frameForWrite(hpa >>> FRAME_SHIFT), (int) (hpa & (FRAME_SIZE - 1)), value);
     }
 
+    /** A little-endian value of {@code size} bytes (1, 2, 4 or 8) at {@code hpa}, zero-extended. */
+    public long readSized(long hpa, int size) {
+        return switch (size) {
+            case 1 -> read8(hpa);
+            case 2 -> read16(hpa);
+            case 4 -> read32(hpa) & 0xFFFF_FFFFL;
+            case 8 -> read64(hpa);
+            default -> throw new IllegalArgumentException("an access is 1, 2, 4 or 8 bytes, not " + size);
+        };
+    }
+
+    /** Writes the low {@code size} bytes (1, 2, 4 or 8) of {@code value} at {@code hpa}, little-endian. */
+    public void writeSized(long hpa, int size, long value) {
+        switch (size) {
+            case 1 -> write8(hpa, (int) value);
+            case 2 -> write16(hpa, (int) value);
+            case 4 -> write32(hpa, (int) value);
+            case 8 -> write64(hpa, value);
+            default -> throw new IllegalArgumentException("an access is 1, 2, 4 or 8 bytes, not " + size);
+        }
+    }
+
     /** Copies {@code len} bytes starting at {@code hpa} (within one frame) into {@code dst}. */
     public void read(long hpa, byte[] dst, int off, int len) {
         check(hpa, len);
