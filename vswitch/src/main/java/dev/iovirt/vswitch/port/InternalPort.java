@@ -9,7 +9,6 @@ import dev.iovirt.packet.FrameBatch;
 import dev.iovirt.packet.FramePort;
 import dev.iovirt.packet.PortCounters;
 import java.nio.charset.StandardCharsets;
-import org.jctools.queues.SpscArrayQueue;
 
 /**
  * An internal port: a network interface of the host's kernel that belongs to the switch, as Open
@@ -23,7 +22,6 @@ import org.jctools.queues.SpscArrayQueue;
  * </pre>
  */
 public final class InternalPort implements FramePort, AutoCloseable {
-    static final int QUEUE = 4096;
     static final int MTU_FRAME = 65536;
     // linux/if_tun.h
     static final int IFF_TAP = 0x0002;
@@ -71,13 +69,11 @@ public final class InternalPort implements FramePort, AutoCloseable {
     private final String name;
     private final String device;
     private final int fd;
-    private final SpscArrayQueue<byte[]> arrived = new SpscArrayQueue<>(QUEUE);
+    private final ArrivedFrames arrived = new ArrivedFrames();
     private final PortCounters counters = new PortCounters();
     private final byte[] out = new byte[MTU_FRAME];
     private final Thread reader;
-    private volatile Runnable listener;
     private volatile boolean closed;
-    private volatile long droppedQueueFull;
 
     private InternalPort(String name, String device, int fd) {
         this.name = name;
@@ -135,19 +131,11 @@ public final class InternalPort implements FramePort, AutoCloseable {
                 if (n <= 0) {
                     continue;
                 }
-                if (!arrived.offer(java.util.Arrays.copyOf(buf, (int) n))) {
-                    droppedQueueFull++;
-                    continue;
-                }
+                arrived.offer(java.util.Arrays.copyOf(buf, (int) n));
             } catch (LastErrorException e) {
                 if (!closed) {
                     counters.rxErrors++;
                 }
-                continue;
-            }
-            Runnable l = listener;
-            if (l != null) {
-                l.run();
             }
         }
     }
@@ -164,18 +152,7 @@ public final class InternalPort implements FramePort, AutoCloseable {
 
     @Override
     public int receive(FrameBatch batch) {
-        counters.rxDropped = droppedQueueFull;
-        int n = 0;
-        byte[] f;
-        while (!batch.isFull() && (f = arrived.poll()) != null) {
-            if (batch.add(f, 0, f.length)) {
-                counters.countRx(f.length);
-                n++;
-            } else {
-                counters.rxErrors++;
-            }
-        }
-        return n;
+        return arrived.drainInto(batch, counters);
     }
 
     @Override
@@ -205,7 +182,7 @@ public final class InternalPort implements FramePort, AutoCloseable {
 
     @Override
     public void setReceiveListener(Runnable listener) {
-        this.listener = listener;
+        arrived.setListener(listener);
     }
 
     @Override

@@ -6,7 +6,6 @@ import dev.iovirt.packet.FramePort;
 import dev.iovirt.packet.PortCounters;
 import java.io.EOFException;
 import java.util.concurrent.TimeoutException;
-import org.jctools.queues.SpscArrayQueue;
 import org.pcap4j.core.NotOpenException;
 import org.pcap4j.core.PcapHandle;
 import org.pcap4j.core.PcapNativeException;
@@ -31,21 +30,17 @@ import org.pcap4j.core.PcapNetworkInterface;
  * off`): otherwise TCP and UDP leave it with partial checksums that nothing completes.
  */
 public final class UplinkPort implements FramePort, AutoCloseable {
-    /** Captured frames waiting for the switch; beyond it they are dropped and counted. */
-    static final int QUEUE = 4096;
     static final int SNAPLEN = 65536;
 
     private final String name;
     private final String device;
     private final PcapHandle capture;
     private final PcapHandle inject;
-    private final SpscArrayQueue<byte[]> arrived = new SpscArrayQueue<>(QUEUE);
+    private final ArrivedFrames arrived = new ArrivedFrames();
     private final PortCounters counters = new PortCounters();
     private final byte[] scratch = new byte[SNAPLEN];
     private final Thread reader;
-    private volatile Runnable listener;
     private volatile boolean closed;
-    private volatile long droppedQueueFull;
 
     private UplinkPort(String name, String device, PcapHandle capture, PcapHandle inject) {
         this.name = name;
@@ -94,14 +89,7 @@ public final class UplinkPort implements FramePort, AutoCloseable {
                 }
                 return;
             }
-            if (!arrived.offer(frame)) {
-                droppedQueueFull++;
-                continue;
-            }
-            Runnable l = listener;
-            if (l != null) {
-                l.run();
-            }
+            arrived.offer(frame);
         }
     }
 
@@ -117,18 +105,7 @@ public final class UplinkPort implements FramePort, AutoCloseable {
 
     @Override
     public int receive(FrameBatch batch) {
-        counters.rxDropped = droppedQueueFull;
-        int n = 0;
-        byte[] f;
-        while (!batch.isFull() && (f = arrived.poll()) != null) {
-            if (batch.add(f, 0, f.length)) {
-                counters.countRx(f.length);
-                n++;
-            } else {
-                counters.rxErrors++; // larger than a frame buffer (a jumbo frame on a standard port)
-            }
-        }
-        return n;
+        return arrived.drainInto(batch, counters);
     }
 
     @Override
@@ -160,7 +137,7 @@ public final class UplinkPort implements FramePort, AutoCloseable {
 
     @Override
     public void setReceiveListener(Runnable listener) {
-        this.listener = listener;
+        arrived.setListener(listener);
     }
 
     @Override
