@@ -6,6 +6,7 @@ import dev.iovirt.openflow.DatapathId;
 import dev.iovirt.openflow.Match;
 import dev.iovirt.openflow.OfpFlowMod;
 import dev.iovirt.openflow.OfpMessage;
+import dev.iovirt.openflow.testing.OsKenApps;
 import dev.iovirt.packet.Ipv4Address;
 import dev.iovirt.packet.MacAddress;
 import dev.iovirt.packet.PacketBuilder;
@@ -37,47 +38,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("interop")
 @Timeout(60)
 class OsKenAgentInteropTest {
-    /** The ~25-line learning switch of PEERS.md; it parses only the Ethernet header. */
-    static final String APP = """
-            from os_ken.base import app_manager
-            from os_ken.controller import ofp_event
-            from os_ken.controller.handler import CONFIG_DISPATCHER, MAIN_DISPATCHER, set_ev_cls
-            from os_ken.ofproto import ofproto_v1_3
-
-            class Learn(app_manager.OSKenApp):
-                OFP_VERSIONS = [ofproto_v1_3.OFP_VERSION]
-
-                def __init__(self, *args, **kwargs):
-                    super().__init__(*args, **kwargs)
-                    self.macs = {}
-
-                @set_ev_cls(ofp_event.EventOFPSwitchFeatures, CONFIG_DISPATCHER)
-                def features(self, ev):
-                    dp = ev.msg.datapath
-                    p, o = dp.ofproto_parser, dp.ofproto
-                    out = [p.OFPActionOutput(o.OFPP_CONTROLLER, o.OFPCML_NO_BUFFER)]
-                    dp.send_msg(p.OFPFlowMod(datapath=dp, priority=0, match=p.OFPMatch(),
-                                             instructions=[p.OFPInstructionActions(o.OFPIT_APPLY_ACTIONS, out)]))
-
-                @set_ev_cls(ofp_event.EventOFPPacketIn, MAIN_DISPATCHER)
-                def packet_in(self, ev):
-                    msg = ev.msg
-                    dp = msg.datapath
-                    p, o = dp.ofproto_parser, dp.ofproto
-                    in_port = msg.match['in_port']
-                    data = msg.data
-                    dst = ':'.join('%02x' % b for b in data[0:6])
-                    src = ':'.join('%02x' % b for b in data[6:12])
-                    self.macs[src] = in_port
-                    out_port = self.macs.get(dst, o.OFPP_FLOOD)
-                    actions = [p.OFPActionOutput(out_port)]
-                    if out_port != o.OFPP_FLOOD:
-                        match = p.OFPMatch(in_port=in_port, eth_dst=dst, eth_src=src)
-                        dp.send_msg(p.OFPFlowMod(datapath=dp, priority=1, match=match,
-                                                 instructions=[p.OFPInstructionActions(o.OFPIT_APPLY_ACTIONS, actions)]))
-                    dp.send_msg(p.OFPPacketOut(datapath=dp, buffer_id=o.OFP_NO_BUFFER, in_port=in_port,
-                                               actions=actions, data=data))
-            """;
     static final MacAddress A = MacAddress.of("02:00:00:00:00:0a");
     static final MacAddress B = MacAddress.of("02:00:00:00:00:0b");
 
@@ -144,7 +104,7 @@ class OsKenAgentInteropTest {
 
         int oskenPort = freePort(); // os-ken always listens; in passive mode nobody connects there
         Path app = dir.resolve("learn.py");
-        Files.writeString(app, APP);
+        Files.writeString(app, OsKenApps.LEARNING_SWITCH);
         List<String> cmd = new java.util.ArrayList<>(List.of("osken-manager", "--ofp-listen-host", "127.0.0.1",
                 "--ofp-tcp-listen-port", Integer.toString(oskenPort)));
         if (passive) {
