@@ -294,16 +294,15 @@ public final class TopologyRun implements AutoCloseable {
     }
 
     private void populate(Path directory) throws IOException {
-        TopologyRun run = this;
         for (VmSpec v : topology.vms()) {
-            run.vms.put(v.name(), new RunningVm(v));
+            vms.put(v.name(), new RunningVm(v));
         }
         int sourcePort = FIRST_SOURCE_PORT;
         for (TrafficSpec t : topology.traffic()) {
             TrafficRun tr = new TrafficRun(t);
-            run.traffic.add(tr);
-            Ipv4Address to = run.target(t.to());
-            RunningVm from = run.vms.get(t.from());
+            traffic.add(tr);
+            Ipv4Address to = target(t.to());
+            RunningVm from = vms.get(t.from());
             switch (t) {
                 case TrafficSpec.Ping p -> from.programs.add((kernel, stack) -> {
                     tr.ping = new Ping(stack, to, p.count(), p.interval().toNanos(), PING_PAYLOAD, PING_TIMEOUT_NANOS);
@@ -318,14 +317,14 @@ public final class TopologyRun implements AutoCloseable {
                         kernel.spawn(tr.generator);
                     });
                     if (t.to() instanceof TrafficSpec.Target.Vm target) {
-                        run.vms.get(target.name()).programs.add((kernel, stack) -> stack.bindUdp(u.port(), (s, src, port, p, off, len) -> tr.received++));
+                        vms.get(target.name()).programs.add((kernel, stack) -> stack.bindUdp(u.port(), (s, src, port, p, off, len) -> tr.received++));
                     }
                 }
                 case TrafficSpec.Tcp tcp -> throw new IllegalStateException("refused by refuseWhatIsNotBuilt");
             }
         }
-        for (RunningVm v : run.vms.values()) {
-            run.boot(v, directory);
+        for (RunningVm v : vms.values()) {
+            boot(v, directory);
         }
         for (HypervisorSwitch a : switches.values()) {
             for (HypervisorSwitch b : switches.values()) {
@@ -337,16 +336,16 @@ public final class TopologyRun implements AutoCloseable {
                 }
             }
         }
-        run.programNetworks();
+        programNetworks();
         for (HypervisorSwitch sw : switches.values()) {
-            run.steps.add(() -> sw.bridge().poll() > 0);
+            steps.add(() -> sw.bridge().poll() > 0);
         }
         if (switches.size() > 1) {
-            run.steps.add(new Underlay(List.copyOf(switches.values())));
+            steps.add(new Underlay(List.copyOf(switches.values())));
         }
         // Boot: every guest enumerates PCI and brings its NIC up at time 0; the programs start after.
-        run.steps.runUntilIdle();
-        for (RunningVm v : run.vms.values()) {
+        steps.runUntilIdle();
+        for (RunningVm v : vms.values()) {
             v.booted = v.vm.stats();
         }
     }
