@@ -3,13 +3,9 @@ package dev.iovirt.platform.cli;
 import dev.iovirt.platform.run.NotRunnableException;
 import dev.iovirt.platform.run.RunReport;
 import dev.iovirt.platform.run.TopologyRun;
-import dev.iovirt.platform.topology.LoadResult;
 import dev.iovirt.platform.topology.Topology;
-import dev.iovirt.platform.topology.TopologyError;
-import dev.iovirt.platform.topology.TopologyLoader;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -61,24 +57,11 @@ final class RunCommand implements Callable<Integer> {
         if (!(limitSeconds > 0 && limitSeconds <= 86_400)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--limit must be more than 0 and at most 86400 seconds");
         }
-        Optional<LoadResult> builtin = Files.exists(file) ? Optional.empty() : TopologyLoader.builtin(file.toString());
-        LoadResult result;
-        try {
-            result = builtin.isPresent() ? builtin.get() : TopologyLoader.load(file);
-        } catch (IOException e) {
-            err.println(PREFIX + SwitchCommand.describe(e));
+        Optional<Topology> loaded = Topologies.load(file, err, PREFIX);
+        if (loaded.isEmpty()) {
             return Iovirt.EXIT_FAILURE;
         }
-        Topology topology;
-        switch (result) {
-            case LoadResult.Rejected r -> {
-                for (TopologyError e : r.errors()) {
-                    err.println(e);
-                }
-                return Iovirt.EXIT_FAILURE;
-            }
-            case LoadResult.Loaded l -> topology = l.topology();
-        }
+        Topology topology = loaded.get();
         TopologyRun run;
         try {
             run = TopologyRun.build(topology, outputDir);

@@ -6,6 +6,7 @@ import static dev.iovirt.sriov.api.SriovRegisters.SRIOV_CTRL_VF_MSE;
 import static dev.iovirt.sriov.api.SriovRegisters.SRIOV_NUM_VFS;
 
 import dev.iovirt.iommu.Iommu;
+import dev.iovirt.iommu.IommuStats;
 import dev.iovirt.iommu.VmPostedInterrupts;
 import dev.iovirt.packet.FramePort;
 import dev.iovirt.packet.MacAddress;
@@ -16,11 +17,12 @@ import dev.iovirt.sriov.VfAssignment;
 import dev.iovirt.sriov.VfWiring;
 import dev.iovirt.sriov.VirtualFunction;
 import dev.iovirt.vmm.hv.Host;
-import dev.iovirt.vmm.hv.StepDriver;
+import dev.iovirt.vmm.hv.Steppable;
 import dev.iovirt.vmm.hv.Vm;
 import dev.iovirt.vmm.mem.MemoryAccount;
 import dev.iovirt.vmm.pci.Bdf;
 import dev.iovirt.vmm.time.VirtualClock;
+import java.util.function.BiConsumer;
 
 /**
  * A hypervisor's SR-IOV NIC in a run: the host's VT-d unit with posted interrupts, an X710-class PF
@@ -40,7 +42,7 @@ final class SriovNic {
     private final PatchCable uplink;
     private int next;
 
-    SriovNic(String host, int vfs, Host machine, VirtualClock clock, StepDriver steps) {
+    SriovNic(String host, int vfs, Host machine, VirtualClock clock, BiConsumer<String, Steppable> parts) {
         iommu = new Iommu(machine.memory(), machine.hostAccount(), Iommu.Options.defaults());
         posted = new VmPostedInterrupts(machine.memory());
         iommu.setPostedInterruptTarget(posted);
@@ -50,8 +52,13 @@ final class SriovNic {
         pf.configWrite(cap + SRIOV_CONTROL, 2, SRIOV_CTRL_VF_ENABLE | SRIOV_CTRL_VF_MSE);
         uplink = new PatchCable(host + "-pf0.wire", host + "-pf0");
         veb = new EmbeddedSwitch(pf, uplink.a(), clock);
-        steps.add(veb);
-        steps.add(new PfMailbox(pf, veb));
+        parts.accept("nic " + host + "-pf0 embedded switch", veb);
+        parts.accept("nic " + host + "-pf0 mailbox", new PfMailbox(pf, veb));
+    }
+
+    /** The counters of the host's VT-d unit (DMA translations, IOTLB, interrupt remapping and posting). */
+    IommuStats iommuStats() {
+        return iommu.stats();
     }
 
     /** The NIC's side of the uplink, for the hypervisor's switch. */

@@ -112,6 +112,7 @@ public final class TopologyRun implements AutoCloseable {
     /** The switch port of each SR-IOV NIC's uplink, by hypervisor. */
     private final Map<String, Integer> nicPorts = new LinkedHashMap<>();
     private final StepDriver steps;
+    private final RunObserver observer;
     private final Map<String, RunningVm> vms = new LinkedHashMap<>();
     private final List<TrafficRun> traffic = new ArrayList<>();
     private final Map<String, Capture> captures = new LinkedHashMap<>();
@@ -244,8 +245,9 @@ public final class TopologyRun implements AutoCloseable {
         }
     }
 
-    private TopologyRun(Topology topology) {
+    private TopologyRun(Topology topology, RunObserver observer) {
         this.topology = topology;
+        this.observer = observer;
         long memory = 64L << 20;
         for (VmSpec v : topology.vms()) {
             memory += v.memoryBytes();
@@ -259,9 +261,9 @@ public final class TopologyRun implements AutoCloseable {
             HypervisorSwitch sw = new HypervisorSwitch(h.name(), switches.size(), clock::nanos);
             switches.put(h.name(), sw);
             if (h.nic().isSriov()) {
-                SriovNic n = new SriovNic(h.name(), h.nic().vfs(), host, clock, steps);
+                SriovNic n = new SriovNic(h.name(), h.nic().vfs(), host, clock, this::addPart);
                 sriov.put(h.name(), n);
-                nicPorts.put(h.name(), sw.bridge().addPort(n.switchPort().name(), n.switchPort()));
+                nicPorts.put(h.name(), plug(sw, n.switchPort().name(), n.switchPort()));
             }
         }
     }
@@ -282,8 +284,13 @@ public final class TopologyRun implements AutoCloseable {
      * @throws IOException if a capture file cannot be created (nothing is left running)
      */
     public static TopologyRun build(Topology topology, Path directory) throws NotRunnableException, IOException {
+        return build(topology, directory, RunObserver.NONE);
+    }
+
+    /** As {@link #build(Topology, Path)}, telling {@code observer} what crosses the switches and what runs. */
+    static TopologyRun build(Topology topology, Path directory, RunObserver observer) throws NotRunnableException, IOException {
         refuseWhatIsNotBuilt(topology);
-        TopologyRun run = new TopologyRun(topology);
+        TopologyRun run = new TopologyRun(topology, observer);
         try {
             run.populate(directory);
         } catch (IOException | RuntimeException e) {
@@ -332,16 +339,16 @@ public final class TopologyRun implements AutoCloseable {
                     Impairment link = topology.links().stream()
                             .filter(l -> l.a().equals(a.host()) && l.b().equals(b.host()) || l.a().equals(b.host()) && l.b().equals(a.host()))
                             .map(LinkSpec::impairment).findFirst().orElse(Impairment.NONE);
-                    a.tunnelTo(b, tunnel -> link.isNone() ? tunnel : impair(tunnel, link, false));
+                    a.tunnelTo(b, tunnel -> tap(a.host(), link.isNone() ? tunnel : impair(tunnel, link, false)));
                 }
             }
         }
         programNetworks();
         for (HypervisorSwitch sw : switches.values()) {
-            steps.add(() -> sw.bridge().poll() > 0);
+            addPart("switch " + sw.bridge().name(), () -> sw.bridge().poll() > 0);
         }
         if (switches.size() > 1) {
-            steps.add(new Underlay(List.copyOf(switches.values())));
+            addPart("underlay", new Underlay(List.copyOf(switches.values())));
         }
         // Boot: every guest enumerates PCI and brings its NIC up at time 0; the programs start after.
         steps.runUntilIdle();
@@ -499,9 +506,9 @@ public final class TopologyRun implements AutoCloseable {
                 v.impaired = impair(onSwitch, nic.impairment(), true);
                 onSwitch = v.impaired;
             }
-            v.bridgePort = switches.get(v.spec.host()).bridge().addPort(portName, onSwitch);
+            v.bridgePort = plug(switches.get(v.spec.host()), portName, onSwitch);
         }
-        steps.add(v.vm.vcpu(0));
+        addPart("vm " + v.name(), v.vm.vcpu(0));
     }
 
     /**
@@ -621,10 +628,40 @@ public final class TopologyRun implements AutoCloseable {
         }
     }
 
+    /** Adds an active part to the step driver, telling the observer when it did some work. */
+    private void addPart(String name, Steppable part) {
+        if (observer == RunObserver.NONE) {
+            steps.add(part);
+            return;
+        }
+        steps.add(() -> {
+            boolean progress = part.step();
+            if (progress) {
+                observer.stepped(name);
+            }
+            return progress;
+        });
+    }
+
+    /** {@code port} as the switch of {@code host} sees it: tapped for the observer, if there is one. */
+    private FramePort tap(String host, FramePort port) {
+        return observer == RunObserver.NONE ? port : new TappedPort(host, port, observer);
+    }
+
+    /** Adds {@code port} to {@code sw} (tapped for the observer) and returns its number. */
+    private int plug(HypervisorSwitch sw, String name, FramePort port) {
+        FramePort onSwitch = tap(sw.host(), port);
+        int number = sw.bridge().addPort(name, onSwitch);
+        if (onSwitch instanceof TappedPort t) {
+            t.plugged(number);
+        }
+        return number;
+    }
+
     /** {@code port} through {@code impairment}, stepped with the rest of the run. */
     private ImpairedPort impair(FramePort port, Impairment impairment, boolean bothWays) {
         ImpairedPort p = new ImpairedPort(port, impairment, bothWays, clock::nanos, host.timers());
-        steps.add(p);
+        addPart("impairment " + port.name(), p);
         return p;
     }
 
@@ -726,6 +763,22 @@ public final class TopologyRun implements AutoCloseable {
 
     public List<TrafficRun> traffic() {
         return List.copyOf(traffic);
+    }
+
+    /** Runs until quiet, then on through every timer due up to {@code nanos}, and sets the clock to {@code nanos}. */
+    void advance(long nanos) {
+        steps.runUntil(nanos);
+        if (clock.nanos() < nanos) {
+            clock.advanceTo(nanos);
+        }
+    }
+
+    Map<String, HypervisorSwitch> switches() {
+        return switches;
+    }
+
+    Map<String, SriovNic> sriovNics() {
+        return sriov;
     }
 
     /** The virtual time the run has reached. */

@@ -355,9 +355,14 @@ public final class Bridge implements UpcallHandler {
      * tables, matched entries, actions, the datapath actions and the megaflow they would get.
      */
     public Trace trace(int inPort, byte[] frame) {
+        return trace(inPort, frame, 0);
+    }
+
+    /** As {@link #trace(int, byte[])}, for a frame that arrived from a tunnel with {@code tunnelId} (its VNI). */
+    public Trace trace(int inPort, byte[] frame, long tunnelId) {
         FlowKey key = FlowKeyParser.parse(frame, 0, frame.length, inPort, new FlowKey());
         long[] words = new long[FlowWords.WORDS];
-        FlowWords.pack(key, 0, 0, words, 0);
+        FlowWords.pack(key, tunnelId, 0, words, 0);
         Trace t = new Trace(name, key.toString());
         long[] wc = new long[FlowWords.WORDS];
         List<DpAction> actions = new ArrayList<>();
