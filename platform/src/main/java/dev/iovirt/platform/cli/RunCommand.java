@@ -154,12 +154,12 @@ final class RunCommand implements Callable<Integer> {
         }
         out.println();
         out.println("per packet, by I/O path (every packet a VM of that path sent or received)");
-        out.printf(Locale.ROOT, "  %-8s %9s %10s %15s %15s %11s%n", "nic", "packets", "exits/pkt", "user-space/pkt",
-                "interrupts/pkt", "cycles/pkt");
+        out.printf(Locale.ROOT, "  %-8s %9s %10s %15s %15s %11s %11s%n", "nic", "packets", "exits/pkt", "user-space/pkt",
+                "interrupts/pkt", "copies/pkt", "cycles/pkt");
         for (RunReport.Path p : r.paths()) {
-            out.printf(Locale.ROOT, "  %-8s %9d %10s %15s %15s %11s%n", p.model(), p.packets(),
+            out.printf(Locale.ROOT, "  %-8s %9d %10s %15s %15s %11s %11s%n", p.model(), p.packets(),
                     format(p.exitsPerPacket(), "%.2f"), format(p.userSpaceExitsPerPacket(), "%.2f"),
-                    format(p.interruptsPerPacket(), "%.2f"), format(p.modeledCyclesPerPacket(), "%.0f"));
+                    format(p.interruptsPerPacket(), "%.2f"), format(p.copiesPerPacket(), "%.2f"), format(p.modeledCyclesPerPacket(), "%.0f"));
         }
     }
 

@@ -17,7 +17,7 @@ import java.util.TreeMap;
 /**
  * What a run gave, as numbers: the report {@code iovirt run} prints and writes as JSON
  * ({@code --json FILE}; the schema is in docs/run-report.md). Per-packet figures are null where a
- * NIC moved no packet; {@code copiesPerPacket} is null because copies are not counted yet.
+ * NIC moved no packet.
  *
  * @param topology the topology's name
  * @param virtualSeconds how much virtual time the run took
@@ -45,7 +45,7 @@ public record RunReport(String topology, double virtualSeconds, boolean finished
 
     /** The NICs of one I/O path (model) together. */
     public record Path(String model, long packets, Double exitsPerPacket, Double userSpaceExitsPerPacket,
-                       Double interruptsPerPacket, Double modeledCyclesPerPacket) {
+                       Double interruptsPerPacket, Double copiesPerPacket, Double modeledCyclesPerPacket) {
     }
 
     /** A capture file and how many frames it holds. */
@@ -85,17 +85,19 @@ public record RunReport(String topology, double virtualSeconds, boolean finished
             // The port's rx is what the guest sent, its tx what the guest was given.
             nics.add(new Nic(v.name(), v.host(), v.nicName(), model, c.rxPackets, c.txPackets, packets,
                     c.rxDropped + c.txDropped + v.impairmentLost(), s.exits, s.userSpaceExits, interrupts, cycles,
-                    perPacket(s.exits, packets), perPacket(interrupts, packets), null, perPacket(cycles, packets), reasons));
-            long[] sum = byPath.computeIfAbsent(model, m -> new long[5]);
+                    perPacket(s.exits, packets), perPacket(interrupts, packets), perPacket(v.copies(), packets),
+                    perPacket(cycles, packets), reasons));
+            long[] sum = byPath.computeIfAbsent(model, m -> new long[6]);
             sum[0] += packets;
             sum[1] += s.exits;
             sum[2] += s.userSpaceExits;
             sum[3] += interrupts;
             sum[4] += cycles;
+            sum[5] += v.copies();
         }
         List<Path> paths = new ArrayList<>();
         byPath.forEach((model, sum) -> paths.add(new Path(model, sum[0], perPacket(sum[1], sum[0]),
-                perPacket(sum[2], sum[0]), perPacket(sum[3], sum[0]), perPacket(sum[4], sum[0]))));
+                perPacket(sum[2], sum[0]), perPacket(sum[3], sum[0]), perPacket(sum[5], sum[0]), perPacket(sum[4], sum[0]))));
         List<Capture> captures = new ArrayList<>();
         for (TopologyRun.Capture c : run.captures()) {
             captures.add(new Capture(c.port(), c.file().toString(), c.frames(), c.error() == null ? null : c.error().getMessage()));

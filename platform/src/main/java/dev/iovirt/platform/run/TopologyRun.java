@@ -181,6 +181,18 @@ public final class TopologyRun implements AutoCloseable {
             return impaired == null ? 0 : impaired.lost();
         }
 
+        /**
+         * Copies of packet bytes host software made for this NIC: the e1000 model's and the virtio
+         * backend's; none for a VF, whose frames the NIC moves by DMA.
+         */
+        public long copies() {
+            return switch (port) {
+                case E1000 e -> e.copies();
+                case VirtioNet n -> n.stats().copies;
+                default -> 0;
+            };
+        }
+
         /** The counters since boot: what the traffic (and the guest's timers meanwhile) cost. */
         public VcpuStats sinceBoot() {
             return vm.stats().since(booted);

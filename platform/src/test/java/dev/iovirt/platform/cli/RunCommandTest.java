@@ -42,6 +42,12 @@ class RunCommandTest {
         // The e1000 receiver's register accesses are EPT violations handled in user space.
         assertThat(emu.get("exitsByReason").get("ept_violation").asLong()).isEqualTo(emu.get("userSpaceExits").asLong()).isPositive();
         assertThat(report.get("traffic").get(1).get("received").asLong()).isEqualTo(1000);
+        // Copies host software made: the e1000 model two per frame sent (buffer, assembly) and one per frame
+        // received, the virtio backend one each way, none for a VF (the NIC's DMA).
+        java.util.Map<String, Double> copies = new java.util.TreeMap<>();
+        report.get("paths").forEach(p -> copies.put(p.get("model").asText(), p.get("copiesPerPacket").asDouble()));
+        assertThat(copies).containsEntry("virtio", 1.0).containsEntry("sriov-vf", 0.0);
+        assertThat(copies.get("e1000")).isStrictlyBetween(1.0, 2.0);
     }
 
     @Test

@@ -92,6 +92,7 @@ public final class E1000 extends PciFunction implements MmioDevice, FramePort {
     /** Whether the interrupt is asserted (a message was sent and ICR has not been read since). */
     private boolean asserted;
     private final long[] errors = new long[E1000Error.values().length];
+    private long copies;
     private long interruptsSignalled;
     /** The earliest time ITR allows the next message. */
     private long nextInterruptNanos;
@@ -564,6 +565,7 @@ public final class E1000 extends PciFunction implements MmioDevice, FramePort {
                     txDropping = true;
                 } else {
                     txLength += length;
+                    copies += length > 0 ? 1 : 0;
                 }
             }
             if ((cmd & LegacyTxDescriptor.CMD_RS) != 0) {
@@ -600,6 +602,7 @@ public final class E1000 extends PciFunction implements MmioDevice, FramePort {
         Frame f = txQueue[(txQueueHead + txQueued) % TX_QUEUE_FRAMES];
         f.reset();
         f.copyFrom(txAssembly, 0, length);
+        copies++;
         txQueued++;
         // Good packets/octets transmitted, total packets/octets. SDM §13.7.
         stat(GPTC, 1);
@@ -715,6 +718,8 @@ public final class E1000 extends PciFunction implements MmioDevice, FramePort {
             if (!dmaWrite(rx.headBuffer(buffer), b, off + done, chunk)) {
                 count(E1000Error.BUFFER_DMA_FAULT);
                 errorsField = LegacyRxDescriptor.ERRORS_RXE; // the descriptor is consumed with an error
+            } else {
+                copies++;
             }
             // Write back length, checksum, errors, then status (DD last, as software polls it). SDM §3.2.3.
             long upper = (chunk & 0xFFFFL) | (long) errorsField << 40
@@ -884,6 +889,15 @@ public final class E1000 extends PciFunction implements MmioDevice, FramePort {
             n += e;
         }
         return n;
+    }
+
+    /**
+     * Copies of packet bytes the device model made (host software, as QEMU's e1000 does): on transmit
+     * one per descriptor buffer read into the assembly buffer and one from it into the frame; on
+     * receive one per buffer written.
+     */
+    public synchronized long copies() {
+        return copies;
     }
 
     /** Interrupt messages sent. */
