@@ -30,8 +30,8 @@ import java.util.logging.Logger;
 
 /**
  * The {@code overlay} app: proactive flows so every member of a network reaches every other, on
- * one switch or across switches over VXLAN, with the semantics of {@code iovirt run}'s own
- * programming of its switches (TopologyRun.programNetworks). On switch S, for each network N (VNI v):
+ * one switch or across switches over VXLAN ({@code iovirt run} registers its topology's networks
+ * with it: TopologyRun.programNetworks). On switch S, for each network N (VNI v):
  *
  * <pre>
  * prio 500  in_port=P_a, dl_src=MAC_a, dl_dst=MAC_b            → output:P_b                  (b local)
@@ -82,6 +82,8 @@ public final class OverlayApp implements DeviceListener {
     private final int table;
     /** Per switch: what it has of ours, by (priority, match). */
     private final Map<DatapathId, Map<Key, FlowRule>> installed = new HashMap<>();
+    /** Per switch: the sync that followed its latest connection. */
+    private final Map<DatapathId, CompletableFuture<Void>> connected = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** An entry's identity on the switch: priority and match fields (in any order). */
     private record Key(int priority, Set<Oxm> match) {
@@ -129,13 +131,26 @@ public final class OverlayApp implements DeviceListener {
             }).thenCompose(f -> f).whenComplete((v, failure) -> {
                 if (failure != null) {
                     LOG.log(Level.WARNING, "overlay entries not installed on " + dpid, failure);
+                    whenSynced(dpid).completeExceptionally(failure);
+                } else {
+                    whenSynced(dpid).complete(null);
                 }
             });
         } else if (e.type() == DeviceEvent.Type.DEVICE_REMOVED) {
             synchronized (this) {
                 installed.remove(dpid);
             }
+            connected.remove(dpid);
         }
+    }
+
+    /**
+     * Completes when switch {@code dpid} has connected and every entry it should have was confirmed
+     * (fails with the switch's refusal). Who registered networks before the switches connected waits
+     * on this instead of on each change (each of which programs only connected switches).
+     */
+    public CompletableFuture<Void> whenSynced(DatapathId dpid) {
+        return connected.computeIfAbsent(dpid, d -> new CompletableFuture<>());
     }
 
     /**

@@ -174,14 +174,15 @@ public final class TopologyManager implements TopologyService, PacketProcessor, 
      */
     public void setTunnelLinks(java.util.Collection<Link> wanted) {
         List<LinkEvent> events = new ArrayList<>();
+        java.util.Set<Link> want = new java.util.LinkedHashSet<>(wanted); // a mesh of n switches has n(n-1) tunnels
         synchronized (tunnelLinks) {
             for (Link l : List.copyOf(tunnelLinks)) {
-                if (!wanted.contains(l)) {
+                if (!want.contains(l)) {
                     tunnelLinks.remove(l);
                     events.add(new LinkEvent(LinkEvent.Type.LINK_REMOVED, l));
                 }
             }
-            for (Link l : wanted) {
+            for (Link l : want) {
                 if (l.type() != Link.Type.TUNNEL) {
                     throw new IllegalArgumentException("not a tunnel link: " + l);
                 }

@@ -249,6 +249,17 @@ class OverlayAppTest {
     }
 
     @Test
+    void networksRegisteredBeforeTheSwitchesConnectAreInstalledOnConnectionAndWhenSyncedSaysSo() throws Exception {
+        start();
+        buildExample();
+        var synced = controller.overlay().orElseThrow().whenSynced(DatapathId.of(A));
+        assertThat(synced).as("A has not connected").isNotDone();
+        FakeSwitch a = connect(A);
+        synced.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(entries(overlayEntries(a))).as("confirmed means installed").isEqualTo(entries(expectedOnA()));
+    }
+
+    @Test
     void twoSwitchesTwoNetworksGetExactlyTheOverlayFlows() throws Exception {
         start();
         FakeSwitch a = connect(A);
