@@ -4,7 +4,12 @@ import dev.iovirt.platform.run.NotRunnableException;
 import dev.iovirt.platform.run.RunReport;
 import dev.iovirt.platform.run.TopologyRun;
 import dev.iovirt.platform.topology.Topology;
+import dev.iovirt.controller.ControllerMain;
+import dev.iovirt.controller.rest.RestApi;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,6 +55,17 @@ final class RunCommand implements Callable<Integer> {
             description = "Where the topology's captures are written (default: the current directory).")
     Path outputDir;
 
+    @Option(names = "--keep",
+            description = {"After the traffic and the report, stay up with the controller's REST API on the topology's",
+                    "controller api address (token from " + ControllerMain.TOKEN_ENV + ", or generated and printed) until Ctrl-C."})
+    boolean keep;
+
+    /** The environment the API token is read from; tests replace it. */
+    Map<String, String> environment = System.getenv();
+    final UntilStopped stop = new UntilStopped("iovirt-run-shutdown");
+    /** Completes with the run once it is kept (--keep), for tests. */
+    final CompletableFuture<TopologyRun> kept = new CompletableFuture<>();
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -64,7 +80,9 @@ final class RunCommand implements Callable<Integer> {
         Topology topology = loaded.get();
         TopologyRun run;
         try {
-            run = TopologyRun.build(topology, outputDir);
+            TopologyRun.Api api = keep ? new TopologyRun.Api(new InetSocketAddress(topology.controller().api().host(),
+                    topology.controller().api().port()), ControllerMain.tokenFrom(environment)) : TopologyRun.Api.ANY;
+            run = TopologyRun.build(topology, outputDir, api);
         } catch (NotRunnableException e) {
             err.println(PREFIX + topology.name() + " is valid but cannot run in this build:");
             for (String reason : e.reasons()) {
@@ -75,32 +93,52 @@ final class RunCommand implements Callable<Integer> {
             err.println(PREFIX + e.getMessage());
             return Iovirt.EXIT_FAILURE;
         }
-        boolean finished;
-        RunReport report;
-        try (run) {
-            out.println(topology.name() + ": " + topology.summary() + "; the switch is programmed from the topology (no controller yet)");
-            out.flush();
-            // A live progress line where a person watches (a terminal), not in a pipe or a file.
-            boolean live = System.console() != null && !quiet;
-            finished = run.run(Duration.ofNanos(Math.round(limitSeconds * 1e9)), r -> {
-                if (live) {
-                    long done = r.traffic().stream().filter(TopologyRun.TrafficRun::done).count();
-                    long sent = r.traffic().stream().mapToLong(TopologyRun.TrafficRun::sent).sum();
-                    err.printf(Locale.ROOT, "\r%s%.2f s virtual, traffic %d/%d done, %d sent", PREFIX, r.nanos() / 1e9,
-                            done, r.traffic().size(), sent);
-                    err.flush();
-                }
-            });
-            if (live) {
-                err.print("\r\033[K");
-                err.flush();
-            }
-            report = RunReport.of(run, finished);
-            report(report, out);
+        int status = runAndReport(topology, run, out, err);
+        if (keep && status == 0) {
+            keepUntilStopped(run, out, err);
+        }
+        try {
+            run.close();
         } catch (IOException e) {
             err.println(PREFIX + "closing the captures: " + e.getMessage());
-            return Iovirt.EXIT_FAILURE;
+            status = Iovirt.EXIT_FAILURE;
         }
+        for (TopologyRun.Capture c : run.captures()) {
+            if (c.error() != null) {
+                err.println(PREFIX + "capture " + c.port() + ": writing " + c.file() + " failed: " + c.error().getMessage());
+                status = Iovirt.EXIT_FAILURE;
+            }
+        }
+        if (keep) {
+            err.println(PREFIX + "stopped");
+            err.flush();
+            stop.cleanedUp();
+        }
+        return status;
+    }
+
+    /** Runs the traffic, prints the report and writes its JSON; 0, or 1 if the traffic did not finish or the JSON was not written. */
+    private int runAndReport(Topology topology, TopologyRun run, PrintWriter out, PrintWriter err) {
+        out.println(topology.name() + ": " + topology.summary() + "; the switches got their flows from the run's controller");
+        out.flush();
+        // A live progress line where a person watches (a terminal), not in a pipe or a file.
+        boolean live = System.console() != null && !quiet;
+        boolean finished = run.run(Duration.ofNanos(Math.round(limitSeconds * 1e9)), r -> {
+            if (live) {
+                long done = r.traffic().stream().filter(TopologyRun.TrafficRun::done).count();
+                long sent = r.traffic().stream().mapToLong(TopologyRun.TrafficRun::sent).sum();
+                err.printf(Locale.ROOT, "\r%s%.2f s virtual, traffic %d/%d done, %d sent", PREFIX, r.nanos() / 1e9,
+                        done, r.traffic().size(), sent);
+                err.flush();
+            }
+        });
+        if (live) {
+            err.print("\r\033[K");
+            err.flush();
+        }
+        RunReport report = RunReport.of(run, finished);
+        report(report, out);
+        out.flush();
         if (json != null) {
             try {
                 report.writeJson(json);
@@ -109,17 +147,27 @@ final class RunCommand implements Callable<Integer> {
                 return Iovirt.EXIT_FAILURE;
             }
         }
-        for (TopologyRun.Capture c : run.captures()) {
-            if (c.error() != null) {
-                err.println(PREFIX + "capture " + c.port() + ": writing " + c.file() + " failed: " + c.error().getMessage());
-                return Iovirt.EXIT_FAILURE;
-            }
-        }
         if (!finished) {
             err.println(PREFIX + "the traffic was not done after " + limitSeconds + " s of virtual time (--limit)");
             return Iovirt.EXIT_FAILURE;
         }
         return 0;
+    }
+
+    /** {@code --keep}: the REST API stays up, virtual time following real time, until Ctrl-C. */
+    private void keepUntilStopped(TopologyRun run, PrintWriter out, PrintWriter err) {
+        InetSocketAddress a = run.apiAddress();
+        out.println();
+        out.println("REST API on http://" + a.getAddress().getHostAddress() + ":" + a.getPort() + RestApi.BASE + " (OpenAPI: "
+                + RestApi.BASE + "/openapi.yaml)");
+        if (run.apiTokenGenerated()) {
+            out.println("API token (set " + ControllerMain.TOKEN_ENV + " to choose one): " + run.apiToken());
+        }
+        out.flush();
+        err.println(PREFIX + "kept running with virtual time following real time; Ctrl-C stops it");
+        err.flush();
+        kept.complete(run);
+        stop.run(run::keepRunning);
     }
 
     /** The traffic's results, the captures, one line per VM NIC and one per I/O path. */

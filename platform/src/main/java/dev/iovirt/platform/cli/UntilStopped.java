@@ -40,6 +40,20 @@ final class UntilStopped {
         }
     }
 
+    /**
+     * Installs the shutdown hook and runs {@code work} with a test that says whether {@link #stop()}
+     * came; {@code work} returns when it did.
+     */
+    void run(java.util.function.Consumer<java.util.function.BooleanSupplier> work) {
+        Runtime.getRuntime().addShutdownHook(hook);
+        work.accept(() -> stop.getCount() == 0);
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // Ctrl-C: the hook is what stopped us; it waits for cleanedUp().
+        }
+    }
+
     /** The command has released everything; a waiting shutdown hook may let the JVM exit. */
     void cleanedUp() {
         cleanedUp.countDown();

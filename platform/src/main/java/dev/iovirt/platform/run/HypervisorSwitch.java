@@ -3,6 +3,9 @@ package dev.iovirt.platform.run;
 import dev.iovirt.openflow.DatapathId;
 import dev.iovirt.packet.FramePort;
 import dev.iovirt.packet.PortCounters;
+import dev.iovirt.vswitch.agent.AgentConfig;
+import dev.iovirt.vswitch.agent.AgentListener;
+import dev.iovirt.vswitch.agent.SwitchAgent;
 import dev.iovirt.vswitch.ofproto.Bridge;
 import dev.iovirt.vswitch.tunnel.VxlanEndpoint;
 import dev.iovirt.vswitch.tunnel.VxlanPort;
@@ -24,6 +27,7 @@ final class HypervisorSwitch implements AutoCloseable {
 
     private final String host;
     private final Bridge bridge;
+    private final SwitchAgent agent;
     private final String underlayAddress;
     private VxlanEndpoint vtep;
     private final Map<String, VxlanPort> tunnels = new LinkedHashMap<>();
@@ -32,6 +36,9 @@ final class HypervisorSwitch implements AutoCloseable {
     HypervisorSwitch(String host, int index, LongSupplier clock) {
         this.host = host;
         this.bridge = new Bridge("br-" + host, DatapathId.of(index + 1), clock);
+        // Step mode: the run's step driver drives the bridge through the agent, which keeps
+        // its flows if the controller goes away (fail secure).
+        this.agent = new SwitchAgent(bridge, AgentConfig.DEFAULT, AgentListener.NONE);
         this.underlayAddress = "127.0.0." + (UNDERLAY_BASE + index);
     }
 
@@ -41,6 +48,11 @@ final class HypervisorSwitch implements AutoCloseable {
 
     Bridge bridge() {
         return bridge;
+    }
+
+    /** The bridge's OpenFlow agent, in step mode: {@link SwitchAgent#runUntilQuiet()} drives the bridge. */
+    SwitchAgent agent() {
+        return agent;
     }
 
     /** This hypervisor's VTEP address, opening it on first use. */
@@ -84,6 +96,7 @@ final class HypervisorSwitch implements AutoCloseable {
 
     @Override
     public void close() {
+        agent.close();
         for (VxlanPort p : tunnels.values()) {
             p.close();
         }

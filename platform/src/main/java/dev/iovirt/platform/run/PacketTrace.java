@@ -128,7 +128,7 @@ public final class PacketTrace {
             public void stepped(String part) {
                 onStep(part);
             }
-        });
+        }, TopologyRun.Api.ANY);
     }
 
     /**

@@ -9,12 +9,9 @@ import dev.iovirt.guest.net.NetDevice;
 import dev.iovirt.guest.net.NetStack;
 import dev.iovirt.guest.programs.Ping;
 import dev.iovirt.guest.programs.UdpTrafficGenerator;
-import dev.iovirt.openflow.Action;
-import dev.iovirt.openflow.FlowModCommand;
-import dev.iovirt.openflow.Match;
-import dev.iovirt.openflow.OfpFlowMod;
-import dev.iovirt.openflow.Oxm;
-import dev.iovirt.openflow.OxmField;
+import dev.iovirt.controller.network.Member;
+import dev.iovirt.controller.network.Network;
+import dev.iovirt.controller.network.Tunnel;
 import dev.iovirt.packet.FramePort;
 import dev.iovirt.packet.Ipv4Address;
 import dev.iovirt.packet.MacAddress;
@@ -24,6 +21,7 @@ import dev.iovirt.platform.topology.CaptureSpec;
 import dev.iovirt.platform.topology.HostSpec;
 import dev.iovirt.platform.topology.Impairment;
 import dev.iovirt.platform.topology.LinkSpec;
+import dev.iovirt.platform.topology.NetworkSpec;
 import dev.iovirt.platform.topology.NicAttachment;
 import dev.iovirt.platform.topology.NicAttachment.Model;
 import dev.iovirt.platform.topology.Rate;
@@ -45,6 +43,7 @@ import dev.iovirt.vmm.hv.VmConfig;
 import dev.iovirt.vmm.time.VirtualClock;
 import dev.iovirt.vswitch.ofproto.Bridge;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -63,8 +62,8 @@ import java.util.function.Consumer;
  * OpenFlow switch (vswitch) and, when there are several, a VTEP on the loopback interface with a
  * VXLAN tunnel port to each other hypervisor ({@link HypervisorSwitch}). Each VM's NIC (an e1000 or
  * a virtio-net device, with the guest kernel, driver and network stack) is a port of its
- * hypervisor's switch, which the platform programs from the topology with the flows an overlay app
- * would install ({@link #programNetworks}); the topology's traffic runs as guest programs (ping, a
+ * hypervisor's switch, which gets its flows from the run's SDN controller over OpenFlow on loopback
+ * ({@link RunController}, {@link #programNetworks}); the topology's traffic runs as guest programs (ping, a
  * UDP generator and its sink). A step driver runs the vCPUs, the devices' backends, the switches
  * and the underlay until the system is quiet, then advances the clock to the next timer, so a run
  * on one hypervisor is deterministic and every run is as fast as the host allows (across
@@ -73,9 +72,9 @@ import java.util.function.Consumer;
  * simulated host (one memory pool, one timer queue, one cost model): a hypervisor here is its
  * switch and VTEP.
  *
- * <p>Not built yet, refused by {@link #build} with a {@link NotRunnableException} that says so:
- * SR-IOV VFs, NFV appliances and chains, impairments, more than one NIC per VM, TCP. The topology's
- * controller is not started: the platform programs the switches itself. Captures are pcapng files
+ * <p>What is not built yet is refused by {@link #build} with a {@link NotRunnableException} that
+ * says so ({@link #refuseWhatIsNotBuilt}). The controller listens on loopback ports of its own
+ * choosing, not the topology's {@code controller:} addresses. Captures are pcapng files
  * written where a switch meets each captured vNIC, time-stamped with the run's start (wall clock)
  * plus its virtual time.
  */
@@ -94,6 +93,8 @@ public final class TopologyRun implements AutoCloseable {
     static final long UNDERLAY_PATIENCE_NANOS = 1_000_000_000L;
     /** How long one wait for the underlay parks (real time). */
     static final long UNDERLAY_PARK_NANOS = 20_000L;
+    /** How often a kept run catches its virtual time up with real time. */
+    static final long KEEP_SLICE_NANOS = 5_000_000L;
     /** How far virtual time advances between checks whether the traffic is done. */
     static final long SLICE_NANOS = 10_000_000L;
 
@@ -113,6 +114,17 @@ public final class TopologyRun implements AutoCloseable {
     private final Map<String, Integer> nicPorts = new LinkedHashMap<>();
     private final StepDriver steps;
     private final RunObserver observer;
+    private RunController controller;
+    private final Api api;
+
+    /**
+     * Where the run's controller serves its REST API, and the token a change needs (null: one is
+     * generated).
+     */
+    public record Api(InetSocketAddress address, String token) {
+        /** Any free loopback port, a generated token: a run nobody drives from outside. */
+        public static final Api ANY = new Api(new InetSocketAddress("127.0.0.1", 0), null);
+    }
     private final Map<String, RunningVm> vms = new LinkedHashMap<>();
     private final List<TrafficRun> traffic = new ArrayList<>();
     private final Map<String, Capture> captures = new LinkedHashMap<>();
@@ -257,9 +269,10 @@ public final class TopologyRun implements AutoCloseable {
         }
     }
 
-    private TopologyRun(Topology topology, RunObserver observer) {
+    private TopologyRun(Topology topology, RunObserver observer, Api api) {
         this.topology = topology;
         this.observer = observer;
+        this.api = api;
         long memory = 64L << 20;
         for (VmSpec v : topology.vms()) {
             memory += v.memoryBytes();
@@ -296,13 +309,18 @@ public final class TopologyRun implements AutoCloseable {
      * @throws IOException if a capture file cannot be created (nothing is left running)
      */
     public static TopologyRun build(Topology topology, Path directory) throws NotRunnableException, IOException {
-        return build(topology, directory, RunObserver.NONE);
+        return build(topology, directory, RunObserver.NONE, Api.ANY);
+    }
+
+    /** As {@link #build(Topology, Path)}, with the controller's REST API on {@code api}. */
+    public static TopologyRun build(Topology topology, Path directory, Api api) throws NotRunnableException, IOException {
+        return build(topology, directory, RunObserver.NONE, api);
     }
 
     /** As {@link #build(Topology, Path)}, telling {@code observer} what crosses the switches and what runs. */
-    static TopologyRun build(Topology topology, Path directory, RunObserver observer) throws NotRunnableException, IOException {
+    static TopologyRun build(Topology topology, Path directory, RunObserver observer, Api api) throws NotRunnableException, IOException {
         refuseWhatIsNotBuilt(topology);
-        TopologyRun run = new TopologyRun(topology, observer);
+        TopologyRun run = new TopologyRun(topology, observer, api);
         try {
             run.populate(directory);
         } catch (IOException | RuntimeException e) {
@@ -357,7 +375,7 @@ public final class TopologyRun implements AutoCloseable {
         }
         programNetworks();
         for (HypervisorSwitch sw : switches.values()) {
-            addPart("switch " + sw.bridge().name(), () -> sw.bridge().poll() > 0);
+            addPart("switch " + sw.bridge().name(), () -> sw.agent().runUntilQuiet() > 0);
         }
         if (switches.size() > 1) {
             addPart("underlay", new Underlay(List.copyOf(switches.values())));
@@ -524,81 +542,33 @@ public final class TopologyRun implements AutoCloseable {
     }
 
     /**
-     * The flows a network controller's overlay app would install, computed from the topology: each
-     * network is its own broadcast domain, carried between hypervisors in VXLAN with the network's
-     * VNI. On each hypervisor's switch, for each local vNIC P of network N:
-     * <ul>
-     *   <li>a frame from P is accepted only with P's own source MAC (port security: a guest cannot
-     *       spoof another's address);
-     *   <li>unicast to a vNIC of N on this hypervisor goes to its port; to one on another
-     *       hypervisor, into the tunnel towards it with tunnel_id = N's VNI (priority 100);
-     *   <li>broadcast and multicast go to N's other local ports and into the tunnel of every
-     *       hypervisor with a vNIC of N (priority 90);
-     * </ul>
-     * and from each tunnel, by VNI: unicast to the local vNIC of that MAC, broadcast to N's local
-     * ports (never back into a tunnel: split horizon). Anything else misses the table and is
-     * dropped (OF 1.3.5 §5.4: no table-miss entry).
+     * Starts the run's controller ({@link RunController}) and has it program the switches: each
+     * network of the topology with its VNI, a tunnel from each hypervisor's switch to each other's,
+     * and each vNIC (or VF, behind its NIC's uplink port) as a member of its network with its port
+     * and MAC. The controller's overlay app installs, on each switch, what makes each network its
+     * own broadcast domain carried between hypervisors in VXLAN with the network's VNI: unicast to a
+     * local member's port or into the tunnel towards its hypervisor, broadcast to the network's other
+     * local ports and every hypervisor with a member, from a tunnel by VNI to the local members only
+     * (split horizon), and port security (a member's port accepts only its own source MAC). The run
+     * waits until every switch has confirmed its flows.
      */
-    private void programNetworks() {
-        Map<String, List<RunningVm>> byNetwork = new LinkedHashMap<>();
-        for (RunningVm v : vms.values()) {
-            byNetwork.computeIfAbsent(v.nic.network(), n -> new ArrayList<>()).add(v);
+    private void programNetworks() throws IOException {
+        controller = RunController.start(switches.values(), new InetSocketAddress("127.0.0.1", 0), api.address(), api.token());
+        for (NetworkSpec n : topology.networks()) {
+            controller.register(new Network(n.name(), n.vni().value()));
         }
-        MacAddress multicastBit = MacAddress.of(0x0100_0000_0000L);
-        for (Map.Entry<String, List<RunningVm>> e : byNetwork.entrySet()) {
-            long vni = topology.network(e.getKey()).orElseThrow().vni().value();
-            Action intoNetwork = new Action.SetField(Oxm.exact(OxmField.TUNNEL_ID, vni));
-            List<RunningVm> members = e.getValue();
-            for (HypervisorSwitch sw : switches.values()) {
-                List<RunningVm> local = members.stream().filter(v -> v.spec.host().equals(sw.host())).toList();
-                List<String> remoteHosts = members.stream().map(v -> v.spec.host()).filter(h -> !h.equals(sw.host())).distinct().toList();
-                for (RunningVm from : local) {
-                    List<Action> flood = new ArrayList<>();
-                    Set<Integer> floodedTo = new HashSet<>();
-                    for (RunningVm to : members) {
-                        if (to == from || to.bridgePort == from.bridgePort && local.contains(to)) {
-                            continue; // VFs of one NIC reach each other through its embedded switch
-                        }
-                        Match m = Match.builder().inPort(from.bridgePort).ethSrc(from.nic.mac()).ethDst(to.nic.mac()).build();
-                        if (local.contains(to)) {
-                            if (floodedTo.add(to.bridgePort)) {
-                                flood.add(Action.Output.to(to.bridgePort));
-                            }
-                            install(sw, 100, m, Action.Output.to(to.bridgePort));
-                        } else {
-                            install(sw, 100, m, intoNetwork, Action.Output.to(sw.tunnelPort(to.spec.host())));
-                        }
-                    }
-                    if (!remoteHosts.isEmpty()) {
-                        flood.add(intoNetwork);
-                        remoteHosts.forEach(h -> flood.add(Action.Output.to(sw.tunnelPort(h))));
-                    }
-                    if (!flood.isEmpty()) {
-                        install(sw, 90, Match.builder().inPort(from.bridgePort).ethSrc(from.nic.mac())
-                                .ethDst(multicastBit, multicastBit).build(), flood.toArray(Action[]::new));
-                    }
-                }
-                if (local.isEmpty()) {
-                    continue;
-                }
-                for (String remote : remoteHosts) {
-                    int tunnel = sw.tunnelPort(remote);
-                    for (RunningVm to : local) {
-                        install(sw, 100, Match.builder().inPort(tunnel).tunnelId(vni).ethDst(to.nic.mac()).build(),
-                                Action.Output.to(to.bridgePort));
-                    }
-                    install(sw, 90, Match.builder().inPort(tunnel).tunnelId(vni).ethDst(multicastBit, multicastBit).build(),
-                            local.stream().map(v -> v.bridgePort).distinct().map(p -> (Action) Action.Output.to(p)).toArray(Action[]::new));
+        for (HypervisorSwitch a : switches.values()) {
+            for (HypervisorSwitch b : switches.values()) {
+                if (a != b) {
+                    controller.register(new Tunnel(a.bridge().datapathId(), a.tunnelPort(b.host()), b.bridge().datapathId()));
                 }
             }
         }
-    }
-
-    private static void install(HypervisorSwitch sw, int priority, Match match, Action... actions) {
-        List<?> replies = sw.bridge().handle(OfpFlowMod.builder(FlowModCommand.ADD).priority(priority).match(match).apply(actions).build());
-        if (!replies.isEmpty()) {
-            throw new IllegalStateException("the switch of " + sw.host() + " refused a flow of the run: " + replies);
+        for (RunningVm v : vms.values()) {
+            controller.register(new Member(v.nic.network(), switches.get(v.spec.host()).bridge().datapathId(), v.bridgePort,
+                    v.nic.mac().toString(), v.ip().toString()));
         }
+        controller.connectAndSync();
     }
 
     /**
@@ -713,6 +683,9 @@ public final class TopologyRun implements AutoCloseable {
     /** Closes the tunnels and their VTEPs, flushes and closes the captures. */
     @Override
     public void close() throws IOException {
+        if (controller != null) {
+            controller.close();
+        }
         for (HypervisorSwitch sw : switches.values()) {
             sw.close();
         }
@@ -791,6 +764,36 @@ public final class TopologyRun implements AutoCloseable {
 
     Map<String, SriovNic> sriovNics() {
         return sriov;
+    }
+
+    /** Where the controller's REST API listens. */
+    public InetSocketAddress apiAddress() {
+        return controller.controller().apiAddress();
+    }
+
+    /** The token the REST API wants for a change. */
+    public String apiToken() {
+        return controller.controller().token();
+    }
+
+    /** Whether the token was generated (none was given). */
+    public boolean apiTokenGenerated() {
+        return controller.controller().tokenGenerated();
+    }
+
+    /**
+     * Runs on, with virtual time following real time from now on, until {@code stopped} says so
+     * (checked every few milliseconds): what {@code iovirt run --keep} does after the traffic, so that
+     * the REST API can still drive the switches (the step driver carries out what the controller
+     * sends them) and the guests' timers still fire.
+     */
+    public void keepRunning(BooleanSupplier stopped) {
+        long realStart = System.nanoTime();
+        long virtualStart = clock.nanos();
+        while (!stopped.getAsBoolean()) {
+            advance(virtualStart + (System.nanoTime() - realStart));
+            LockSupport.parkNanos(KEEP_SLICE_NANOS);
+        }
     }
 
     /** The virtual time the run has reached. */

@@ -51,6 +51,44 @@ class RunCommandTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void keepLeavesTheControllersRestApiUpOnTheTopologysAddressDrivingTheRunUntilStopped() throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        Path topology = dir.resolve("kept.yaml");
+        Files.writeString(topology, Files.readString(Path.of("../examples/hello.yaml"))
+                .replace("name: hello\n", "name: kept\ncontroller: { openflow: 127.0.0.1:6653, api: 127.0.0.1:" + port + " }\n"));
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        picocli.CommandLine cl = Iovirt.commandLine(new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true));
+        RunCommand cmd = cl.getSubcommands().get("run").getCommand();
+        cmd.environment = java.util.Map.of("IOVIRT_API_TOKEN", "kept-token");
+        var status = CliRunner.inBackground(() -> cl.execute("run", topology.toString(), "--keep", "-q"));
+        var run = cmd.kept.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(out.toString()).contains("3 packets transmitted, 3 received")
+                .contains("REST API on http://127.0.0.1:" + port + "/api/v1").doesNotContain("API token");
+
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        String base = "http://127.0.0.1:" + port + "/api/v1";
+        var networks = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/networks")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(networks.statusCode()).isEqualTo(200);
+        assertThat(networks.body()).contains("\"name\":\"lan\"").contains("\"vni\":100");
+        // A flow read goes to the run's switch over OpenFlow and is answered while the run is kept.
+        var flows = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/switches/0000000000000001/flows")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(flows.statusCode()).as(flows.body()).isEqualTo(200);
+        assertThat(flows.body()).contains("\"priority\":500");
+        assertThat(run.nanos()).as("virtual time goes on").isPositive();
+
+        cmd.stop.stop();
+        assertThat(status.get(30, java.util.concurrent.TimeUnit.SECONDS)).isZero();
+        assertThat(err.toString()).contains("Ctrl-C stops it").endsWith("iovirt run: stopped\n");
+    }
+
+    @Test
     void theDemoIsRefusedWithWhatThisBuildLacks() {
         CliRunner r = CliRunner.run("run", "demo");
         assertThat(r.status()).isEqualTo(Iovirt.EXIT_FAILURE);

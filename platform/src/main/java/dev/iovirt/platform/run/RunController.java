@@ -1,0 +1,132 @@
+package dev.iovirt.platform.run;
+
+import dev.iovirt.controller.ControllerMain;
+import dev.iovirt.controller.app.OverlayApp;
+import dev.iovirt.controller.network.Member;
+import dev.iovirt.controller.network.Network;
+import dev.iovirt.controller.network.NetworkService;
+import dev.iovirt.controller.network.Tunnel;
+import dev.iovirt.vswitch.agent.ControllerTarget;
+import dev.iovirt.vswitch.agent.SwitchAgent;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The SDN controller of a run (DESIGN §5, the embedded default): the controller of module
+ * sdn-controller with its overlay app, in this process, with every hypervisor's switch connected to
+ * it over OpenFlow on loopback TCP. The run registers the topology's networks, their members (each
+ * vNIC's port and MAC) and the tunnels between hypervisors through the controller's network service
+ * before the switches connect; each switch then gets its flows from the overlay app when it
+ * connects, and the run starts its traffic once every switch has confirmed them (barriers).
+ *
+ * <p>The switches' agents run in step mode: the run's step driver drains what the controller sent
+ * (flow mods, stats requests) when it polls the switch, so a run stays deterministic; while it
+ * waits for the controller, the run pumps the agents itself.
+ */
+final class RunController implements AutoCloseable {
+    /** How long the run waits for the switches to connect and confirm their flows (real time). */
+    static final Duration PATIENCE = Duration.ofSeconds(20);
+    private static final long PARK_NANOS = 50_000;
+
+    private final ControllerMain controller;
+    private final List<HypervisorSwitch> switches;
+
+    private RunController(ControllerMain controller, Collection<HypervisorSwitch> switches) {
+        this.controller = controller;
+        this.switches = List.copyOf(switches);
+    }
+
+    /**
+     * Starts the controller with OpenFlow on {@code openflow} and the REST API on {@code api}
+     * (port 0: any free port), with the overlay app and no other.
+     */
+    static RunController start(Collection<HypervisorSwitch> switches, InetSocketAddress openflow, InetSocketAddress api,
+                               String token) throws IOException {
+        ControllerMain.Options options = ControllerMain.Options.defaults().withLearningSwitch(false)
+                .withLldp(false, Duration.ofMinutes(10)).withOverlay(true);
+        ControllerMain c;
+        try {
+            c = ControllerMain.start(openflow, api, token, options);
+        } catch (Exception e) {
+            throw new IOException("the run's controller could not start (OpenFlow " + openflow + ", REST API " + api + "): "
+                    + e.getMessage(), e);
+        }
+        return new RunController(c, switches);
+    }
+
+    NetworkService networks() {
+        return controller.networks();
+    }
+
+    ControllerMain controller() {
+        return controller;
+    }
+
+    /** Registers a network, a tunnel or a member; the change is refused at once or accepted (switches not connected yet). */
+    void register(Network n) {
+        controller.networks().add(n);
+    }
+
+    void register(Tunnel t) {
+        controller.networks().addTunnel(t);
+    }
+
+    void register(Member m) {
+        controller.networks().addMember(m);
+    }
+
+    /**
+     * Connects every switch to the controller and pumps their agents until each has confirmed the
+     * overlay app's flows.
+     *
+     * @throws IOException if that does not happen within {@link #PATIENCE}, or a switch refused a flow
+     */
+    void connectAndSync() throws IOException {
+        OverlayApp overlay = controller.overlay().orElseThrow();
+        List<CompletableFuture<Void>> synced = new ArrayList<>();
+        ControllerTarget target = new ControllerTarget(controller.openflowAddress().getHostString(), controller.openflowAddress().getPort());
+        for (HypervisorSwitch sw : switches) {
+            synced.add(overlay.whenSynced(sw.bridge().datapathId()));
+            sw.agent().connect(target);
+        }
+        pumpUntil(CompletableFuture.allOf(synced.toArray(CompletableFuture[]::new)), "install the overlay's flows on every switch");
+    }
+
+    /** Drains the agents (step mode) until {@code f} completes. */
+    void pumpUntil(CompletableFuture<?> f, String what) throws IOException {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (!f.isDone()) {
+            int work = 0;
+            for (HypervisorSwitch sw : switches) {
+                work += sw.agent().runUntilQuiet();
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new IOException("the run's controller did not " + what + " within " + PATIENCE.toSeconds() + " s");
+            }
+            if (work == 0) {
+                LockSupport.parkNanos(PARK_NANOS);
+            }
+        }
+        try {
+            f.get();
+        } catch (ExecutionException | CompletionException e) {
+            throw new IOException("the run's controller could not " + what + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for the controller to " + what, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        controller.close();
+    }
+}
