@@ -55,7 +55,7 @@ public final class ChainRenderer {
     /** The bits of a cookie that say it is SFC's. */
     public static final long COOKIE_MASK = 0xFFFF_0000_0000_0000L;
     /** First tunnel_id reserved for steering (RFC 7348 §5: a VNI is 24 bits, so this is within what VXLAN carries). */
-    public static final long STEERING_FIRST = 0xFF_F000L;
+    public static final long STEERING_FIRST = Network.FIRST_RESERVED_VNI;
     /** Last tunnel_id reserved for steering: 4,096 ids in all. */
     public static final long STEERING_LAST = Network.MAX_VNI;
     /** Select groups of chains have ids {@code GROUP_ID_BASE | steering id} (below OFPG_MAX, OF 1.3.5 §7.3.4.2). */
