@@ -81,8 +81,9 @@ public final class SfcApp implements DeviceListener {
     public void event(DeviceEvent e) {
         DatapathId dpid = e.device().id();
         if (e.type() == DeviceEvent.Type.DEVICE_ADDED) {
-            CompletableFuture<List<FlowEntry>> f = flows.flows(dpid);
-            CompletableFuture<List<GroupRule>> g = groups.groups(dpid);
+            // A switch that cannot say what it holds is treated as holding nothing of ours (it gets everything again).
+            CompletableFuture<List<FlowEntry>> f = flows.flows(dpid).exceptionally(x -> List.of());
+            CompletableFuture<List<GroupRule>> g = groups.groups(dpid).exceptionally(x -> List.of());
             f.thenCombine(g, (entries, gs) -> {
                 Map<Key, FlowRule> foundFlows = new HashMap<>();
                 for (FlowEntry fe : entries) {

@@ -237,6 +237,27 @@ class SfcAppTest {
     }
 
     @Test
+    void aReconnectingSwitchLosesTheSfcEntriesAndGroupsNoLongerWanted() throws Exception {
+        start();
+        FakeSwitch a = connect(0xa1);
+        connect(0xb2);
+        buildExample();
+        post("/sfc/port-chains", "{\"name\": \"web\", \"port_pair_groups\": [\"fw\", \"ids\"], \"flow_classifiers\": [\"web\"]}");
+        // An SFC entry and a chain's group the switch kept from an earlier session (a chain since deleted).
+        long staleGroup = ChainRenderer.GROUP_ID_BASE | 0xFFFF00L;
+        post("/switches/a1/groups", "{\"group_id\": " + staleGroup + ", \"type\": \"select\", \"buckets\": [{\"actions\": "
+                + "[{\"type\": \"output\", \"port\": 22}]}]}");
+        post("/switches/a1/flows", "{\"table\": 0, \"priority\": 620, \"cookie\": " + (ChainRenderer.COOKIE | 0xFFFF00L)
+                + ", \"match\": {\"in_port\": 23}, \"actions\": [{\"type\": \"group\", \"group\": " + staleGroup + "}]}");
+        assertThat(sfcEntries(a)).hasSize(11);
+        controller.sfcApp().orElseThrow().event(new dev.iovirt.controller.device.DeviceEvent(
+                dev.iovirt.controller.device.DeviceEvent.Type.DEVICE_ADDED, controller.devices().device(A).orElseThrow(), null));
+        waitFor(() -> sfcEntries(a).size() == 10 && a.groups().isEmpty());
+        assertThat(entries(sfcEntries(a))).isEqualTo(rendered("web", A));
+        assertThat(a.groups()).isEmpty();
+    }
+
+    @Test
     void withoutTheOverlayAppChainsAreKeptButNothingIsSentOrCounted() throws Exception {
         controller = ControllerMain.start(new InetSocketAddress("127.0.0.1", 0), new InetSocketAddress("127.0.0.1", 0), TOKEN,
                 ControllerMain.Options.defaults().withLldp(false, Duration.ofMinutes(10)));
