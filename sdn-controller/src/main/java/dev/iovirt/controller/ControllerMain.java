@@ -12,6 +12,7 @@ import dev.iovirt.controller.meter.MeterManager;
 import dev.iovirt.controller.network.NetworkManager;
 import dev.iovirt.controller.sfc.SfcApp;
 import dev.iovirt.controller.sfc.SfcManager;
+import java.util.concurrent.CompletableFuture;
 import dev.iovirt.controller.openflow.ControllerConfig;
 import dev.iovirt.controller.openflow.OpenFlowController;
 import dev.iovirt.controller.openflow.OpenFlowDeviceProvider;
@@ -159,7 +160,11 @@ public final class ControllerMain implements AutoCloseable {
             overlay = new OverlayApp(networks, devices, flows, table);
             sfcApp = new SfcApp(sfc, devices, flows, groups, table);
             // A network change may change any chain's entries (members, tunnels): the SFC app recomputes every switch.
-            networks.setProgrammer(dpids -> overlay.sync(dpids).thenCompose(v -> sfcApp.sync()));
+            networks.setProgrammer(dpids -> {
+                CompletableFuture<Void> forwarding = overlay.sync(dpids);
+                // The chains follow even when a switch refused an overlay entry; that refusal is still the answer.
+                return forwarding.handle((v, failure) -> null).thenCompose(v -> sfcApp.sync()).thenCompose(v -> forwarding);
+            });
             sfc.setProgrammer(sfcApp::sync);
             devices.addListener(overlay);
             devices.addListener(sfcApp);

@@ -48,6 +48,8 @@ public final class SfcApp implements DeviceListener {
     private final int table;
     private final Map<DatapathId, Map<Key, FlowRule>> installedFlows = new HashMap<>();
     private final Map<DatapathId, Map<Long, GroupRule>> installedGroups = new HashMap<>();
+    /** The latest sync; the next one starts after it. */
+    private CompletableFuture<Void> last = CompletableFuture.completedFuture(null);
 
     /** An entry's identity on the switch: priority and match fields (in any order). */
     private record Key(int priority, Set<Oxm> match) {
@@ -151,8 +153,21 @@ public final class SfcApp implements DeviceListener {
         }
     }
 
-    /** Brings every connected switch's SFC entries up to date; completes when all confirmed, or fails with the first refusal. */
+    /**
+     * Brings every connected switch's SFC entries up to date; completes when all confirmed, or fails
+     * with the first refusal. Syncs run one after the other (each starts when the previous one has
+     * finished, whatever its outcome), so that the group adds of one cannot overtake the group
+     * deletes of another on a switch.
+     */
     public CompletableFuture<Void> sync() {
+        synchronized (this) {
+            CompletableFuture<Void> next = last.handle((v, failure) -> null).thenCompose(v -> syncNow());
+            last = next;
+            return next;
+        }
+    }
+
+    private CompletableFuture<Void> syncNow() {
         Map<DatapathId, Wanted> want = wanted();
         List<CompletableFuture<?>> all = new ArrayList<>();
         synchronized (this) {
