@@ -10,6 +10,9 @@ import dev.iovirt.controller.group.GroupManager;
 import dev.iovirt.controller.host.HostManager;
 import dev.iovirt.controller.meter.MeterManager;
 import dev.iovirt.controller.network.NetworkManager;
+import dev.iovirt.controller.sfc.SfcApp;
+import dev.iovirt.controller.sfc.SfcManager;
+import java.util.concurrent.CompletableFuture;
 import dev.iovirt.controller.openflow.ControllerConfig;
 import dev.iovirt.controller.openflow.OpenFlowController;
 import dev.iovirt.controller.openflow.OpenFlowDeviceProvider;
@@ -107,8 +110,12 @@ public final class ControllerMain implements AutoCloseable {
     private final HostManager hosts = new HostManager();
     private final AclManager acl;
     private final NetworkManager networks = new NetworkManager();
+    /** The service-chain objects (kept whether or not the overlay runs). */
+    private final SfcManager sfc = new SfcManager(networks);
     /** The overlay app, when it runs. */
     private final OverlayApp overlay;
+    /** The service-chain app, which runs with the overlay. */
+    private final SfcApp sfcApp;
     /** The ARP responder; a packet processor only when the app runs. */
     private final ArpResponder arpResponder;
     private final TopologyManager topology;
@@ -149,11 +156,21 @@ public final class ControllerMain implements AutoCloseable {
             devices.addListener(acl);
         }
         if (options.overlay()) {
-            overlay = new OverlayApp(networks, devices, flows, options.acl() ? AclManager.FORWARDING_TABLE : 0);
-            networks.setProgrammer(overlay::sync);
+            int table = options.acl() ? AclManager.FORWARDING_TABLE : 0;
+            overlay = new OverlayApp(networks, devices, flows, table);
+            sfcApp = new SfcApp(sfc, devices, flows, groups, table);
+            // A network change may change any chain's entries (members, tunnels): the SFC app recomputes every switch.
+            networks.setProgrammer(dpids -> {
+                CompletableFuture<Void> forwarding = overlay.sync(dpids);
+                // The chains follow even when a switch refused an overlay entry; that refusal is still the answer.
+                return forwarding.handle((v, failure) -> null).thenCompose(v -> sfcApp.sync()).thenCompose(v -> forwarding);
+            });
+            sfc.setProgrammer(sfcApp::sync);
             devices.addListener(overlay);
+            devices.addListener(sfcApp);
         } else {
             overlay = null;
+            sfcApp = null;
         }
         arpResponder = new ArpResponder(hosts, options.arpResponder());
         if (options.arpResponder()) {
@@ -165,7 +182,7 @@ public final class ControllerMain implements AutoCloseable {
             openflow.addPacketProcessor(l2, 100);
             devices.addListener(l2);
         }
-        api = new RestApi(token, devices, flows, groups, meters, acl, arpResponder, hosts, topology, openflow, networks);
+        api = new RestApi(token, devices, flows, groups, meters, acl, arpResponder, hosts, topology, openflow, networks, sfc, sfcApp);
     }
 
     /** Starts everything; the addresses may use port 0. */
@@ -254,6 +271,16 @@ public final class ControllerMain implements AutoCloseable {
     /** The overlay app, if it runs. */
     public java.util.Optional<OverlayApp> overlay() {
         return java.util.Optional.ofNullable(overlay);
+    }
+
+    /** The service-chain objects. */
+    public SfcManager sfc() {
+        return sfc;
+    }
+
+    /** The service-chain app, if the overlay runs. */
+    public java.util.Optional<SfcApp> sfcApp() {
+        return java.util.Optional.ofNullable(sfcApp);
     }
 
     public HostManager hosts() {

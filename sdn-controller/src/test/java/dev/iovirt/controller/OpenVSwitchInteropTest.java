@@ -233,6 +233,84 @@ class OpenVSwitchInteropTest {
         }
     }
 
+    /**
+     * A port chain rendered onto a real bridge (dpid 7): members a1 (port 1) and a2 (port 2) of red,
+     * fw's instance on ports 20/21 of the bridge, ids' instance on the absent switch 8 behind the
+     * VXLAN port 10; {@code ofproto/trace} follows packets along the chain both ways.
+     */
+    @Test
+    void aPortChainSteersTracedPacketsThroughItsHopsBothWaysOnOpenVSwitch() throws Exception {
+        ControllerMain.Options o = ControllerMain.apps("learning-switch,overlay",
+                ControllerMain.Options.defaults().withLldp(false, Duration.ofMinutes(10)));
+        try (ControllerMain c = ControllerMain.start(new InetSocketAddress("127.0.0.1", 0), new InetSocketAddress("127.0.0.1", 0),
+                TOKEN, o)) {
+            BlockingQueue<DeviceEvent> added = new LinkedBlockingQueue<>();
+            c.devices().addListener(added::add);
+            ovs.vsctl("add-br", "sfcbr", "--", "set", "bridge", "sfcbr", "datapath_type=netdev", "protocols=OpenFlow13",
+                    "fail-mode=secure", "other-config:datapath-id=0000000000000007");
+            try {
+                for (int p : new int[] {1, 2, 20, 21}) {
+                    ovs.vsctl("add-port", "sfcbr", "sfcp" + p, "--", "set", "interface", "sfcp" + p, "type=dummy", "ofport_request=" + p);
+                }
+                ovs.vsctl("add-port", "sfcbr", "sfcvx", "--", "set", "interface", "sfcvx", "type=vxlan",
+                        "options:remote_ip=192.0.2.8", "options:key=flow", "ofport_request=10");
+                ovs.vsctl("set-controller", "sfcbr", "tcp:127.0.0.1:" + c.openflowAddress().getPort());
+                assertThat(added.poll(20, TimeUnit.SECONDS)).as("OVS connected within 20 s").isNotNull();
+                Http api = new Http("http://127.0.0.1:" + c.apiAddress().getPort() + RestApi.BASE);
+                for (String[] call : new String[][] {
+                        {"/networks/tunnels", "{\"dpid\": \"7\", \"port\": 10, \"remote_dpid\": \"8\"}"},
+                        {"/networks/tunnels", "{\"dpid\": \"8\", \"port\": 10, \"remote_dpid\": \"7\"}"},
+                        {"/networks", "{\"name\": \"red\", \"vni\": 100}"},
+                        {"/networks/red/members", "{\"dpid\": \"7\", \"port\": 1, \"mac\": \"02:00:00:00:00:01\"}"},
+                        {"/networks/red/members", "{\"dpid\": \"7\", \"port\": 2, \"mac\": \"02:00:00:00:00:02\"}"},
+                        {"/sfc/port-pairs", "{\"name\": \"fw1\", \"ingress\": {\"dpid\": \"7\", \"port\": 20}, "
+                                + "\"egress\": {\"dpid\": \"7\", \"port\": 21}}"},
+                        {"/sfc/port-pairs", "{\"name\": \"ids1\", \"ingress\": {\"dpid\": \"8\", \"port\": 30}, "
+                                + "\"egress\": {\"dpid\": \"8\", \"port\": 31}}"},
+                        {"/sfc/port-pair-groups", "{\"name\": \"fw\", \"port_pairs\": [\"fw1\"]}"},
+                        {"/sfc/port-pair-groups", "{\"name\": \"ids\", \"port_pairs\": [\"ids1\"]}"},
+                        {"/sfc/flow-classifiers", "{\"name\": \"web\", \"network\": \"red\", \"protocol\": \"tcp\", "
+                                + "\"source_ip_prefix\": \"10.0.0.1/32\", \"destination_ip_prefix\": \"10.0.0.2/32\", "
+                                + "\"destination_port_range_min\": 80}"},
+                        {"/sfc/port-chains", "{\"name\": \"web\", \"port_pair_groups\": [\"fw\", \"ids\"], "
+                                + "\"flow_classifiers\": [\"web\"]}"}}) {
+                    Http.Response r = api.send("POST", call[0], call[1], TOKEN);
+                    assertThat(r.status()).as(call[0] + ": " + r.text()).isEqualTo(201);
+                }
+                // Steering ids: fw forward, fw reverse, ids forward, ids reverse.
+                String fwRev = "0xfff001";
+                String idsFwd = "0xfff002";
+                String idsRev = "0xfff003";
+                String forward = "tcp,dl_src=02:00:00:00:00:01,dl_dst=02:00:00:00:00:02,nw_src=10.0.0.1,nw_dst=10.0.0.2,tcp_src=40000,tcp_dst=80";
+                String reverse = "tcp,dl_src=02:00:00:00:00:02,dl_dst=02:00:00:00:00:01,nw_src=10.0.0.2,nw_dst=10.0.0.1,tcp_src=80,tcp_dst=40000";
+                // Classified at a1's port: to fw's ingress.
+                assertThat(trace("in_port=1," + forward)).contains("priority 610", "output:20").doesNotContain("output:21");
+                // Out of fw's egress: on to ids on switch 8, over the tunnel with ids' forward steering id.
+                assertThat(trace("in_port=21," + forward)).contains("priority 620", "set_field:" + idsFwd + "->tun_id", "output:10");
+                // Back from ids after the chain (switch 8 delivered it with the VNI): to a2.
+                assertThat(trace("tun_id=0x64,in_port=10," + forward)).contains("output:2");
+                // The reply, classified at a2's port: to the last hop's egress (ids on switch 8, reverse steering id).
+                assertThat(trace("in_port=2," + reverse)).contains("priority 605", "set_field:" + idsRev + "->tun_id", "output:10");
+                // Back from ids' ingress on switch 8: to fw's egress.
+                assertThat(trace("tun_id=" + fwRev + ",in_port=10," + reverse)).contains("priority 620", "output:21");
+                // Out of fw's ingress (reverse, first group): normal forwarding to a1.
+                assertThat(trace("in_port=20," + reverse)).contains("priority 600", "output:1");
+                // Traffic the classifier does not take is the overlay's.
+                assertThat(trace("in_port=1," + forward.replace("tcp_dst=80", "tcp_dst=443"))).contains("priority 500", "output:2")
+                        .doesNotContain("output:20");
+                Http.Response d = api.send("DELETE", "/sfc/port-chains/web", null, TOKEN);
+                assertThat(d.status()).as(d.text()).isEqualTo(200);
+                assertThat(ovs.ofctl("-O", "OpenFlow13", "dump-flows", "sfcbr")).doesNotContain("cookie=0x5fc");
+            } finally {
+                ovs.vsctl("del-br", "sfcbr");
+            }
+        }
+    }
+
+    private static String trace(String flow) {
+        return ovs.run("ovs-appctl", "ofproto/trace", "sfcbr", flow);
+    }
+
     @Test
     void aclRulesPostedThroughRestAreFlowsInOpenVSwitchAndTheLearningSwitchMovesToTable1() throws Exception {
         ControllerMain.Options o = ControllerMain.apps("learning-switch,hosts,acl",

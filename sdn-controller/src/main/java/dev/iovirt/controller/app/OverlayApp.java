@@ -9,7 +9,6 @@ import dev.iovirt.controller.flow.FlowRule;
 import dev.iovirt.controller.flow.FlowRuleService;
 import dev.iovirt.controller.flow.FlowRules;
 import dev.iovirt.controller.flow.FlowSelector;
-import dev.iovirt.controller.network.Chain;
 import dev.iovirt.controller.network.Member;
 import dev.iovirt.controller.network.Network;
 import dev.iovirt.controller.network.NetworkService;
@@ -71,8 +70,6 @@ public final class OverlayApp implements DeviceListener {
     public static final int FLOOD_PRIORITY = 400;
     /** Port security: the drop below a member's or a tunnel's entries. */
     public static final int DROP_PRIORITY = 300;
-    /** Service-chain steering: above the unicast entries. */
-    public static final int CHAIN_PRIORITY = 600;
     /** Multicast bit of a MAC, as value/mask. */
     public static final String MULTICAST = "01:00:00:00:00:00/01:00:00:00:00:00";
 
@@ -236,12 +233,8 @@ public final class OverlayApp implements DeviceListener {
                 }
             }
             Set<Long> memberPorts = new LinkedHashSet<>();
-            Optional<Chain> chain = networks.chains().stream()
-                    .filter(c -> c.network().equals(n.name()) && c.dpid().equals(dpid)).findFirst();
-            List<FlowRule> returning = new ArrayList<>();
             for (Member from : local) {
                 memberPorts.add(from.port());
-                int start = out.size();
                 List<FlowAction> flood = new ArrayList<>();
                 for (Member to : members) {
                     if (to == from) {
@@ -267,26 +260,6 @@ public final class OverlayApp implements DeviceListener {
                     out.add(rule(FLOOD_PRIORITY, cookie, Map.of("in_port", Long.toString(from.port()), "dl_src", from.mac(),
                             "dl_dst", MULTICAST), flood));
                 }
-                if (chain.isPresent()) {
-                    // Back from the last appliance, a's frames are forwarded as if they came from a's port.
-                    String last = Long.toString(chain.get().hops().get(chain.get().hops().size() - 1).port());
-                    for (FlowRule r : out.subList(start, out.size())) {
-                        Map<String, String> m = new LinkedHashMap<>(r.match());
-                        m.put("in_port", last);
-                        returning.add(rule(r.priority(), cookie, m, r.actions()));
-                    }
-                    out.add(rule(CHAIN_PRIORITY, cookie, Map.of("in_port", Long.toString(from.port()), "dl_src", from.mac()),
-                            List.of(FlowAction.output(Long.toString(chain.get().hops().get(0).port())))));
-                }
-            }
-            if (chain.isPresent()) {
-                List<Chain.Hop> hops = chain.get().hops();
-                for (int i = 0; i + 1 < hops.size(); i++) {
-                    out.add(rule(CHAIN_PRIORITY, cookie, Map.of("in_port", Long.toString(hops.get(i).port())),
-                            List.of(FlowAction.output(Long.toString(hops.get(i + 1).port())))));
-                }
-                out.addAll(returning);
-                out.add(rule(DROP_PRIORITY, cookie, Map.of("in_port", Long.toString(hops.get(hops.size() - 1).port())), List.of()));
             }
             for (Tunnel t : remotes.values()) {
                 tunnelPorts.add(t.port());

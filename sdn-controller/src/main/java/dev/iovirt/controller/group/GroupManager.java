@@ -3,6 +3,7 @@ package dev.iovirt.controller.group;
 import dev.iovirt.controller.device.DeviceService;
 import dev.iovirt.controller.device.UnknownDeviceException;
 import dev.iovirt.openflow.DatapathId;
+import dev.iovirt.openflow.GroupStats;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -33,6 +34,19 @@ public final class GroupManager implements GroupService {
         requireDevice(dpid);
         GroupRules.toAdd(rule, 0); // refuses a bad description before anything is sent
         return provider.apply(dpid, xid -> GroupRules.toAdd(rule, xid));
+    }
+
+    @Override
+    public CompletableFuture<Void> modify(DatapathId dpid, GroupRule rule) {
+        requireDevice(dpid);
+        GroupRules.toModify(rule, 0);
+        return provider.apply(dpid, xid -> GroupRules.toModify(rule, xid));
+    }
+
+    @Override
+    public CompletableFuture<List<GroupStats>> groupStats(DatapathId dpid) {
+        requireDevice(dpid);
+        return provider.groupStats(dpid);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.iovirt.controller.group;
 
 import dev.iovirt.openflow.DatapathId;
 import dev.iovirt.openflow.GroupDesc;
+import dev.iovirt.openflow.GroupStats;
 import dev.iovirt.openflow.OfpGroupMod;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -13,4 +14,7 @@ public interface GroupProvider {
     CompletableFuture<Void> apply(DatapathId dpid, IntFunction<OfpGroupMod> build);
 
     CompletableFuture<List<GroupDesc>> groupDescs(DatapathId dpid);
+
+    /** OFPMP_GROUP for every group of the switch. */
+    CompletableFuture<List<GroupStats>> groupStats(DatapathId dpid);
 }

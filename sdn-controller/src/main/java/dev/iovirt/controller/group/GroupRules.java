@@ -20,6 +20,15 @@ public final class GroupRules {
 
     /** An OFPGC_ADD for {@code rule}; refusals name the field. */
     public static OfpGroupMod toAdd(GroupRule rule, int xid) {
+        return toMod(GroupModCommand.ADD, rule, xid);
+    }
+
+    /** An OFPGC_MODIFY for {@code rule}: the group's type and buckets replaced, the flows that use it kept (OF 1.3.5 §6.5). */
+    public static OfpGroupMod toModify(GroupRule rule, int xid) {
+        return toMod(GroupModCommand.MODIFY, rule, xid);
+    }
+
+    private static OfpGroupMod toMod(GroupModCommand command, GroupRule rule, int xid) {
         GroupId id = groupId(rule.groupId());
         GroupType type = switch (rule.type()) {
             case "all" -> GroupType.ALL;
@@ -52,7 +61,7 @@ public final class GroupRules {
             buckets.add(new Bucket(type == GroupType.SELECT && b.weight() == 0 ? 1 : b.weight(), watch, GroupId.ANY,
                     FlowRules.toActions(b.actions(), path + ".actions")));
         }
-        return new OfpGroupMod(xid, GroupModCommand.ADD, type, id, buckets);
+        return new OfpGroupMod(xid, command, type, id, buckets);
     }
 
     /** An OFPGC_DELETE of {@code groupId}. */

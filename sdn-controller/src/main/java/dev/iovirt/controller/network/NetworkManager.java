@@ -25,9 +25,17 @@ public final class NetworkManager implements NetworkService {
     private final Map<String, Network> networks = new LinkedHashMap<>();
     private final Map<String, List<Member>> members = new LinkedHashMap<>();
     private final List<Tunnel> tunnels = new ArrayList<>();
-    private final Map<String, Chain> chains = new java.util.LinkedHashMap<>();
+    private volatile NetworkGuard guard = NetworkGuard.NONE;
     private final List<NetworkListener> listeners = new CopyOnWriteArrayList<>();
     private volatile Function<Set<DatapathId>, CompletableFuture<Void>> programmer = dpids -> CompletableFuture.completedFuture(null);
+
+    /**
+     * What else a change must respect (the service chains' ports and classifiers); asked under this
+     * manager's lock, which is also the lock of the SFC state ({@link dev.iovirt.controller.sfc.SfcManager}).
+     */
+    public void setGuard(NetworkGuard guard) {
+        this.guard = guard;
+    }
 
     /** Who brings switches' flows up to date after a change (the overlay app); by default nobody. */
     public void setProgrammer(Function<Set<DatapathId>, CompletableFuture<Void>> programmer) {
@@ -70,6 +78,10 @@ public final class NetworkManager implements NetworkService {
             if (n.vni() < 1 || n.vni() > Network.MAX_VNI) {
                 throw new NetworkException(NetworkException.Kind.INVALID, "vni must be in 1.." + Network.MAX_VNI + ", not " + n.vni(), "vni");
             }
+            if (n.vni() >= Network.FIRST_RESERVED_VNI) {
+                throw new NetworkException(NetworkException.Kind.INVALID, "VNIs " + Network.FIRST_RESERVED_VNI + ".." + Network.MAX_VNI
+                        + " are reserved for service-chain steering, not " + n.vni(), "vni");
+            }
             if (n.name() == null || n.name().isBlank() || n.name().equals("tunnels")) {
                 throw new NetworkException(NetworkException.Kind.INVALID, "a network cannot be named '" + n.name() + "'", "name");
             }
@@ -93,12 +105,12 @@ public final class NetworkManager implements NetworkService {
         Network n;
         List<Member> gone;
         synchronized (this) {
-            n = networks.remove(name);
-            if (n == null) {
+            if (!networks.containsKey(name)) {
                 throw unknownNetwork(name);
             }
+            guard.checkRemove(name);
+            n = networks.remove(name);
             gone = members.remove(name);
-            chains.values().removeIf(c -> c.network().equals(name)); // its chains go with it
         }
         for (Member m : gone) {
             tell(new NetworkEvent(NetworkEvent.Type.MEMBER_REMOVED, n, m, null));
@@ -130,6 +142,7 @@ public final class NetworkManager implements NetworkService {
                     }
                 }
             }
+            guard.checkMember(normal);
             members.get(n.name()).add(normal);
         }
         tell(new NetworkEvent(NetworkEvent.Type.MEMBER_ADDED, n, normal, null));
@@ -174,6 +187,7 @@ public final class NetworkManager implements NetworkService {
                             + " on port " + other.port(), "remote_dpid");
                 }
             }
+            guard.checkTunnel(t);
             tunnels.add(t);
         }
         tell(new NetworkEvent(NetworkEvent.Type.TUNNEL_ADDED, null, null, t));
@@ -190,84 +204,6 @@ public final class NetworkManager implements NetworkService {
         }
         tell(new NetworkEvent(NetworkEvent.Type.TUNNEL_REMOVED, null, null, t));
         return program(Set.of(dpid)).thenApply(v -> t);
-    }
-
-    @Override
-    public synchronized List<Chain> chains() {
-        return List.copyOf(chains.values());
-    }
-
-    @Override
-    public synchronized Optional<Chain> chain(String name) {
-        return Optional.ofNullable(chains.get(name));
-    }
-
-    @Override
-    public CompletableFuture<Chain> addChain(Chain c) {
-        synchronized (this) {
-            if (c.name() == null || c.name().isBlank()) {
-                throw new NetworkException(NetworkException.Kind.INVALID, "a chain needs a name", "name");
-            }
-            if (!networks.containsKey(c.network())) {
-                throw new NetworkException(NetworkException.Kind.NOT_FOUND, "no network " + c.network(), "network");
-            }
-            if (c.hops().isEmpty()) {
-                throw new NetworkException(NetworkException.Kind.INVALID, "a chain needs at least one appliance port", "hops");
-            }
-            Set<Long> ports = new java.util.HashSet<>();
-            for (Chain.Hop h : c.hops()) {
-                if (!h.dpid().equals(c.dpid())) {
-                    throw new NetworkException(NetworkException.Kind.INVALID, "a chain's appliance ports are on one switch: "
-                            + h.dpid() + " is not " + c.dpid(), "hops");
-                }
-                if (!ports.add(h.port())) {
-                    throw new NetworkException(NetworkException.Kind.INVALID, "port " + h.port() + " is in the chain twice", "hops");
-                }
-            }
-            if (chains.containsKey(c.name())) {
-                throw new NetworkException(NetworkException.Kind.CONFLICT, "chain " + c.name() + " exists", "name");
-            }
-            for (Chain other : chains.values()) {
-                if (other.network().equals(c.network()) && other.dpid().equals(c.dpid())) {
-                    throw new NetworkException(NetworkException.Kind.CONFLICT, "network " + c.network() + " already has chain "
-                            + other.name() + " on " + c.dpid(), "network");
-                }
-                for (Chain.Hop h : other.hops()) {
-                    if (h.dpid().equals(c.dpid()) && ports.contains(h.port())) {
-                        throw new NetworkException(NetworkException.Kind.CONFLICT, "port " + h.port() + " of " + h.dpid()
-                                + " is in chain " + other.name(), "hops");
-                    }
-                }
-            }
-            for (List<Member> ms : members.values()) {
-                for (Member m : ms) {
-                    if (m.dpid().equals(c.dpid()) && ports.contains(m.port())) {
-                        throw new NetworkException(NetworkException.Kind.CONFLICT, "port " + m.port() + " of " + m.dpid()
-                                + " is a member's port", "hops");
-                    }
-                }
-            }
-            for (Tunnel t : tunnels) {
-                if (t.dpid().equals(c.dpid()) && ports.contains(t.port())) {
-                    throw new NetworkException(NetworkException.Kind.CONFLICT, "port " + t.port() + " of " + t.dpid()
-                            + " is a tunnel", "hops");
-                }
-            }
-            chains.put(c.name(), c);
-        }
-        return program(Set.of(c.dpid())).thenApply(v -> c);
-    }
-
-    @Override
-    public CompletableFuture<Chain> removeChain(String name) {
-        Chain c;
-        synchronized (this) {
-            c = chains.remove(name);
-            if (c == null) {
-                throw new NetworkException(NetworkException.Kind.NOT_FOUND, "no chain " + name, "name");
-            }
-        }
-        return program(Set.of(c.dpid())).thenApply(v -> c);
     }
 
     @Override

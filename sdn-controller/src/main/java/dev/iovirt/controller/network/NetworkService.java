@@ -44,21 +44,6 @@ public interface NetworkService {
     /** Unregisters the tunnel at {@code port} of {@code dpid}; NOT_FOUND if there is none. */
     CompletableFuture<Tunnel> removeTunnel(DatapathId dpid, long port);
 
-    /** The service chains, in the order they were added. */
-    List<Chain> chains();
-
-    Optional<Chain> chain(String name);
-
-    /**
-     * Adds a service chain; NOT_FOUND without the network, INVALID without hops, with hops on more than one switch or a
-     * port twice, CONFLICT if the name is taken, the network already has a chain on that switch, or a hop's port is a
-     * member's or a tunnel's.
-     */
-    CompletableFuture<Chain> addChain(Chain chain);
-
-    /** Removes the chain {@code name}; NOT_FOUND if there is none. */
-    CompletableFuture<Chain> removeChain(String name);
-
     void addListener(NetworkListener listener);
 
     void removeListener(NetworkListener listener);

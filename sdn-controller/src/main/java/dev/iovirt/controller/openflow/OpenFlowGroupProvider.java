@@ -4,6 +4,8 @@ import dev.iovirt.controller.device.UnknownDeviceException;
 import dev.iovirt.controller.group.GroupProvider;
 import dev.iovirt.openflow.DatapathId;
 import dev.iovirt.openflow.GroupDesc;
+import dev.iovirt.openflow.GroupId;
+import dev.iovirt.openflow.GroupStats;
 import dev.iovirt.openflow.MpReply;
 import dev.iovirt.openflow.MpRequest;
 import dev.iovirt.openflow.OfpGroupMod;
@@ -11,7 +13,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.IntFunction;
 
-/** The group provider over OpenFlow: GROUP_MOD + BARRIER and OFPMP_GROUP_DESC. */
+/** The group provider over OpenFlow: GROUP_MOD + BARRIER, OFPMP_GROUP_DESC and OFPMP_GROUP. */
 public final class OpenFlowGroupProvider implements GroupProvider {
     private final OpenFlowController controller;
 
@@ -22,6 +24,13 @@ public final class OpenFlowGroupProvider implements GroupProvider {
     @Override
     public CompletableFuture<Void> apply(DatapathId dpid, IntFunction<OfpGroupMod> build) {
         return controller.getSwitch(dpid).map(sw -> sw.sendWithBarrier(build::apply))
+                .orElseGet(() -> CompletableFuture.failedFuture(new UnknownDeviceException(dpid)));
+    }
+
+    @Override
+    public CompletableFuture<List<GroupStats>> groupStats(DatapathId dpid) {
+        return controller.getSwitch(dpid)
+                .map(sw -> sw.multipart(new MpRequest.Group(GroupId.ALL)).thenApply(b -> ((MpReply.Groups) b).entries()))
                 .orElseGet(() -> CompletableFuture.failedFuture(new UnknownDeviceException(dpid)));
     }
 

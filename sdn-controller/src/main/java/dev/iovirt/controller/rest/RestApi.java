@@ -15,6 +15,8 @@ import dev.iovirt.controller.meter.MeterService;
 import dev.iovirt.controller.meter.UnknownMeterException;
 import dev.iovirt.controller.network.NetworkException;
 import dev.iovirt.controller.network.NetworkService;
+import dev.iovirt.controller.sfc.SfcApp;
+import dev.iovirt.controller.sfc.SfcManager;
 import dev.iovirt.controller.openflow.OpenFlowController;
 import dev.iovirt.controller.openflow.OpenFlowErrorException;
 import dev.iovirt.controller.openflow.RequestTimeoutException;
@@ -65,7 +67,7 @@ public final class RestApi implements AutoCloseable {
     private final AclResource acls;
     private final ArpResource arp;
     private final NetworkResource networks;
-    private final ChainResource chains;
+    private final SfcResource sfc;
     private final TopologyResource topology;
     private final StatisticsResource statistics;
     private final EventStream events = new EventStream();
@@ -75,7 +77,7 @@ public final class RestApi implements AutoCloseable {
 
     public RestApi(String token, DeviceService devices, FlowRuleService flowService, GroupService groupService,
                    MeterService meterService, AclService aclService, ArpResponder arp, HostService hosts, TopologyService topologyService, OpenFlowController openflow,
-                   NetworkService networkService) {
+                   NetworkService networkService, SfcManager sfcManager, SfcApp sfcApp) {
         this.auth = new BearerAuth(token);
         this.switches = new SwitchResource(devices, openflow);
         this.flows = new FlowResource(flowService);
@@ -84,7 +86,7 @@ public final class RestApi implements AutoCloseable {
         this.acls = new AclResource(aclService);
         this.arp = new ArpResource(arp);
         this.networks = new NetworkResource(networkService);
-        this.chains = new ChainResource(networkService);
+        this.sfc = new SfcResource(sfcManager, sfcApp);
         this.topology = new TopologyResource(devices, hosts, topologyService);
         this.statistics = new StatisticsResource(devices);
         devices.addListener(events);
@@ -130,10 +132,23 @@ public final class RestApi implements AutoCloseable {
         async(router, HttpMethod.DELETE, "/networks/:name", "deleteNetwork", networks::delete);
         async(router, HttpMethod.POST, "/networks/:name/members", "addMember", networks::addMember);
         async(router, HttpMethod.DELETE, "/networks/:name/members/:mac", "deleteMember", networks::deleteMember);
-        sync(router, HttpMethod.GET, "/chains", "listChains", chains::list);
-        async(router, HttpMethod.POST, "/chains", "addChain", chains::add);
-        sync(router, HttpMethod.GET, "/chains/:name", "getChain", chains::get);
-        async(router, HttpMethod.DELETE, "/chains/:name", "deleteChain", chains::delete);
+        sync(router, HttpMethod.GET, "/sfc/port-pairs", "listPortPairs", sfc::listPairs);
+        async(router, HttpMethod.POST, "/sfc/port-pairs", "addPortPair", sfc::addPair);
+        sync(router, HttpMethod.GET, "/sfc/port-pairs/:name", "getPortPair", sfc::getPair);
+        async(router, HttpMethod.DELETE, "/sfc/port-pairs/:name", "deletePortPair", sfc::deletePair);
+        sync(router, HttpMethod.GET, "/sfc/port-pair-groups", "listPortPairGroups", sfc::listGroups);
+        async(router, HttpMethod.POST, "/sfc/port-pair-groups", "addPortPairGroup", sfc::addGroup);
+        sync(router, HttpMethod.GET, "/sfc/port-pair-groups/:name", "getPortPairGroup", sfc::getGroup);
+        async(router, HttpMethod.DELETE, "/sfc/port-pair-groups/:name", "deletePortPairGroup", sfc::deleteGroup);
+        sync(router, HttpMethod.GET, "/sfc/flow-classifiers", "listFlowClassifiers", sfc::listClassifiers);
+        async(router, HttpMethod.POST, "/sfc/flow-classifiers", "addFlowClassifier", sfc::addClassifier);
+        sync(router, HttpMethod.GET, "/sfc/flow-classifiers/:name", "getFlowClassifier", sfc::getClassifier);
+        async(router, HttpMethod.DELETE, "/sfc/flow-classifiers/:name", "deleteFlowClassifier", sfc::deleteClassifier);
+        sync(router, HttpMethod.GET, "/sfc/port-chains", "listPortChains", sfc::listChains);
+        async(router, HttpMethod.POST, "/sfc/port-chains", "addPortChain", sfc::addChain);
+        sync(router, HttpMethod.GET, "/sfc/port-chains/:name", "getPortChain", sfc::getChain);
+        async(router, HttpMethod.DELETE, "/sfc/port-chains/:name", "deletePortChain", sfc::deleteChain);
+        async(router, HttpMethod.GET, "/sfc/port-chains/:name/counters", "getPortChainCounters", sfc::counters);
         sync(router, HttpMethod.GET, "/hosts", "listHosts", topology::hosts);
         sync(router, HttpMethod.GET, "/topology", "getTopology", topology::topology);
         sync(router, HttpMethod.GET, "/topology/path", "getPath", topology::path);

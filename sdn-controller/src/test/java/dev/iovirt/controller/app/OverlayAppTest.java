@@ -190,64 +190,6 @@ class OverlayAppTest {
                 entry(300, OverlayApp.COOKIE, inPort(10)));
     }
 
-    /** Red's chain on A through appliance ports 20 then 21: the entries it adds to {@link #expectedOnA()}. */
-    private static List<OfpFlowMod> redChainOnA() {
-        return List.of(
-                // from a member port (its own MAC): to the first appliance, above the overlay's entries
-                entry(600, RED, Map.of("in_port", "1", "dl_src", A1), out(20)),
-                entry(600, RED, Map.of("in_port", "2", "dl_src", A2), out(20)),
-                // back from appliance 1: on to appliance 2
-                entry(600, RED, inPort(20), out(21)),
-                // back from the last appliance: forwarded as if from the source member's port
-                entry(500, RED, from(21, A1, A2), out(2)),
-                entry(500, RED, from(21, A1, B1), vni(100), out(10)),
-                entry(400, RED, from(21, A1, MC), out(2), vni(100), out(10)),
-                entry(500, RED, from(21, A2, A1), out(1)),
-                entry(500, RED, from(21, A2, B1), vni(100), out(10)),
-                entry(400, RED, from(21, A2, MC), out(1), vni(100), out(10)),
-                // and nothing else comes back from it
-                entry(300, RED, inPort(21)));
-    }
-
-    @Test
-    void serviceChainSteersMemberTrafficThroughTheAppliancesInOrderThenIntoTheOverlay() throws Exception {
-        start();
-        FakeSwitch a = connect(A, new FakeSwitch(A, port(1, "p1"), port(2, "p2"), port(3, "p3"), port(10, "vxlan"),
-                port(20, "fw"), port(21, "ids")));
-        FakeSwitch b = connect(B);
-        buildExample();
-        post("/chains", "{\"name\": \"red-fw-ids\", \"network\": \"red\", \"hops\": [{\"dpid\": \"a1\", \"port\": 20}, "
-                + "{\"dpid\": \"a1\", \"port\": 21}]}");
-        List<OfpFlowMod> want = new ArrayList<>(expectedOnA());
-        want.addAll(redChainOnA());
-        assertThat(entries(overlayEntries(a))).isEqualTo(entries(want));
-        assertThat(entries(overlayEntries(b))).as("a chain on A leaves B alone").isEqualTo(entries(expectedOnB()));
-        // Deleting the chain deletes exactly its entries.
-        Http.Response d = http.send("DELETE", "/chains/red-fw-ids", null, TOKEN);
-        assertThat(d.status()).as(d.text()).isEqualTo(200);
-        assertThat(entries(overlayEntries(a))).isEqualTo(entries(expectedOnA()));
-    }
-
-    @Test
-    void oneApplianceChainSendsToItAndTakesBackFromIt() throws Exception {
-        start();
-        FakeSwitch a = connect(A, new FakeSwitch(A, port(1, "p1"), port(2, "p2"), port(3, "p3"), port(10, "vxlan"),
-                port(20, "fw")));
-        connect(B);
-        buildExample();
-        post("/chains", "{\"name\": \"blue-fw\", \"network\": \"blue\", \"hops\": [{\"dpid\": \"a1\", \"port\": 20}]}");
-        List<OfpFlowMod> want = new ArrayList<>(expectedOnA());
-        want.addAll(List.of(
-                entry(600, BLUE, Map.of("in_port", "3", "dl_src", A3), out(20)),
-                entry(500, BLUE, from(20, A3, B3), vni(200), out(10)),
-                entry(400, BLUE, from(20, A3, MC), vni(200), out(10)),
-                entry(300, BLUE, inPort(20))));
-        assertThat(entries(overlayEntries(a))).isEqualTo(entries(want));
-        // The network going takes its chain with it.
-        assertThat(http.send("DELETE", "/networks/blue", null, TOKEN).status()).isEqualTo(200);
-        assertThat(http.get("/chains").json()).isEmpty();
-    }
-
     @Test
     void networksRegisteredBeforeTheSwitchesConnectAreInstalledOnConnectionAndWhenSyncedSaysSo() throws Exception {
         start();

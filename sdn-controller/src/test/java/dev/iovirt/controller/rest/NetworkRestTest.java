@@ -144,38 +144,6 @@ class NetworkRestTest {
     }
 
     @Test
-    void chainsAreAddedListedFetchedDeletedAndRefusedNamingTheField() {
-        assertThat(post("/networks", "{\"name\": \"red\", \"vni\": 100}").status()).isEqualTo(201);
-        assertThat(post("/networks/red/members", "{\"dpid\": \"a1\", \"port\": 1, \"mac\": \"02:00:00:00:00:01\"}").status())
-                .isEqualTo(201);
-        String chain = "{\"name\": \"fw\", \"network\": \"red\", \"hops\": [{\"dpid\": \"a1\", \"port\": 2}]}";
-        Http.Response r = post("/chains", chain);
-        assertThat(r.status()).as(r.text()).isEqualTo(201);
-        assertThat(r.json().path("hops").get(0).path("dpid").asText()).isEqualTo("00000000000000a1");
-        assertThat(r.json().path("hops").get(0).path("port").asLong()).isEqualTo(2);
-        assertThat(http.get("/chains").json()).hasSize(1);
-        assertThat(http.get("/chains/fw").json().path("network").asText()).isEqualTo("red");
-        assertError(post("/chains", chain), 409, "name", "exists");
-        assertError(post("/chains", "{\"name\": \"fw2\", \"network\": \"red\", \"hops\": [{\"dpid\": \"a1\", \"port\": 3}]}"),
-                409, "network", "already has chain fw");
-        assertError(post("/chains", "{\"name\": \"x\", \"network\": \"blue\", \"hops\": [{\"dpid\": \"a1\", \"port\": 3}]}"),
-                404, "network", "no network blue");
-        assertError(post("/chains", "{\"name\": \"x\", \"network\": \"red\", \"hops\": []}"), 400, "hops", "at least 1");
-        assertError(post("/chains", "{\"name\": \"x\", \"network\": \"red\"}"), 400, "hops", "required");
-        assertError(post("/chains", "{\"name\": \"x\", \"network\": \"red\", \"hops\": [{\"dpid\": \"a1\", \"port\": 3}, "
-                + "{\"dpid\": \"b2\", \"port\": 3}]}"), 400, "hops", "one switch");
-        assertThat(http.send("DELETE", "/chains/fw", null, TOKEN).status()).isEqualTo(200);
-        assertError(post("/chains", "{\"name\": \"x\", \"network\": \"red\", \"hops\": [{\"dpid\": \"a1\", \"port\": 1}]}"),
-                409, "hops", "member's port");
-        assertError(post("/chains", "{\"name\": \"x\", \"network\": \"red\", \"hops\": [{\"dpid\": \"a1\", \"port\": 3}, "
-                + "{\"dpid\": \"a1\", \"port\": 3}]}"), 400, "hops", "twice");
-        assertError(http.send("DELETE", "/chains/fw", null, TOKEN), 404, "name", "no chain fw");
-        assertError(http.get("/chains/fw"), 404, "name", "no chain fw");
-        assertThat(http.send("POST", "/chains", chain, null).status()).isEqualTo(401);
-        assertThat(http.get("/chains").json()).isEmpty();
-    }
-
-    @Test
     void duplicatesAreConflictsNamingTheField() {
         assertThat(post("/networks", "{\"name\": \"red\", \"vni\": 100}").status()).isEqualTo(201);
         assertThat(post("/networks", "{\"name\": \"blue\", \"vni\": 200}").status()).isEqualTo(201);

@@ -267,6 +267,19 @@ public final class FakeSwitch implements AutoCloseable {
                 }
                 yield new MpReply.GroupDescs(descs);
             }
+            case MpRequest.Group g -> {
+                // Every group reports 10 packets, 1000 bytes; bucket i has i + 1 packets of 100 bytes.
+                List<dev.iovirt.openflow.GroupStats> stats = new ArrayList<>();
+                for (OfpGroupMod m : groups.values()) {
+                    long[] counters = new long[2 * m.buckets().size()];
+                    for (int i = 0; i < m.buckets().size(); i++) {
+                        counters[2 * i] = i + 1;
+                        counters[2 * i + 1] = 100L * (i + 1);
+                    }
+                    stats.add(new dev.iovirt.openflow.GroupStats(m.groupId(), 1, 10, 1000, 5, 0, counters));
+                }
+                yield new MpReply.Groups(stats);
+            }
             case MpRequest.MeterConfig c -> {
                 List<dev.iovirt.openflow.MeterConfig> configs = new ArrayList<>();
                 for (dev.iovirt.openflow.OfpMeterMod m : meters.values()) {
@@ -339,6 +352,12 @@ public final class FakeSwitch implements AutoCloseable {
         if (g.command() == GroupModCommand.ADD) {
             if (groups.containsKey(id)) {
                 ctx.writeAndFlush(OfpError.of(g.xid(), ErrorCode.GROUP_MOD_FAILED_GROUP_EXISTS, new byte[0]));
+                return;
+            }
+            groups.put(id, g);
+        } else if (g.command() == GroupModCommand.MODIFY) {
+            if (!groups.containsKey(id)) {
+                ctx.writeAndFlush(OfpError.of(g.xid(), ErrorCode.GROUP_MOD_FAILED_UNKNOWN_GROUP, new byte[0]));
                 return;
             }
             groups.put(id, g);

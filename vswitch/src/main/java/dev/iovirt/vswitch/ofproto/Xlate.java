@@ -483,18 +483,43 @@ final class Xlate {
         }
     }
 
+    private static long mix(long h, long v) {
+        h = (h ^ v) * 0x9E37_79B9_7F4A_7C15L;
+        return h ^ h >>> 29;
+    }
+
+    /** The fields a select group hashes, as (source, destination) pairs; a field on its own is paired with null. */
+    private static final Field[][] SELECT_HASH = {
+        {Field.ETH_SRC, Field.ETH_DST}, {Field.ETH_TYPE, null}, {Field.IP_PROTO, null},
+        {Field.NW_SRC, Field.NW_DST}, {Field.TP_SRC, Field.TP_DST}};
+
     /**
      * A select group's bucket by a hash of the packet's addresses and ports, weighted, among live
      * buckets; the hashed fields become part of the megaflow.
+     *
+     * <p>The hash is symmetric, like OVS's {@code symmetric_l4} selection method: each source and
+     * destination pair (Ethernet addresses, IPv4 addresses, transport ports) enters it
+     * order-independently (the smaller value first), so a connection's frames in both directions
+     * pick the same bucket. A stateful appliance behind a select group (a firewall instance of a
+     * service chain's port-pair group) therefore sees both halves of every connection. OpenFlow
+     * leaves the selection algorithm to the switch (OF 1.3.5 §5.6.1).
      */
     private int select(GroupEntry g) {
-        Field[] hashed = {Field.ETH_SRC, Field.ETH_DST, Field.ETH_TYPE, Field.IP_PROTO, Field.NW_SRC, Field.NW_DST,
-                Field.TP_SRC, Field.TP_DST};
         long h = 0x51_7CC1_B727_220AL;
-        for (Field f : hashed) {
-            unwildcard(f);
-            h = (h ^ f.get(key, 0)) * 0x9E37_79B9_7F4A_7C15L;
-            h ^= h >>> 29;
+        for (Field[] pair : SELECT_HASH) {
+            unwildcard(pair[0]);
+            long a = pair[0].get(key, 0);
+            long b = 0;
+            if (pair[1] != null) {
+                unwildcard(pair[1]);
+                b = pair[1].get(key, 0);
+                if (Long.compareUnsigned(a, b) > 0) { // Invariant: the pair hashes the same in either direction.
+                    long t = a;
+                    a = b;
+                    b = t;
+                }
+            }
+            h = mix(mix(h, a), b);
         }
         long total = 0;
         for (Bucket b : g.buckets) {

@@ -223,6 +223,34 @@ class BridgeTest {
     }
 
     @Test
+    void selectGroupPicksTheSameBucketForBothDirectionsOfAConnection() {
+        ok(new OfpGroupMod(1, GroupModCommand.ADD, GroupType.SELECT, GroupId.of(7), List.of(
+                new Bucket(1, PortNo.ANY, GroupId.ANY, List.of(Action.Output.to(2))),
+                new Bucket(1, PortNo.ANY, GroupId.ANY, List.of(Action.Output.to(3))))));
+        ok(flow(0, 10, Match.builder().inPort(1).build()).apply(new Action.Group(GroupId.of(7))).build());
+        java.util.Random random = new java.util.Random(9);
+        java.util.Map<String, Integer> chosen = new java.util.HashMap<>();
+        for (int i = 0; i < 200; i++) {
+            MacAddress macA = MacAddress.of(String.format("02:00:00:00:%02x:%02x", random.nextInt(256), random.nextInt(256)));
+            MacAddress macB = MacAddress.of(String.format("02:00:00:01:%02x:%02x", random.nextInt(256), random.nextInt(256)));
+            Ipv4Address ipA = Ipv4Address.of("10.0." + random.nextInt(256) + "." + random.nextInt(256));
+            Ipv4Address ipB = Ipv4Address.of("10.1." + random.nextInt(256) + "." + random.nextInt(256));
+            int portA = 1024 + random.nextInt(60000);
+            int portB = 1 + random.nextInt(1023);
+            boolean tcp = random.nextBoolean();
+            PacketBuilder forward = PacketBuilder.ethernet(macA, macB).ipv4(ipA, ipB);
+            PacketBuilder reverse = PacketBuilder.ethernet(macB, macA).ipv4(ipB, ipA);
+            byte[] f = (tcp ? forward.tcp(portA, portB, 0x10) : forward.udp(portA, portB)).build();
+            byte[] r = (tcp ? reverse.tcp(portB, portA, 0x10) : reverse.udp(portB, portA)).build();
+            String there = br.trace(1, f).datapathActions();
+            assertThat(br.trace(1, r).datapathActions()).as("reverse of connection %d", i).isEqualTo(there);
+            chosen.merge(there, 1, Integer::sum);
+        }
+        assertThat(chosen.keySet()).as("still spreads").containsExactlyInAnyOrder("2", "3");
+        assertThat(chosen.values()).allSatisfy(n -> assertThat(n).isBetween(60, 140));
+    }
+
+    @Test
     void fastFailoverGroupFollowsPortLiveness() {
         ok(new OfpGroupMod(1, GroupModCommand.ADD, GroupType.FF, GroupId.of(3), List.of(
                 new Bucket(0, PortNo.of(2), GroupId.ANY, List.of(Action.Output.to(2))),
