@@ -1,13 +1,13 @@
-package dev.iovirt.guest.tcp;
+package dev.iovirt.guest.stack;
 
-import static dev.iovirt.guest.tcp.TcpLab.IP;
-import static dev.iovirt.guest.tcp.TcpLab.MS;
+import static dev.iovirt.guest.stack.StackLab.IP;
+import static dev.iovirt.guest.stack.StackLab.MS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.iovirt.guest.net.NetStats;
 import dev.iovirt.guest.net.TcpConnection;
 import dev.iovirt.guest.net.TcpHandler;
-import dev.iovirt.guest.tcp.TcpLab.Machine;
+import dev.iovirt.guest.stack.StackLab.Machine;
 import dev.iovirt.packet.Bytes;
 import dev.iovirt.packet.Checksums;
 import dev.iovirt.packet.FrameBatch;
@@ -31,7 +31,7 @@ class TcpInputTest {
     private static final int SYN = 0x02;
     private static final int RST = 0x04;
     private static final int ACK = 0x10;
-    private final TcpLab lab = new TcpLab();
+    private final StackLab lab = new StackLab();
     private final List<TcpConnection> accepted = new ArrayList<>();
     private final Machine b = lab.machine("b", B_MAC.toString(), B.toString(), m -> m.stack.listen(80, c -> {
         accepted.add(c);

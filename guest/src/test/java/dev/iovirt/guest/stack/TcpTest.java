@@ -1,6 +1,6 @@
-package dev.iovirt.guest.tcp;
+package dev.iovirt.guest.stack;
 
-import static dev.iovirt.guest.tcp.TcpLab.MS;
+import static dev.iovirt.guest.stack.StackLab.MS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.iovirt.guest.net.TcpCloseReason;
@@ -10,8 +10,8 @@ import dev.iovirt.guest.net.TcpState;
 import dev.iovirt.guest.programs.TcpConnectGenerator;
 import dev.iovirt.guest.programs.TcpConnectGenerator.Outcome;
 import dev.iovirt.guest.programs.TcpEchoServer;
-import dev.iovirt.guest.tcp.TcpLab.Machine;
-import dev.iovirt.guest.tcp.TcpLab.Record;
+import dev.iovirt.guest.stack.StackLab.Machine;
+import dev.iovirt.guest.stack.StackLab.Record;
 import dev.iovirt.packet.Ipv4Address;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,14 +20,14 @@ import org.junit.jupiter.api.Test;
 /** TCP between two guest VMs, each with an e1000, on one cable, on virtual time. */
 class TcpTest {
     private static final Ipv4Address B = Ipv4Address.of("10.0.0.2");
-    private final TcpLab lab = new TcpLab();
+    private final StackLab lab = new StackLab();
     private TcpConnectGenerator generator;
     private TcpEchoServer server;
 
     private Machine client(int connections, int concurrency, int bytes) {
         return lab.machine("a", "52:54:00:00:00:0a", "10.0.0.1", m -> {
             generator = new TcpConnectGenerator(m.stack, B, TcpEchoServer.ECHO_PORT, connections, concurrency, bytes);
-            TcpLab.later(m, MS, () -> generator.step(m.kernel));
+            StackLab.later(m, MS, () -> generator.step(m.kernel));
         });
     }
 
@@ -80,16 +80,16 @@ class TcpTest {
         assertThat(synAck.ack()).isEqualTo((syn.seq() + 1) & 0xFFFF_FFFFL);
         assertThat(ack.ack()).isEqualTo((synAck.seq() + 1) & 0xFFFF_FFFFL);
         for (Record r : List.of(syn, synAck)) {
-            assertThat(r.bytes()[TcpLab.IP + 12] & 0xF0).isEqualTo(6 << 4); // 24-byte header: one option
-            assertThat(r.bytes()[TcpLab.IP + 20]).isEqualTo((byte) 2);
-            assertThat(dev.iovirt.packet.Bytes.getU16(r.bytes(), TcpLab.IP + 22)).isEqualTo(1460);
+            assertThat(r.bytes()[StackLab.IP + 12] & 0xF0).isEqualTo(6 << 4); // 24-byte header: one option
+            assertThat(r.bytes()[StackLab.IP + 20]).isEqualTo((byte) 2);
+            assertThat(dev.iovirt.packet.Bytes.getU16(r.bytes(), StackLab.IP + 22)).isEqualTo(1460);
         }
         assertThat(generator.results().get(0).outcome()).isEqualTo(Outcome.COMPLETED);
 
-        TcpLab again = new TcpLab();
+        StackLab again = new StackLab();
         Machine a2 = again.machine("a", "52:54:00:00:00:0a", "10.0.0.1", m -> {
             TcpConnectGenerator g = new TcpConnectGenerator(m.stack, B, TcpEchoServer.ECHO_PORT, 1, 1, 100);
-            TcpLab.later(m, MS, () -> g.step(m.kernel));
+            StackLab.later(m, MS, () -> g.step(m.kernel));
         });
         Machine b2 = again.machine("b", "52:54:00:00:00:0b", "10.0.0.2", m -> new TcpEchoServer(m.stack, TcpEchoServer.ECHO_PORT));
         again.cable(a2, b2);
@@ -153,7 +153,7 @@ class TcpTest {
             connection = c;
             events.add("connected");
             if (closer) {
-                TcpLab.later(machine, 20 * MS, () -> {
+                StackLab.later(machine, 20 * MS, () -> {
                     c.close();
                     events.add("closed, now " + c.state());
                 });
@@ -177,7 +177,7 @@ class TcpTest {
     @Test
     void closingFromEitherSideReachesTimeWaitOnTheCloserAndClosedOnThePeer() {
         for (boolean clientCloses : new boolean[] {true, false}) {
-            TcpLab l = new TcpLab();
+            StackLab l = new StackLab();
             Recorder client = new Recorder();
             Recorder accepted = new Recorder();
             Recorder closer = clientCloses ? client : accepted;
@@ -185,7 +185,7 @@ class TcpTest {
             closer.closer = true;
             Machine a = l.machine("a", "52:54:00:00:00:0a", "10.0.0.1", m -> {
                 client.machine = m;
-                TcpLab.later(m, MS, () -> m.stack.connect(B, 80, client));
+                StackLab.later(m, MS, () -> m.stack.connect(B, 80, client));
             });
             Machine b = l.machine("b", "52:54:00:00:00:0b", "10.0.0.2", m -> {
                 accepted.machine = m;
@@ -218,7 +218,7 @@ class TcpTest {
         }
         ByteCollector[] receiver = new ByteCollector[1];
         int[] sent = {0};
-        Machine a = lab.machine("a", "52:54:00:00:00:0a", "10.0.0.1", m -> TcpLab.later(m, MS, () -> m.stack.connect(B, 5001, new TcpHandler() {
+        Machine a = lab.machine("a", "52:54:00:00:00:0a", "10.0.0.1", m -> StackLab.later(m, MS, () -> m.stack.connect(B, 5001, new TcpHandler() {
             @Override
             public void onConnected(TcpConnection c) {
                 sent[0] = c.send(data, 0, data.length);
@@ -227,8 +227,8 @@ class TcpTest {
         Machine b = lab.machine("b", "52:54:00:00:00:0b", "10.0.0.2", m -> m.stack.listen(5001, c -> {
             receiver[0] = new ByteCollector(c);
             // The program does not read for 1 s: the window fills and closes; then it reads everything.
-            TcpLab.later(m, 1_000 * MS, () -> receiver[0].reading = true);
-            TcpLab.later(m, 1_000 * MS, () -> receiver[0].drain());
+            StackLab.later(m, 1_000 * MS, () -> receiver[0].reading = true);
+            StackLab.later(m, 1_000 * MS, () -> receiver[0].drain());
             return receiver[0];
         }));
         lab.cable(a, b);

@@ -1,4 +1,4 @@
-package dev.iovirt.guest.tcp;
+package dev.iovirt.guest.stack;
 
 import dev.iovirt.guest.Kernel;
 import dev.iovirt.guest.Task;
@@ -26,11 +26,11 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
- * A test bench for the guest's TCP: VMs with an e1000 each, a cable between two of them that records
- * every frame (with the platform time and its direction) and drops the frames a test picks, and a
- * step driver on virtual time. Each guest gets only its kernel, the e1000 driver and a network stack.
+ * A test bench for the guest network stack (TCP, DHCP): VMs with an e1000 each, a cable between two
+ * of them that records every frame (with the platform time and its direction) and drops the frames a
+ * test picks, and a step driver on virtual time. Each guest gets only its kernel, the e1000 driver and a network stack.
  */
-final class TcpLab {
+final class StackLab {
     static final long MS = 1_000_000;
     static final int ETH = 14;
     static final int IP = 14 + 20;
