@@ -107,6 +107,11 @@ public final class NetStack {
         return Ipv4Address.of(address);
     }
 
+    /** The address as bits, for the layers above (no allocation per packet). */
+    int addressBits() {
+        return address;
+    }
+
     /** The prefix length of the interface's subnet (0 while unconfigured). */
     public int prefixLength() {
         return Integer.bitCount(prefixMask);

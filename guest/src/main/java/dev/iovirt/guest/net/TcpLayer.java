@@ -58,10 +58,13 @@ final class TcpLayer {
         timer();
         return false;
     };
+    /** The timer's interrupt-context half: it only schedules the task that does the work. */
+    private final Runnable timerExpired;
 
     TcpLayer(NetStack stack, Kernel kernel, TcpConfig config, NetStats stats, int localMss) {
         this.stack = stack;
         this.kernel = kernel;
+        this.timerExpired = () -> kernel.spawn(timerTask);
         this.config = config;
         this.stats = stats;
         this.localMss = localMss;
@@ -200,7 +203,7 @@ final class TcpLayer {
      * F a keyed mix of the four-tuple. The key is {@link TcpConfig#isnSeed}, so a run repeats.
      */
     int initialSequence(int localPort, int remote, int remotePort) {
-        long tuple = (long) stack.address().bits() << 32 ^ (long) remote & 0xFFFF_FFFFL ^ (long) localPort << 16 ^ remotePort;
+        long tuple = (long) stack.addressBits() << 32 ^ (long) remote & 0xFFFF_FFFFL ^ (long) localPort << 16 ^ remotePort;
         return (int) (now() / 4_000) + (int) mix(tuple ^ mix(config.isnSeed()));
     }
 
@@ -232,7 +235,7 @@ final class TcpLayer {
             stats.tcpChecksumErrors++;
             return;
         }
-        if (dst == -1 || dst != stack.address().bits()) {
+        if (dst == -1 || dst != stack.addressBits()) {
             stats.tcpHeaderErrors++; // TCP is unicast only, RFC 1122 §4.2.3.10
             return;
         }
@@ -371,8 +374,7 @@ final class TcpLayer {
             return;
         }
         timerDeadline = deadline;
-        // The timer runs in interrupt context: it only schedules the task that does the work.
-        kernel.addTimer(Math.max(0, deadline - now()), () -> kernel.spawn(timerTask));
+        kernel.addTimer(Math.max(0, deadline - now()), timerExpired);
     }
 
     /** Runs every connection's due deadlines; re-arms for the earliest left. */
