@@ -52,6 +52,8 @@ public final class NetStats {
     public long tcpUnacceptable;
     public long tcpActiveOpens;
     public long tcpPassiveOpens;
+    /** TIME_WAIT connections ended early because the connection table was full. */
+    public long tcpTimeWaitRecycled;
     /** Connections that timed out after their last retransmission. */
     public long tcpTimeouts;
     /** Frames the device refused (its transmit ring full). */

@@ -57,6 +57,11 @@ public record TcpConfig(int sendBuffer, int receiveBuffer, long initialRtoNanos,
                 maxConnections, isnSeed);
     }
 
+    public TcpConfig withMaxConnections(int connections) {
+        return new TcpConfig(sendBuffer, receiveBuffer, initialRtoNanos, minRtoNanos, maxRtoNanos, maxRetries, timeWaitNanos,
+                delayedAckNanos, connections, isnSeed);
+    }
+
     public TcpConfig withSeed(long seed) {
         return new TcpConfig(sendBuffer, receiveBuffer, initialRtoNanos, minRtoNanos, maxRtoNanos, maxRetries, timeWaitNanos,
                 delayedAckNanos, maxConnections, seed);

@@ -820,6 +820,11 @@ public final class TcpConnection {
         }
     }
 
+    /** TIME_WAIT ends early: the table needs the slot. */
+    void endTimeWait() {
+        terminate(TcpCloseReason.NORMAL);
+    }
+
     /** To CLOSED: free the slot, tell the handler (unless TIME_WAIT already did, or no program ever had it). */
     private void terminate(TcpCloseReason reason) {
         boolean told = state == TcpState.TIME_WAIT;

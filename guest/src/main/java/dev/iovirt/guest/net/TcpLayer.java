@@ -149,13 +149,26 @@ final class TcpLayer {
         }
     }
 
+    /**
+     * A free slot of the connection table. When none is free, the TIME_WAIT connection closest to its
+     * end gives its slot up (as Linux does when its time-wait buckets overflow): a full table of
+     * TIME_WAIT must not stop new connections. Returns -1 if every slot holds a live connection.
+     */
     private int freeSlot() {
+        int oldest = -1;
         for (int i = 0; i < table.length; i++) {
             if (table[i] == null) {
                 return i;
             }
+            if (table[i].state() == TcpState.TIME_WAIT && (oldest < 0 || table[i].nextDeadline() < table[oldest].nextDeadline())) {
+                oldest = i;
+            }
         }
-        return -1;
+        if (oldest >= 0) {
+            stats.tcpTimeWaitRecycled++;
+            table[oldest].endTimeWait();
+        }
+        return oldest;
     }
 
     /** The next ephemeral port no connection to {@code remote:remotePort} uses (TIME_WAIT included). */

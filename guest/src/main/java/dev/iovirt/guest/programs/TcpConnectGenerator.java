@@ -33,7 +33,9 @@ public final class TcpConnectGenerator implements Task {
         /** A segment went unacknowledged through every retransmission. */
         TIMED_OUT,
         /** The connection closed before every byte came back. */
-        SHORT
+        SHORT,
+        /** Never opened: the stack had no free connection, no free port, or no address. */
+        NOT_OPENED
     }
 
     /**
@@ -88,7 +90,14 @@ public final class TcpConnectGenerator implements Task {
             int index = started++;
             running++;
             Client client = new Client(index);
-            client.connection = stack.connect(destination, port, client);
+            try {
+                client.connection = stack.connect(destination, port, client);
+            } catch (IllegalStateException e) {
+                results[index] = new Result(index, 0, false, -1, 0, 0, 0, Outcome.NOT_OPENED);
+                running--;
+                ended++;
+                continue;
+            }
             results[index] = client.result(Outcome.PENDING);
         }
     }

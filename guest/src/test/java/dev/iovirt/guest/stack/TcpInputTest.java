@@ -122,6 +122,54 @@ class TcpInputTest {
         assertThat(accepted).singleElement().satisfies(c -> assertThat(c.mss()).isEqualTo(512));
     }
 
+    /** Completes a handshake with the listener on port 80; returns b's ISS + 1 (its SND.NXT). */
+    private int establish(long peerIss) {
+        inject(segment(80, SYN, peerIss, 0, new byte[0], new byte[0]));
+        int iss = Bytes.getI32(sent().get(0), IP + 4);
+        inject(segment(80, ACK, peerIss + 1, (iss + 1) & 0xFFFF_FFFFL, new byte[0], new byte[0]));
+        assertThat(accepted).hasSize(1);
+        return iss + 1;
+    }
+
+    @Test
+    void oneFullSegmentIsAcknowledgedAfterTheDelayedAckTimeAndTwoAtOnce() {
+        int sndNxt = establish(7000);
+        long t = lab.clock.nanos();
+        inject(segment(80, ACK, 7001, sndNxt & 0xFFFF_FFFFL, new byte[0], new byte[1460]));
+        lab.steps.runUntil(t + 39 * MS);
+        assertThat(sent()).isEmpty();
+        lab.steps.runUntil(t + 42 * MS);
+        byte[] ack = sent().get(0);
+        assertThat(Bytes.getI32(ack, IP + 8)).isEqualTo(7001 + 1460);
+        assertThat(Bytes.getU16(ack, IP + 14)).isEqualTo(65536 - 1460); // the window: the 64 KiB buffer's free part
+
+        inject(segment(80, ACK, 7001 + 1460, sndNxt & 0xFFFF_FFFFL, new byte[0], new byte[1460]));
+        inject(segment(80, ACK, 7001 + 2 * 1460, sndNxt & 0xFFFF_FFFFL, new byte[0], new byte[1460]));
+        List<byte[]> out = sent();
+        assertThat(out).hasSize(1); // every second full segment at once (RFC 9293 §3.8.6.3)
+        assertThat(Bytes.getI32(out.get(0), IP + 8)).isEqualTo(7001 + 3 * 1460);
+        assertThat(accepted.get(0).available()).isEqualTo(3 * 1460);
+    }
+
+    @Test
+    void aSegmentAfterAGapIsDroppedWithADuplicateAckAndAnInexactRstGetsAChallengeAck() {
+        int sndNxt = establish(9000);
+        inject(segment(80, ACK | 0x08, 9001 + 100, sndNxt & 0xFFFF_FFFFL, new byte[0], new byte[50]));
+        byte[] dupAck = sent().get(0);
+        assertThat(Bytes.getI32(dupAck, IP + 8)).isEqualTo(9001);
+        assertThat(b.stack.stats().tcpOutOfOrderDropped).isEqualTo(1);
+        assertThat(accepted.get(0).available()).isZero();
+
+        inject(segment(80, RST, 9001 + 10, 0, new byte[0], new byte[0])); // in the window, not at RCV.NXT
+        byte[] challenge = sent().get(0);
+        assertThat(challenge[IP + 13] & 0x3F).isEqualTo(ACK);
+        assertThat(accepted.get(0).state()).isEqualTo(dev.iovirt.guest.net.TcpState.ESTABLISHED);
+        inject(segment(80, RST, 9001, 0, new byte[0], new byte[0]));
+        assertThat(accepted.get(0).state()).isEqualTo(dev.iovirt.guest.net.TcpState.CLOSED);
+        assertThat(accepted.get(0).closeReason()).isEqualTo(dev.iovirt.guest.net.TcpCloseReason.RESET);
+        assertThat(b.stack.tcpConnections()).isEmpty();
+    }
+
     @Test
     void aSegmentWithABadChecksumIsDroppedAndCounted() {
         byte[] f = segment(80, SYN, 1000, 0, new byte[0], new byte[0]);

@@ -309,6 +309,20 @@ class TcpTest {
     }
 
     @Test
+    void aFullTableOfTimeWaitGivesUpItsOldestForANewConnection() {
+        lab.tcp = lab.tcp.withMaxConnections(2).withTimeWait(60_000 * MS);
+        Machine a = client(6, 1, 1000);
+        Machine b = echoServer();
+        lab.cable(a, b);
+        lab.steps.runUntil(2_000 * MS);
+
+        assertThat(generator.completed()).isEqualTo(6);
+        assertThat(generator.results()).extracting(TcpConnectGenerator.Result::sourcePort).doesNotHaveDuplicates();
+        assertThat(a.stack.stats().tcpTimeWaitRecycled).isEqualTo(4); // two slots, six connections
+        assertThat(a.stack.tcpConnections()).hasSize(2).allSatisfy(c -> assertThat(c.state()).isEqualTo(TcpState.TIME_WAIT));
+    }
+
+    @Test
     void aConnectionWhosePeerFallsSilentTimesOutAfterItsRetries() {
         boolean[] cut = {false};
         int[] dataFrames = {0};
