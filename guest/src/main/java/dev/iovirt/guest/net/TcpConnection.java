@@ -29,6 +29,8 @@ public final class TcpConnection {
     private static final long NONE = Long.MAX_VALUE;
     /** Clock granularity G. RFC 6298 §2. */
     private static final long CLOCK_GRANULARITY = 1_000_000L;
+    /** The RTO once data flows after a SYN or SYN,ACK timed out, if it was lower. RFC 6298 §5.7. */
+    private static final long RTO_AFTER_SYN_TIMEOUT = 3_000_000_000L;
     /** The largest window a header carries without window scaling. RFC 9293 §3.1. */
     private static final int MAX_WINDOW = 65535;
 
@@ -588,6 +590,9 @@ public final class TcpConnection {
     private void established() {
         state = TcpState.ESTABLISHED;
         establishedAt = tcp.now();
+        if (retransmissions > 0 && !rttMeasured && rto < RTO_AFTER_SYN_TIMEOUT) {
+            rto = Math.min(config.maxRtoNanos(), RTO_AFTER_SYN_TIMEOUT); // RFC 6298 §5.7
+        }
         if (listener != null) {
             listener.accepted++;
             handler = listener.acceptor().accept(this);

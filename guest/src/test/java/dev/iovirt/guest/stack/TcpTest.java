@@ -309,6 +309,28 @@ class TcpTest {
     }
 
     @Test
+    void aLostSynIsSentAgainAndTheRtoStartsAtThreeSeconds() {
+        long[] rtoAtConnect = {-1};
+        long[] connectNanos = {-1};
+        Machine a = lab.machine("a", "52:54:00:00:00:0a", "10.0.0.1", m -> StackLab.later(m, MS, () -> m.stack.connect(B, 80, new TcpHandler() {
+            @Override
+            public void onConnected(TcpConnection c) {
+                rtoAtConnect[0] = c.rtoNanos();
+                connectNanos[0] = c.connectNanos();
+            }
+        })));
+        Machine b = lab.machine("b", "52:54:00:00:00:0b", "10.0.0.2", m -> m.stack.listen(80, c -> new TcpHandler() {
+        }));
+        boolean[] first = {true};
+        lab.cable(a, b, r -> r.isTcp() && r.fromA() && r.tcpFlags() == 0x02 && first[0] && !(first[0] = false));
+        lab.steps.runUntil(1_000 * MS);
+
+        assertThat(a.stack.stats().tcpRetransmissions).isEqualTo(1);
+        assertThat(connectNanos[0]).isBetween(200 * MS, 210 * MS); // the 200 ms initial RTO of this lab
+        assertThat(rtoAtConnect[0]).isEqualTo(3_000 * MS); // RFC 6298 §5.7
+    }
+
+    @Test
     void aFullTableOfTimeWaitGivesUpItsOldestForANewConnection() {
         lab.tcp = lab.tcp.withMaxConnections(2).withTimeWait(60_000 * MS);
         Machine a = client(6, 1, 1000);
