@@ -524,11 +524,12 @@ public final class TcpConnection {
                 default -> {
                 }
             }
-            sendAck();
             if (state == TcpState.TIME_WAIT) {
+                sendAck();
                 enterTimeWait();
                 return;
             }
+            // Otherwise the ACK goes out from the flush, on our FIN if the program closes now.
             if (handler != null && state == TcpState.CLOSE_WAIT) {
                 handler.onPeerClosed(this);
             }

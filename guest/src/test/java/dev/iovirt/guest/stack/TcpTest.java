@@ -201,6 +201,9 @@ class TcpTest {
             assertThat(other.events).containsExactly("connected", "peer closed in CLOSE_WAIT", "closed, now LAST_ACK",
                     "ended in CLOSED NORMAL");
             assertThat(closer.connection.state()).isEqualTo(TcpState.TIME_WAIT);
+            // FIN; FIN,ACK (the peer's ACK rides on its own FIN, as it closes at once); ACK.
+            assertThat(l.tcpFrames().stream().filter(r -> r.nanos() >= 20 * MS).map(r -> r.tcpFlags() & 0x17))
+                    .containsExactly(0x11, 0x11, 0x10);
             l.steps.runUntil(l.clock.nanos() + 100 * MS);
             assertThat(closer.connection.state()).isEqualTo(TcpState.CLOSED);
             assertThat(a.stack.tcpConnections()).isEmpty();
