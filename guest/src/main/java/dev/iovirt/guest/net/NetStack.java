@@ -8,8 +8,12 @@ import dev.iovirt.packet.Ipv4Address;
 import dev.iovirt.packet.MacAddress;
 
 /**
- * One IPv4 interface over a {@link NetDevice}: Ethernet, ARP, IPv4, ICMP echo and UDP. See the package
- * documentation for how a packet flows.
+ * One IPv4 interface over a {@link NetDevice}: Ethernet, ARP, IPv4, ICMP echo, UDP and TCP. See the
+ * package documentation for how a packet flows.
+ *
+ * <p>The interface may start unconfigured (address 0.0.0.0, as a DHCP client's host does): it then
+ * receives only broadcasts, answers no ARP, and may send to the limited broadcast address from
+ * 0.0.0.0 (RFC 2131 §4.1) until {@link #configure} gives it an address.
  *
  * <p>Run to completion: {@link #receive} runs in the driver's receive task; senders call from tasks
  * (never from interrupt handlers, which only schedule tasks — the kernel delivers interrupts between
@@ -36,6 +40,7 @@ public final class NetStack {
     public static final int DEFAULT_TTL = 64;
     static final int PROTO_ICMP = 1;
     static final int PROTO_UDP = 17;
+    static final int PROTO_TCP = 6;
     // ICMP. RFC 792.
     static final int ICMP_ECHO_REPLY = 0;
     static final int ICMP_ECHO_REQUEST = 8;
@@ -52,14 +57,15 @@ public final class NetStack {
     private final Kernel kernel;
     private final NetDevice device;
     private final long mac;
-    private final int address;
-    private final int prefixMask;
+    private int address;
+    private int prefixMask;
     private int gateway;
     private final ArpCache arp;
     private final NetStats stats = new NetStats();
     private final byte[] tx;
     private final byte[] arpFrame = new byte[MIN_FRAME];
     private final UdpSocket[] sockets = new UdpSocket[MAX_SOCKETS];
+    private final TcpLayer tcp;
     private EchoReplyListener echoListener = (s, i, q, l) -> { };
     /** The last peer address handed to a handler, reused while it repeats (no allocation per packet). */
     private Ipv4Address lastPeer = Ipv4Address.ANY;
@@ -74,7 +80,17 @@ public final class NetStack {
         this(kernel, device, address, prefixLength, DEFAULT_ARP_REACHABLE_NANOS, DEFAULT_ARP_RETRY_NANOS);
     }
 
+    /** An unconfigured interface (0.0.0.0, no gateway), for a DHCP client to {@link #configure}. */
+    public NetStack(Kernel kernel, NetDevice device) {
+        this(kernel, device, Ipv4Address.ANY, 0);
+    }
+
     public NetStack(Kernel kernel, NetDevice device, Ipv4Address address, int prefixLength, long arpReachableNanos, long arpRetryNanos) {
+        this(kernel, device, address, prefixLength, arpReachableNanos, arpRetryNanos, TcpConfig.DEFAULT);
+    }
+
+    public NetStack(Kernel kernel, NetDevice device, Ipv4Address address, int prefixLength, long arpReachableNanos, long arpRetryNanos,
+            TcpConfig tcpConfig) {
         this.kernel = kernel;
         this.device = device;
         this.mac = device.macAddress().bits();
@@ -83,11 +99,45 @@ public final class NetStack {
         int maxFrame = ETH_HEADER + device.mtu();
         this.tx = new byte[maxFrame];
         this.arp = new ArpCache(arpReachableNanos, arpRetryNanos, maxFrame);
+        this.tcp = new TcpLayer(this, kernel, tcpConfig, stats, Math.min(device.mtu() - IP_HEADER - TcpLayer.HEADER, maxFrame));
         device.setReceiver(this::receive);
     }
 
     public Ipv4Address address() {
         return Ipv4Address.of(address);
+    }
+
+    /** The address as bits, for the layers above (no allocation per packet). */
+    int addressBits() {
+        return address;
+    }
+
+    /** The prefix length of the interface's subnet (0 while unconfigured). */
+    public int prefixLength() {
+        return Integer.bitCount(prefixMask);
+    }
+
+    public Ipv4Address gateway() {
+        return Ipv4Address.of(gateway);
+    }
+
+    /** Whether the interface has an address (not 0.0.0.0). */
+    public boolean configured() {
+        return address != 0;
+    }
+
+    /**
+     * Gives the interface its address, subnet and default gateway (0.0.0.0 for none), e.g. from a
+     * DHCP ACK, and announces the address with a gratuitous ARP. Connections bound to an earlier
+     * address are not moved: they time out.
+     */
+    public void configure(Ipv4Address address, int prefixLength, Ipv4Address gateway) {
+        this.address = address.bits();
+        this.prefixMask = Ipv4Address.prefixMask(prefixLength);
+        this.gateway = gateway.bits();
+        if (this.address != 0) {
+            announce();
+        }
     }
 
     public MacAddress macAddress() {
@@ -129,6 +179,28 @@ public final class NetStack {
     }
 
     // ------------------------------------------------------------------ sockets
+
+    /** Listens on TCP {@code port}; {@code acceptor} names the handler of each connection it accepts. */
+    public TcpListener listen(int port, TcpAcceptor acceptor) {
+        return tcp.listen(port, acceptor);
+    }
+
+    /**
+     * Opens a TCP connection to {@code destination:port} from an ephemeral port (sends the SYN now).
+     * The handler hears {@link TcpHandler#onConnected} or {@link TcpHandler#onClosed} with the reason.
+     */
+    public TcpConnection connect(Ipv4Address destination, int port, TcpHandler handler) {
+        return tcp.connect(destination.bits(), port, handler);
+    }
+
+    /** The TCP connections that are not yet CLOSED (including TIME_WAIT), for inspection. */
+    public java.util.List<TcpConnection> tcpConnections() {
+        return tcp.connections();
+    }
+
+    public TcpConfig tcpConfig() {
+        return tcp.config();
+    }
 
     /** Binds UDP {@code port}; the handler runs in the receive task for each datagram. */
     public UdpSocket bindUdp(int port, UdpHandler handler) {
@@ -199,7 +271,7 @@ public final class NetStack {
             resolved(e, sha, t);
             merged = true;
         }
-        if (tpa == address && spa != address) {
+        if (address != 0 && tpa == address && spa != address) {
             if (!merged && spa != 0) {
                 resolved(arp.allocate(spa, t), sha, t);
             }
@@ -241,7 +313,9 @@ public final class NetStack {
         }
         int src = Bytes.getI32(b, o + 12);
         int dst = Bytes.getI32(b, o + 16);
-        if (dst != address && dst != -1 && dst != (address | ~prefixMask)) {
+        if (dst == -1 || address != 0 && (dst == address || dst == (address | ~prefixMask))) {
+            // for us; while unconfigured only the limited broadcast is (RFC 1122 §3.3.6)
+        } else {
             stats.ipNotForUs++; // no forwarding: a host, not a router
             return;
         }
@@ -251,6 +325,7 @@ public final class NetStack {
         switch (protocol) {
             case PROTO_ICMP -> receiveIcmp(b, l4, l4Len, src);
             case PROTO_UDP -> receiveUdp(b, l4, l4Len, src, dst);
+            case PROTO_TCP -> tcp.receive(b, l4, l4Len, src, dst);
             default -> stats.ipUnknownProtocol++;
         }
     }
@@ -352,6 +427,43 @@ public final class NetStack {
         return sendIp(destination.bits(), PROTO_ICMP, len);
     }
 
+    /**
+     * Sends one TCP segment built in the reused buffer: the header (with an MSS option if {@code mss}
+     * is positive, RFC 9293 §3.2) and {@code len} payload bytes taken from the ring {@code data}
+     * starting at {@code start} (wrapping at its end). The checksum covers the pseudo header, RFC 9293
+     * §3.1. Returns false if it was dropped at once.
+     */
+    boolean sendTcp(int sourcePort, int destination, int destinationPort, int seq, int ack, int flags, int window, int mss,
+            byte[] data, int start, int len) {
+        int header = TcpLayer.HEADER + (mss > 0 ? 4 : 0);
+        int tcpLength = header + len;
+        if (IP_HEADER + tcpLength > device.mtu()) {
+            return false;
+        }
+        int o = L4;
+        Bytes.putU16(tx, o, sourcePort);
+        Bytes.putU16(tx, o + 2, destinationPort);
+        Bytes.putI32(tx, o + 4, seq);
+        Bytes.putI32(tx, o + 8, ack);
+        Bytes.putU16(tx, o + 12, (header / 4) << 12 | flags);
+        Bytes.putU16(tx, o + 14, window);
+        Bytes.putU16(tx, o + 16, 0);
+        Bytes.putU16(tx, o + 18, 0); // urgent pointer: urgent data is not sent
+        if (mss > 0) {
+            tx[o + 20] = TcpLayer.OPT_MSS;
+            tx[o + 21] = 4;
+            Bytes.putU16(tx, o + 22, mss);
+        }
+        if (len > 0) {
+            int first = Math.min(len, data.length - start);
+            System.arraycopy(data, start, tx, o + header, first);
+            System.arraycopy(data, 0, tx, o + header + first, len - first);
+        }
+        int c = Checksums.finish(Checksums.sum(tx, o, tcpLength, Checksums.pseudoHeaderIpv4(address, destination, PROTO_TCP, tcpLength)));
+        Bytes.putU16(tx, o + 16, c);
+        return sendIp(destination, PROTO_TCP, tcpLength);
+    }
+
     /** Fills the IPv4 header in front of the {@code l4Length} bytes at {@link #L4} and sends. RFC 791 §3.1. */
     private boolean sendIp(int destination, int protocol, int l4Length) {
         int o = ETH_HEADER;
@@ -371,7 +483,7 @@ public final class NetStack {
         Bytes.putU16(tx, 12, ETHERTYPE_IPV4);
         int len = ETH_HEADER + total;
         stats.ipOut++;
-        if (destination == -1 || destination == (address | ~prefixMask)) {
+        if (destination == -1 || address != 0 && destination == (address | ~prefixMask)) {
             Bytes.putU48(tx, 0, MacAddress.BROADCAST.bits());
             return transmit(tx, len);
         }
