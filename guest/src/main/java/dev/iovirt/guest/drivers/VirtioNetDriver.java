@@ -8,6 +8,7 @@ import dev.iovirt.guest.Task;
 import dev.iovirt.guest.drivers.virtio.VirtioRings;
 import dev.iovirt.guest.net.FrameReceiver;
 import dev.iovirt.guest.net.NetDevice;
+import dev.iovirt.guest.net.PollModeDevice;
 import dev.iovirt.guest.pci.Msix;
 import dev.iovirt.guest.pci.PciDevice;
 import dev.iovirt.guest.pci.PciEnumerator;
@@ -34,10 +35,17 @@ import dev.iovirt.vmm.pci.PciConfig;
  * them, then re-arms (used_event at the next buffer) and polls again if one slipped in meanwhile.
  * Under load most packets therefore cost no interrupt and no exit.
  *
+ * <p><b>Poll mode</b> ({@code pollMode}, as DPDK's {@code virtio_net} PMD): no MSI-X vector is routed
+ * for the receive queue and its interrupts stay suppressed (VIRTQ_AVAIL_F_NO_INTERRUPT, virtio 1.2
+ * §2.7.7, or with EVENT_IDX a used_event kept half a ring behind, §2.7.10, rewritten after every
+ * burst so that the device never reaches it); the owner takes frames with {@link #receiveBurst}.
+ * Transmit honours {@link #setXmitMore}: while it is set, buffers are added but not published, and
+ * clearing it publishes the whole burst with at most one kick.
+ *
  * <p>The driver holds no device object: only BAR addresses, guest memory and the register maps of
  * the {@code virtio} module.
  */
-public final class VirtioNetDriver implements Driver, NetDevice {
+public final class VirtioNetDriver implements Driver, PollModeDevice {
     /** Entries per queue (the driver's ring size; the device may offer more). */
     public static final int RING_SIZE = 256;
     public static final int BUFFER_SIZE = 2048;
@@ -51,6 +59,9 @@ public final class VirtioNetDriver implements Driver, NetDevice {
     private final long memoryBase;
     private final boolean wantPacked;
     private final boolean wantEventIdx;
+    private final boolean pollMode;
+    private boolean xmitMore;
+    private boolean txUnpublished;
     private final byte[] frame = new byte[BUFFER_SIZE];
     private final byte[] header = new byte[VirtioNetLayout.HDR_LEN];
     private GuestCpu cpu;
@@ -83,9 +94,19 @@ public final class VirtioNetDriver implements Driver, NetDevice {
      * @param eventIdx negotiate EVENT_IDX if offered
      */
     public VirtioNetDriver(long memoryBase, boolean packed, boolean eventIdx) {
+        this(memoryBase, packed, eventIdx, false);
+    }
+
+    /**
+     * @param packed use the packed ring if the device offers it
+     * @param eventIdx negotiate EVENT_IDX if offered
+     * @param pollMode suppress receive interrupts and leave the receive ring to {@link #receiveBurst}
+     */
+    public VirtioNetDriver(long memoryBase, boolean packed, boolean eventIdx, boolean pollMode) {
         this.memoryBase = memoryBase;
         this.wantPacked = packed;
         this.wantEventIdx = eventIdx;
+        this.pollMode = pollMode;
     }
 
     @Override
@@ -165,12 +186,15 @@ public final class VirtioNetDriver implements Driver, NetDevice {
             cpu.write(a, zeros, 0, zeros.length);
         }
         // MSI-X: entry 1 for the receive queue; the transmit queue and configuration have no vector.
-        int vector = kernel.allocateVector((k, v, e) -> interrupt(k));
-        Msix msix = new Msix(cpu, device);
-        msix.route(1, kernel.apicId(), vector);
-        msix.enable();
+        // Poll mode routes none at all: the receive queue is read only by receiveBurst.
+        if (!pollMode) {
+            int vector = kernel.allocateVector((k, v, e) -> interrupt(k));
+            Msix msix = new Msix(cpu, device);
+            msix.route(1, kernel.apicId(), vector);
+            msix.enable();
+        }
         cpu.write16(common + CONFIG_MSIX_VECTOR, NO_VECTOR);
-        setUpQueue(RX, 1);
+        setUpQueue(RX, pollMode ? NO_VECTOR : 1);
         setUpQueue(TX, NO_VECTOR);
         cpu.write8(common + DEVICE_STATUS, VirtioStatus.ACKNOWLEDGE | VirtioStatus.DRIVER | VirtioStatus.FEATURES_OK
                 | VirtioStatus.DRIVER_OK);
@@ -179,7 +203,11 @@ public final class VirtioNetDriver implements Driver, NetDevice {
             rings.ring(RX).add(id, rxBuffer(id), BUFFER_SIZE, true);
         }
         rings.ring(RX).publish();
-        rings.ring(RX).enableInterrupts();
+        if (pollMode) {
+            rings.ring(RX).disableInterrupts();
+        } else {
+            rings.ring(RX).enableInterrupts();
+        }
         rings.ring(TX).disableInterrupts();
         return true;
     }
@@ -237,12 +265,29 @@ public final class VirtioNetDriver implements Driver, NetDevice {
         txBusy[id] = true;
         txNext = (txNext + 1) % RING_SIZE;
         txPackets++;
+        if (xmitMore) {
+            txUnpublished = true; // published, with at most one kick, when xmit_more is cleared
+        } else {
+            publishTx();
+        }
+        return true;
+    }
+
+    private void publishTx() {
+        txUnpublished = false;
         if (rings.ring(TX).publish()) {
             kick(TX);
         } else {
             kicksSuppressed++;
         }
-        return true;
+    }
+
+    @Override
+    public void setXmitMore(boolean more) {
+        xmitMore = more;
+        if (!more && txUnpublished) {
+            publishTx();
+        }
     }
 
     private void reclaimTx() {
@@ -278,16 +323,7 @@ public final class VirtioNetDriver implements Driver, NetDevice {
     private boolean poll() {
         int done = 0;
         for (long u; done < POLL_BUDGET && (u = rings.ring(RX).takeUsed()) >= 0; done++) {
-            int id = (int) (u >>> 32);
-            int len = (int) u - VirtioNetLayout.HDR_LEN;
-            if (id >= 0 && id < RING_SIZE && len > 0 && len <= BUFFER_SIZE - VirtioNetLayout.HDR_LEN) {
-                cpu.read(rxBuffer(id) + VirtioNetLayout.HDR_LEN, frame, 0, len);
-                rxPackets++;
-                receiver.receive(frame, 0, len);
-            }
-            if (id >= 0 && id < RING_SIZE) {
-                rings.ring(RX).add(id, rxBuffer(id), BUFFER_SIZE, true); // refill with the same buffer
-            }
+            deliver(u, receiver);
         }
         if (done > 0 && rings.ring(RX).publish()) {
             kick(RX);
@@ -303,6 +339,47 @@ public final class VirtioNetDriver implements Driver, NetDevice {
             return true;
         }
         return false;
+    }
+
+    // ------------------------------------------------------------------ receive (poll mode)
+
+    @Override
+    public boolean pollMode() {
+        return pollMode;
+    }
+
+    @Override
+    public int receiveBurst(FrameReceiver r, int max) {
+        if (!pollMode) {
+            throw new IllegalStateException("receiveBurst needs a driver built in poll mode (its receive queue interrupts)");
+        }
+        int done = 0;
+        for (long u; done < max && (u = rings.ring(RX).takeUsed()) >= 0; done++) {
+            deliver(u, r);
+        }
+        if (done > 0) {
+            if (rings.ring(RX).publish()) {
+                kick(RX);
+            }
+            // With EVENT_IDX, move used_event along with the ring so that the device never reaches it
+            // (§2.7.10); without, this rewrites the NO_INTERRUPT flag already set (§2.7.7).
+            rings.ring(RX).disableInterrupts();
+        }
+        return done;
+    }
+
+    /** Copies one used receive buffer ({@code id << 32 | length}) out to {@code r} and puts the buffer back. */
+    private void deliver(long u, FrameReceiver r) {
+        int id = (int) (u >>> 32);
+        int len = (int) u - VirtioNetLayout.HDR_LEN;
+        if (id >= 0 && id < RING_SIZE && len > 0 && len <= BUFFER_SIZE - VirtioNetLayout.HDR_LEN) {
+            cpu.read(rxBuffer(id) + VirtioNetLayout.HDR_LEN, frame, 0, len);
+            rxPackets++;
+            r.receive(frame, 0, len);
+        }
+        if (id >= 0 && id < RING_SIZE) {
+            rings.ring(RX).add(id, rxBuffer(id), BUFFER_SIZE, true); // refill with the same buffer
+        }
     }
 
     // ------------------------------------------------------------------ counters
