@@ -175,7 +175,7 @@ public final class ApplianceVm {
         int[] vf = {0};
         Kernel kernel = Kernel.builder()
                 .driver(VirtioPciLayout.VENDOR_ID, VirtioPciLayout.DEVICE_ID_BASE + 1,
-                        () -> new VirtioNetDriver(VIRTIO_MEMORY_BASE + NIC_MEMORY_STRIDE * virtio[0]++, false, true, true))
+                        () -> new VirtioNetDriver(VIRTIO_MEMORY_BASE + NIC_MEMORY_STRIDE * virtio[0]++, false, true, true, true))
                 .driver(VfNetDriver.VENDOR_ID, VfNetDriver.DEVICE_ID,
                         () -> new VfNetDriver(VF_MEMORY_BASE + NIC_MEMORY_STRIDE * vf[0]++, true, false))
                 .task(new PollLoop(function, a.management, config.burst(), config.idleNanos()))
