@@ -135,6 +135,7 @@ public final class Nat implements NetworkFunction {
     private long unsolicited;
     private long untranslatable;
     private long insideHostUnknown;
+    private long neighbourTableFull;
     private long arpAnswered;
     private long arpRelayed;
     private long arpDropped;
@@ -250,7 +251,7 @@ public final class Nat implements NetworkFunction {
         }
         long hostMac = Bytes.getU48(f, off + 6);
         if (!insideNeighbours.put(p.source, hostMac)) {
-            insideHostUnknown++; // the neighbour table is full; the connection still works by its mark
+            neighbourTableFull++; // the connection still works (its mark holds the MAC); only port forwards need the table
         }
         PortAllocator ports = allocator(p.protocol);
         int allocated = ports.allocate();
@@ -526,6 +527,7 @@ public final class Nat implements NetworkFunction {
         m.put("unsolicited-dropped", unsolicited);
         m.put("untranslatable-dropped", untranslatable);
         m.put("inside-host-unknown", insideHostUnknown);
+        m.put("neighbour-table-full", neighbourTableFull);
         m.put("malformed-dropped", malformed);
         m.put("arp-answered", arpAnswered);
         m.put("arp-relayed", arpRelayed);
