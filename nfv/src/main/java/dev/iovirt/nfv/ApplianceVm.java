@@ -117,7 +117,6 @@ public final class ApplianceVm {
         long rounds;
         long idleSleeps;
         long badPort;
-        int portsMissing;
 
         Management(int ports) {
             rx = new long[ports];
@@ -251,6 +250,11 @@ public final class ApplianceVm {
 
     public long idleSleeps() {
         return management.idleSleeps;
+    }
+
+    /** Frames the function emitted to a port the appliance does not have (dropped). */
+    public long badPortEmits() {
+        return management.badPort;
     }
 
     /** The function's counters (rule hits, translations, drops) as its management interface reports them. */

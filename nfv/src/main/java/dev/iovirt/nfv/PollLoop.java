@@ -120,10 +120,8 @@ final class PollLoop implements Task {
             }
         }
         if (found.size() != management.rx.length) {
-            management.portsMissing = management.rx.length - found.size();
-            return false;
+            return false; // a NIC not bound (yet): ApplianceVm.attached() stays false
         }
-        management.portsMissing = 0;
         ports = found.toArray(PollModeDevice[]::new);
         transmitting = new boolean[ports.length];
         receivers = new FrameReceiver[ports.length];

@@ -191,18 +191,22 @@ public final class Nat implements NetworkFunction {
 
     @Override
     public void process(int port, byte[] frame, int off, int len, long now, Output out) {
+        if (port != INSIDE && port != OUTSIDE) {
+            malformed++;
+            return;
+        }
         switch (packet.parse(frame, off, len)) {
             case ARP -> {
                 if (port == INSIDE) {
                     insideArp(frame, off, len, out);
-                } else if (port == OUTSIDE) {
+                } else {
                     outsideArp(frame, off, len, out);
                 }
             }
             case IPV4 -> {
                 if (port == INSIDE) {
                     fromInside(frame, off, len, now, out);
-                } else if (port == OUTSIDE) {
+                } else {
                     fromOutside(frame, off, len, now, out);
                 }
             }

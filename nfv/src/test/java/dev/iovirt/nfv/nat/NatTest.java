@@ -217,4 +217,19 @@ class NatTest {
         byte[] out = only(Emitted.run(nat, Nat.INSIDE, f, 0), Nat.OUTSIDE).bytes();
         assertEquals(0, Bytes.getU16(out, 40));
     }
+
+    @Test
+    void malformedFramesAreDroppedAndCountedNeverThrown() {
+        Nat nat = nat(Nat.Config.of(EXTERNAL));
+        java.util.Random random = new java.util.Random(5);
+        byte[] good = udpOut(5000);
+        for (int i = 0; i < 20_000; i++) {
+            byte[] f = good.clone();
+            for (int k = 0; k < 4; k++) {
+                f[12 + random.nextInt(f.length - 12)] = (byte) random.nextInt();
+            }
+            nat.process(random.nextInt(3), f, 0, random.nextInt(f.length + 1), i, (p, b, o, l) -> { });
+        }
+        assertTrue(nat.counters().get("malformed-dropped") > 0);
+    }
 }
