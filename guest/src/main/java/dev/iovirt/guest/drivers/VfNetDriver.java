@@ -8,6 +8,7 @@ import dev.iovirt.guest.Kernel;
 import dev.iovirt.guest.Task;
 import dev.iovirt.guest.net.FrameReceiver;
 import dev.iovirt.guest.net.NetDevice;
+import dev.iovirt.guest.net.PollModeDevice;
 import dev.iovirt.guest.pci.Msix;
 import dev.iovirt.guest.pci.PciDevice;
 import dev.iovirt.guest.pci.PciEnumerator;
@@ -46,8 +47,10 @@ import java.util.List;
  * {@value #DEFAULT_POLL_IDLE_NANOS} ns), as a power-aware PMD ({@code l3fwd-power}) does: a guest that
  * never halts would stall this model's virtual time (the step driver waits for every part to go idle),
  * so the idle wake-ups cost the kernel timer's exits (TSC-deadline WRMSR, HLT) and nothing else.
+ * Built with {@code pollTask} false, the driver starts no task of its own and its owner (an appliance's
+ * poll loop) takes frames with {@link #receiveBurst}, deciding itself when to sleep.
  */
-public final class VfNetDriver implements Driver, NetDevice {
+public final class VfNetDriver implements Driver, PollModeDevice {
     public static final int VENDOR_ID = SriovRegisters.VENDOR_INTEL;
     public static final int DEVICE_ID = SriovRegisters.DEVICE_X710_VF;
     /** Descriptors per ring. */
@@ -62,6 +65,7 @@ public final class VfNetDriver implements Driver, NetDevice {
 
     private final long memoryBase;
     private final boolean pollMode;
+    private final boolean pollTask;
     private final byte[] frame = new byte[BUFFER_SIZE];
     private final List<Runnable> onReady = new ArrayList<>();
     private GuestCpu cpu;
@@ -111,8 +115,22 @@ public final class VfNetDriver implements Driver, NetDevice {
      * @param pollMode poll the RX ring from a task that never sleeps instead of taking RX interrupts
      */
     public VfNetDriver(long memoryBase, boolean pollMode) {
+        this(memoryBase, pollMode, pollMode);
+    }
+
+    /**
+     * @param memoryBase guest-physical base of the driver's rings and buffers ({@link #MEMORY_BYTES})
+     * @param pollMode no RX interrupts: the RX ring is polled
+     * @param pollTask in poll mode, whether the driver runs its own poll task; without it the owner
+     *     calls {@link #receiveBurst}
+     */
+    public VfNetDriver(long memoryBase, boolean pollMode, boolean pollTask) {
+        if (pollTask && !pollMode) {
+            throw new IllegalArgumentException("a poll task needs poll mode");
+        }
         this.memoryBase = memoryBase;
         this.pollMode = pollMode;
+        this.pollTask = pollTask;
     }
 
     @Override
@@ -164,7 +182,7 @@ public final class VfNetDriver implements Driver, NetDevice {
         // The mailbox handshake (ixgbevf_reset_hw): RESET asks the PF for our MAC; the answer comes later.
         cpu.write32(bar0 + VFMBMEM, VfMailboxMessages.RESET);
         cpu.write32(bar0 + VFMAILBOX, MAILBOX_REQ);
-        if (pollMode) {
+        if (pollTask) {
             kernel.spawn(busyPoll);
         }
         return true;
@@ -310,15 +328,37 @@ public final class VfNetDriver implements Driver, NetDevice {
     }
 
     private boolean poll() {
+        int done = takeBurst(receiver, POLL_BUDGET);
+        if (done == POLL_BUDGET) {
+            return true; // more may be waiting: run again
+        }
+        pollScheduled = false;
+        if ((cpu.read32(rxRing + (long) rxNext * SIZE + RX_STATUS) & RX_STAT_DD) != 0) {
+            pollScheduled = true; // one slipped in after the last look
+            return true;
+        }
+        return false;
+    }
+
+    @Override
+    public int receiveBurst(FrameReceiver r, int max) {
+        if (!pollMode || pollTask) {
+            throw new IllegalStateException("receiveBurst needs a driver in poll mode without its own poll task");
+        }
+        return takeBurst(r, max);
+    }
+
+    /** Takes up to {@code max} frames whose descriptors the VF wrote back (DD), gives the slots back, moves RX_TAIL. */
+    private int takeBurst(FrameReceiver r, int max) {
         int done = 0;
-        while (done < POLL_BUDGET && (cpu.read32(rxRing + (long) rxNext * SIZE + RX_STATUS) & RX_STAT_DD) != 0) {
+        while (done < max && (cpu.read32(rxRing + (long) rxNext * SIZE + RX_STATUS) & RX_STAT_DD) != 0) {
             long d = rxRing + (long) rxNext * SIZE;
             int status = cpu.read32(d + RX_STATUS);
             int len = cpu.read32(d + RX_LENGTH_VLAN) & 0xFFFF;
             if ((status & RX_STAT_EOP) != 0 && len > 0 && len <= BUFFER_SIZE) {
                 cpu.read(rxBuffer(rxNext), frame, 0, len);
                 rxPackets++;
-                receiver.receive(frame, 0, len);
+                r.receive(frame, 0, len);
             } else {
                 rxErrors++;
             }
@@ -331,15 +371,7 @@ public final class VfNetDriver implements Driver, NetDevice {
         if (done > 0) {
             cpu.write32(bar0 + RX_TAIL, rxTail); // doorbell page: no exit
         }
-        if (done == POLL_BUDGET) {
-            return true; // more may be waiting: run again
-        }
-        pollScheduled = false;
-        if ((cpu.read32(rxRing + (long) rxNext * SIZE + RX_STATUS) & RX_STAT_DD) != 0) {
-            pollScheduled = true; // one slipped in after the last look
-            return true;
-        }
-        return false;
+        return done;
     }
 
     // ------------------------------------------------------------------ counters
@@ -385,6 +417,7 @@ public final class VfNetDriver implements Driver, NetDevice {
         return pollRounds;
     }
 
+    @Override
     public boolean pollMode() {
         return pollMode;
     }

@@ -8,12 +8,14 @@ import dev.iovirt.guest.Task;
 import dev.iovirt.guest.drivers.virtio.VirtioRings;
 import dev.iovirt.guest.net.FrameReceiver;
 import dev.iovirt.guest.net.NetDevice;
+import dev.iovirt.guest.net.PollModeDevice;
 import dev.iovirt.guest.pci.Msix;
 import dev.iovirt.guest.pci.PciDevice;
 import dev.iovirt.guest.pci.PciEnumerator;
 import dev.iovirt.packet.MacAddress;
 import dev.iovirt.virtio.VirtioStatus;
 import dev.iovirt.virtio.net.VirtioNetLayout;
+import dev.iovirt.virtio.queue.SplitRing;
 import dev.iovirt.vmm.arch.GuestCpu;
 import dev.iovirt.vmm.pci.PciConfig;
 
@@ -34,23 +36,38 @@ import dev.iovirt.vmm.pci.PciConfig;
  * them, then re-arms (used_event at the next buffer) and polls again if one slipped in meanwhile.
  * Under load most packets therefore cost no interrupt and no exit.
  *
+ * <p><b>Poll mode</b> ({@code pollMode}, as DPDK's {@code virtio_net} PMD): no MSI-X vector is routed
+ * for the receive queue and its interrupts stay suppressed (VIRTQ_AVAIL_F_NO_INTERRUPT, virtio 1.2
+ * §2.7.7, or with EVENT_IDX a used_event kept half a ring behind, §2.7.10, rewritten after every
+ * burst so that the device never reaches it); the owner takes frames with {@link #receiveBurst}.
+ * Transmit honours {@link #setXmitMore}: while it is set, buffers are added but not published, and
+ * clearing it publishes the whole burst with at most one kick.
+ *
  * <p>The driver holds no device object: only BAR addresses, guest memory and the register maps of
  * the {@code virtio} module.
  */
-public final class VirtioNetDriver implements Driver, NetDevice {
+public final class VirtioNetDriver implements Driver, PollModeDevice {
     /** Entries per queue (the driver's ring size; the device may offer more). */
     public static final int RING_SIZE = 256;
     public static final int BUFFER_SIZE = 2048;
     public static final int POLL_BUDGET = 64;
     public static final long DEFAULT_MEMORY_BASE = 0x0200_0000L;
-    /** Guest memory the driver uses: two rings and two sets of buffers. */
-    public static final long MEMORY_BYTES = 2 * VirtioRings.RING_AREA + 2L * RING_SIZE * BUFFER_SIZE;
+    /** Entries of the control queue (one command at a time). */
+    static final int CONTROL_RING_SIZE = 8;
+    /** Guest memory the driver uses: two rings, two sets of buffers, and the control queue with its command buffer. */
+    public static final long MEMORY_BYTES = 2 * VirtioRings.RING_AREA + 2L * RING_SIZE * BUFFER_SIZE + 2 * 4096;
+    private static final int CONTROL = 2; // §5.1.2: controlq is queue 2N with N = 1 pair (no VIRTIO_NET_F_MQ)
     private static final int RX = VirtioNetLayout.rxQueue(0);
     private static final int TX = VirtioNetLayout.txQueue(0);
 
     private final long memoryBase;
     private final boolean wantPacked;
     private final boolean wantEventIdx;
+    private final boolean pollMode;
+    private final boolean wantPromiscuous;
+    private boolean promiscuous;
+    private boolean xmitMore;
+    private boolean txUnpublished;
     private final byte[] frame = new byte[BUFFER_SIZE];
     private final byte[] header = new byte[VirtioNetLayout.HDR_LEN];
     private GuestCpu cpu;
@@ -83,9 +100,35 @@ public final class VirtioNetDriver implements Driver, NetDevice {
      * @param eventIdx negotiate EVENT_IDX if offered
      */
     public VirtioNetDriver(long memoryBase, boolean packed, boolean eventIdx) {
+        this(memoryBase, packed, eventIdx, false);
+    }
+
+    /**
+     * @param packed use the packed ring if the device offers it
+     * @param eventIdx negotiate EVENT_IDX if offered
+     * @param pollMode suppress receive interrupts and leave the receive ring to {@link #receiveBurst}
+     */
+    public VirtioNetDriver(long memoryBase, boolean packed, boolean eventIdx, boolean pollMode) {
+        this(memoryBase, packed, eventIdx, pollMode, false);
+    }
+
+    /**
+     * @param packed use the packed ring if the device offers it
+     * @param eventIdx negotiate EVENT_IDX if offered
+     * @param pollMode suppress receive interrupts and leave the receive ring to {@link #receiveBurst}
+     * @param promiscuous receive every frame, not only those for this MAC (a bump in the wire, a
+     *     bridge): negotiates the control queue and sends VIRTIO_NET_CTRL_RX_PROMISC (§5.1.6.5.1).
+     *     The control queue is written as a split ring, so this excludes {@code packed}.
+     */
+    public VirtioNetDriver(long memoryBase, boolean packed, boolean eventIdx, boolean pollMode, boolean promiscuous) {
+        if (packed && promiscuous) {
+            throw new IllegalArgumentException("the driver's control queue is a split ring: promiscuous mode needs packed off");
+        }
+        this.wantPromiscuous = promiscuous;
         this.memoryBase = memoryBase;
         this.wantPacked = packed;
         this.wantEventIdx = eventIdx;
+        this.pollMode = pollMode;
     }
 
     @Override
@@ -138,6 +181,9 @@ public final class VirtioNetDriver implements Driver, NetDevice {
         if (wantPacked) {
             want |= VirtioStatus.bit(VirtioStatus.F_RING_PACKED);
         }
+        if (wantPromiscuous) {
+            want |= VirtioStatus.bit(VirtioNetLayout.F_CTRL_VQ) | VirtioStatus.bit(VirtioNetLayout.F_CTRL_RX);
+        }
         features = want & offered;
         if ((features & VirtioStatus.bit(VirtioStatus.F_VERSION_1)) == 0) {
             return false; // not a modern device
@@ -165,13 +211,21 @@ public final class VirtioNetDriver implements Driver, NetDevice {
             cpu.write(a, zeros, 0, zeros.length);
         }
         // MSI-X: entry 1 for the receive queue; the transmit queue and configuration have no vector.
-        int vector = kernel.allocateVector((k, v, e) -> interrupt(k));
-        Msix msix = new Msix(cpu, device);
-        msix.route(1, kernel.apicId(), vector);
-        msix.enable();
+        // Poll mode routes none at all: the receive queue is read only by receiveBurst.
+        if (!pollMode) {
+            int vector = kernel.allocateVector((k, v, e) -> interrupt(k));
+            Msix msix = new Msix(cpu, device);
+            msix.route(1, kernel.apicId(), vector);
+            msix.enable();
+        }
         cpu.write16(common + CONFIG_MSIX_VECTOR, NO_VECTOR);
-        setUpQueue(RX, 1);
+        setUpQueue(RX, pollMode ? NO_VECTOR : 1);
         setUpQueue(TX, NO_VECTOR);
+        boolean control = (features & VirtioStatus.bit(VirtioNetLayout.F_CTRL_VQ)) != 0
+                && (features & VirtioStatus.bit(VirtioNetLayout.F_CTRL_RX)) != 0;
+        if (control) {
+            setUpControlQueue();
+        }
         cpu.write8(common + DEVICE_STATUS, VirtioStatus.ACKNOWLEDGE | VirtioStatus.DRIVER | VirtioStatus.FEATURES_OK
                 | VirtioStatus.DRIVER_OK);
 
@@ -179,9 +233,80 @@ public final class VirtioNetDriver implements Driver, NetDevice {
             rings.ring(RX).add(id, rxBuffer(id), BUFFER_SIZE, true);
         }
         rings.ring(RX).publish();
-        rings.ring(RX).enableInterrupts();
+        if (pollMode) {
+            rings.ring(RX).disableInterrupts();
+        } else {
+            rings.ring(RX).enableInterrupts();
+        }
         rings.ring(TX).disableInterrupts();
+        if (control) {
+            promiscuous = sendControl(VirtioNetLayout.CTRL_RX, VirtioNetLayout.CTRL_RX_PROMISC, 1);
+        }
         return true;
+    }
+
+    // ------------------------------------------------------------------ control queue (§5.1.6.5)
+
+    private long controlArea() {
+        return memoryBase + 2 * VirtioRings.RING_AREA + 2L * RING_SIZE * BUFFER_SIZE;
+    }
+
+    /** §2.7: descriptor table, then the driver (avail) area, then the device (used) area, in one page. */
+    private void setUpControlQueue() {
+        long desc = controlArea();
+        long avail = desc + SplitRing.descTableBytes(CONTROL_RING_SIZE);
+        long used = (avail + SplitRing.availBytes(CONTROL_RING_SIZE) + SplitRing.USED_ALIGN - 1) & -SplitRing.USED_ALIGN;
+        cpu.write16(common + QUEUE_SELECT, CONTROL);
+        cpu.write16(common + QUEUE_SIZE, CONTROL_RING_SIZE);
+        cpu.write64(common + QUEUE_DESC, desc);
+        cpu.write64(common + QUEUE_DRIVER, avail);
+        cpu.write64(common + QUEUE_DEVICE, used);
+        cpu.write16(common + QUEUE_MSIX_VECTOR, NO_VECTOR);
+        cpu.write16(common + QUEUE_ENABLE, 1);
+        // Completions are polled: no interrupt, by the flag (§2.7.7) or, under EVENT_IDX, by a used_event
+        // half a lap away (§2.7.10; the device then ignores the flag).
+        cpu.write16(avail + SplitRing.AVAIL_FLAGS, SplitRing.AVAIL_F_NO_INTERRUPT);
+        cpu.write16(avail + SplitRing.usedEventOffset(CONTROL_RING_SIZE), 0x8000);
+    }
+
+    /**
+     * Sends one control command ({@code class}, {@code command}, one data byte) and polls for its ack,
+     * as Linux's {@code virtnet_send_command} spins for it; returns whether the device said OK.
+     */
+    private boolean sendControl(int cls, int command, int data) {
+        long desc = controlArea();
+        long avail = desc + SplitRing.descTableBytes(CONTROL_RING_SIZE);
+        long used = (avail + SplitRing.availBytes(CONTROL_RING_SIZE) + SplitRing.USED_ALIGN - 1) & -SplitRing.USED_ALIGN;
+        long buffer = desc + 4096;
+        long ack = buffer + 64;
+        cpu.write8(buffer, cls);
+        cpu.write8(buffer + 1, command);
+        cpu.write8(buffer + 2, data);
+        cpu.write8(ack, 0xFF);
+        // §5.1.6.5: the command (device-readable), then the ack byte (device-writable), chained.
+        cpu.write64(desc + SplitRing.DESC_ADDR, buffer);
+        cpu.write32(desc + SplitRing.DESC_LEN, 3);
+        cpu.write16(desc + SplitRing.DESC_FLAGS, SplitRing.DESC_F_NEXT);
+        cpu.write16(desc + SplitRing.DESC_NEXT, 1);
+        long d1 = desc + SplitRing.DESC_SIZE;
+        cpu.write64(d1 + SplitRing.DESC_ADDR, ack);
+        cpu.write32(d1 + SplitRing.DESC_LEN, 1);
+        cpu.write16(d1 + SplitRing.DESC_FLAGS, SplitRing.DESC_F_WRITE);
+        int index = cpu.read16(avail + SplitRing.AVAIL_IDX);
+        cpu.write16(avail + SplitRing.AVAIL_RING + 2L * (index & (CONTROL_RING_SIZE - 1)), 0);
+        cpu.write16(avail + SplitRing.AVAIL_IDX, (index + 1) & 0xFFFF);
+        kick(CONTROL);
+        for (int spin = 0; spin < 1000; spin++) {
+            if (cpu.read16(used + SplitRing.USED_IDX) == ((index + 1) & 0xFFFF)) {
+                return cpu.read8(ack) == VirtioNetLayout.CTRL_OK;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the device accepted promiscuous mode. */
+    public boolean promiscuous() {
+        return promiscuous;
     }
 
     private void setUpQueue(int queue, int msixVector) {
@@ -237,12 +362,29 @@ public final class VirtioNetDriver implements Driver, NetDevice {
         txBusy[id] = true;
         txNext = (txNext + 1) % RING_SIZE;
         txPackets++;
+        if (xmitMore) {
+            txUnpublished = true; // published, with at most one kick, when xmit_more is cleared
+        } else {
+            publishTx();
+        }
+        return true;
+    }
+
+    private void publishTx() {
+        txUnpublished = false;
         if (rings.ring(TX).publish()) {
             kick(TX);
         } else {
             kicksSuppressed++;
         }
-        return true;
+    }
+
+    @Override
+    public void setXmitMore(boolean more) {
+        xmitMore = more;
+        if (!more && txUnpublished) {
+            publishTx();
+        }
     }
 
     private void reclaimTx() {
@@ -278,16 +420,7 @@ public final class VirtioNetDriver implements Driver, NetDevice {
     private boolean poll() {
         int done = 0;
         for (long u; done < POLL_BUDGET && (u = rings.ring(RX).takeUsed()) >= 0; done++) {
-            int id = (int) (u >>> 32);
-            int len = (int) u - VirtioNetLayout.HDR_LEN;
-            if (id >= 0 && id < RING_SIZE && len > 0 && len <= BUFFER_SIZE - VirtioNetLayout.HDR_LEN) {
-                cpu.read(rxBuffer(id) + VirtioNetLayout.HDR_LEN, frame, 0, len);
-                rxPackets++;
-                receiver.receive(frame, 0, len);
-            }
-            if (id >= 0 && id < RING_SIZE) {
-                rings.ring(RX).add(id, rxBuffer(id), BUFFER_SIZE, true); // refill with the same buffer
-            }
+            deliver(u, receiver);
         }
         if (done > 0 && rings.ring(RX).publish()) {
             kick(RX);
@@ -303,6 +436,47 @@ public final class VirtioNetDriver implements Driver, NetDevice {
             return true;
         }
         return false;
+    }
+
+    // ------------------------------------------------------------------ receive (poll mode)
+
+    @Override
+    public boolean pollMode() {
+        return pollMode;
+    }
+
+    @Override
+    public int receiveBurst(FrameReceiver r, int max) {
+        if (!pollMode) {
+            throw new IllegalStateException("receiveBurst needs a driver built in poll mode (its receive queue interrupts)");
+        }
+        int done = 0;
+        for (long u; done < max && (u = rings.ring(RX).takeUsed()) >= 0; done++) {
+            deliver(u, r);
+        }
+        if (done > 0) {
+            if (rings.ring(RX).publish()) {
+                kick(RX);
+            }
+            // With EVENT_IDX, move used_event along with the ring so that the device never reaches it
+            // (§2.7.10); without, this rewrites the NO_INTERRUPT flag already set (§2.7.7).
+            rings.ring(RX).disableInterrupts();
+        }
+        return done;
+    }
+
+    /** Copies one used receive buffer ({@code id << 32 | length}) out to {@code r} and puts the buffer back. */
+    private void deliver(long u, FrameReceiver r) {
+        int id = (int) (u >>> 32);
+        int len = (int) u - VirtioNetLayout.HDR_LEN;
+        if (id >= 0 && id < RING_SIZE && len > 0 && len <= BUFFER_SIZE - VirtioNetLayout.HDR_LEN) {
+            cpu.read(rxBuffer(id) + VirtioNetLayout.HDR_LEN, frame, 0, len);
+            rxPackets++;
+            r.receive(frame, 0, len);
+        }
+        if (id >= 0 && id < RING_SIZE) {
+            rings.ring(RX).add(id, rxBuffer(id), BUFFER_SIZE, true); // refill with the same buffer
+        }
     }
 
     // ------------------------------------------------------------------ counters
