@@ -193,7 +193,8 @@ public final class Router implements NetworkFunction {
             local(in, frame, off, len, out);
             return;
         }
-        if (dst == -1 || Ipv4Address.of(dst).isMulticast() || isDirectedBroadcast(dst)) {
+        if (dst == -1 || (dst & 0xF000_0000) == 0xE000_0000 || route >= 0 && route < n && (dst | ifMask[route]) == -1) {
+            // limited broadcast, multicast (RFC 5771 224.0.0.0/4), or a connected subnet's directed broadcast
             localDrops++; // RFC 1812 §5.3.5: no broadcast or multicast forwarding
             return;
         }
@@ -215,14 +216,6 @@ public final class Router implements NetworkFunction {
             return;
         }
         send(outIf, mac, frame, off, len, out);
-    }
-
-    private boolean isDirectedBroadcast(int dst) {
-        int route = trie.lookup(dst);
-        if (route < 0 || route >= n) {
-            return false;
-        }
-        return (dst | ifMask[route]) == -1;
     }
 
     /** RFC 1812 §5.3.1: decrement TTL and update the checksum (RFC 1624); new MACs; out. */

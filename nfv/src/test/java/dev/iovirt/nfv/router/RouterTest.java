@@ -276,4 +276,17 @@ class RouterTest {
         assertThat(r.badChecksumDrops()).isEqualTo(1);
         assertThat(r.malformedDrops()).isEqualTo(3);
     }
+
+    @Test
+    void doesNotForwardBroadcastMulticastOrDirectedBroadcast() {
+        Router r = router(true);
+        var out = new Emitted();
+        for (String dst : new String[] {"255.255.255.255", "224.0.0.5", "239.1.2.3", "10.1.255.255"}) {
+            byte[] f = udpFromA(Ipv4Address.of(dst), 64);
+            r.process(0, f, 0, f.length, 0, out);
+        }
+        assertThat(out.take()).isEmpty();
+        assertThat(r.localDrops()).isEqualTo(4);
+        assertThat(r.forwarded()).isZero();
+    }
 }
