@@ -28,12 +28,16 @@ public final class LoadBalancer implements NetworkFunction {
     public static final int BACKEND_PORT = 1;
     /** The ICMP identifier of the load balancer's echo probes ("LB"). */
     public static final int PROBE_ID = 0x4C42;
+    /** TCP SYN probes to backend i leave from port {@code PROBE_PORT_BASE + i} (IANA's dynamic range, RFC 6335 §6). */
+    public static final int PROBE_PORT_BASE = 49_152;
 
     private static final long UNKNOWN = -1;
     private static final long ARP_RETRY_NANOS = 1_000_000_000L;
     private static final long SWEEP_INTERVAL_NANOS = 1_000_000_000L;
     private static final int TCP_FIN = 0x01; // RFC 9293 §3.1
+    private static final int TCP_SYN = 0x02;
     private static final int TCP_RST = 0x04;
+    private static final int TCP_ACK = 0x10;
     private static final int ICMP_ECHO_REPLY = 0;   // RFC 792
     private static final int ICMP_ECHO_REQUEST = 8; // RFC 792
     private static final int ARP_REQUEST = 1;       // RFC 826
@@ -377,7 +381,7 @@ public final class LoadBalancer implements NetworkFunction {
         for (int i = 0; i < n; i++) {
             if (probeAwaitingMac[i] && nextHopMac(i) != UNKNOWN) {
                 probeAwaitingMac[i] = false;
-                sendEcho(i, out);
+                sendProbe(i, out);
             }
         }
     }
@@ -413,6 +417,10 @@ public final class LoadBalancer implements NetworkFunction {
     // ---- health checks (ICMP echo, RFC 792) ----
 
     private void toSelf(byte[] frame, int off, int len, long now, Output out) {
+        if (config.probe() == HealthProbe.TCP_SYN && key.has(FlowKey.L_TCP)) {
+            synProbeAnswer(frame, off, out);
+            return;
+        }
         if (!key.has(FlowKey.L_ICMP) || key.icmpType() != ICMP_ECHO_REPLY) {
             return; // addressed to the load balancer itself and not a probe's answer: consumed
         }
@@ -446,7 +454,7 @@ public final class LoadBalancer implements NetworkFunction {
                     if (probeAwaitingMac[i]) {
                         resolve(i, nowNanos, out);
                     } else {
-                        sendEcho(i, out);
+                        sendProbe(i, out);
                     }
                 }
                 nextProbeAt = nowNanos + config.healthIntervalNanos();
@@ -460,7 +468,47 @@ public final class LoadBalancer implements NetworkFunction {
         }
     }
 
-    private void sendEcho(int b, Output out) {
+    /** The SYN probe's initial sequence number: the probe's sequence in the high half, so each probe's answer is told apart. */
+    private int probeIsn(int b) {
+        return probeSeq[b] << 16 | 0x4C42;
+    }
+
+    private void synProbeAnswer(byte[] frame, int off, Output out) {
+        int b = key.tpDst() - PROBE_PORT_BASE;
+        if (b < 0 || b >= n || ips[b] != key.ipv4Src() || ports[b] != key.tpSrc() || !probeOutstanding[b]) {
+            return;
+        }
+        int l4 = off + key.l4Offset();
+        int ack = Bytes.getI32(frame, l4 + 8);
+        int flags = key.tcpFlags();
+        if ((flags & TCP_ACK) == 0 || ack != probeIsn(b) + 1) {
+            return;
+        }
+        probeOutstanding[b] = false;
+        if ((flags & (TCP_SYN | TCP_RST)) == TCP_SYN) {
+            // RFC 9293 §3.5: reset the half-open connection rather than leave it to time out.
+            byte[] rst = PacketBuilder.ethernet(MacAddress.of(backendMac), MacAddress.of(nextHopMac(b)))
+                    .ipv4(Ipv4Address.of(ownIp), Ipv4Address.of(ips[b]))
+                    .tcp(PROBE_PORT_BASE + b, ports[b], TCP_RST).seq(Integer.toUnsignedLong(probeIsn(b) + 1))
+                    .window(0)
+                    .build();
+            out.emit(BACKEND_PORT, rst, 0, rst.length);
+            success(b);
+        } else if ((flags & TCP_RST) != 0) {
+            probeFailureCount[b]++; // connection refused: a failed check now, not at the next interval
+            failure(b);
+        }
+    }
+
+    private void sendProbe(int b, Output out) {
+        if (config.probe() == HealthProbe.TCP_SYN) {
+            byte[] syn = PacketBuilder.ethernet(MacAddress.of(backendMac), MacAddress.of(nextHopMac(b)))
+                    .ipv4(Ipv4Address.of(ownIp), Ipv4Address.of(ips[b]))
+                    .tcp(PROBE_PORT_BASE + b, ports[b], TCP_SYN).seq(Integer.toUnsignedLong(probeIsn(b)))
+                    .build();
+            out.emit(BACKEND_PORT, syn, 0, syn.length);
+            return;
+        }
         byte[] echo = PacketBuilder.ethernet(MacAddress.of(backendMac), MacAddress.of(nextHopMac(b)))
                 .ipv4(Ipv4Address.of(ownIp), Ipv4Address.of(ips[b]))
                 .icmpEcho(true, PROBE_ID, probeSeq[b])

@@ -24,6 +24,7 @@ import dev.iovirt.packet.MacAddress;
  * @param gatewayIp        the backend side's gateway, or null when every backend is on-link
  * @param gatewayMac       the gateway's MAC, or null to resolve {@code gatewayIp} by ARP
  * @param healthIntervalNanos how often each backend is probed; 0 turns health checks off
+ * @param probe            what a health probe is
  * @param rise             consecutive successful probes that bring a down backend up (HAProxy {@code rise})
  * @param fall             consecutive missed probes that take an up backend down (HAProxy {@code fall})
  * @param tableSize        the Maglev table size M, a prime (§3.4)
@@ -36,7 +37,7 @@ public record LoadBalancerConfig(
         Ipv4Address vip, int port, int protocol, List<Backend> backends,
         Ipv4Address ownIp, int prefixLength, MacAddress clientMac, MacAddress backendMac,
         Ipv4Address gatewayIp, MacAddress gatewayMac,
-        long healthIntervalNanos, int rise, int fall, int tableSize, int maxConnections,
+        long healthIntervalNanos, HealthProbe probe, int rise, int fall, int tableSize, int maxConnections,
         long udpIdleNanos, long tcpIdleNanos, long tcpClosingNanos) {
 
     /** HAProxy's defaults: {@code inter 2s rise 2 fall 3}. */
@@ -56,6 +57,10 @@ public record LoadBalancerConfig(
         Objects.requireNonNull(ownIp, "ownIp");
         Objects.requireNonNull(clientMac, "clientMac");
         Objects.requireNonNull(backendMac, "backendMac");
+        Objects.requireNonNull(probe, "probe");
+        if (probe == HealthProbe.TCP_SYN && protocol != IpProtocol.TCP) {
+            throw new IllegalArgumentException("TCP SYN health probes need a TCP service");
+        }
         backends = List.copyOf(backends);
         if (port < 1 || port > 0xFFFF) {
             throw new IllegalArgumentException("port out of range: " + port);
@@ -89,28 +94,35 @@ public record LoadBalancerConfig(
     public static LoadBalancerConfig of(Ipv4Address vip, int port, int protocol, List<Backend> backends,
             Ipv4Address ownIp, int prefixLength, MacAddress clientMac, MacAddress backendMac) {
         return new LoadBalancerConfig(vip, port, protocol, backends, ownIp, prefixLength, clientMac, backendMac,
-                null, null, DEFAULT_HEALTH_INTERVAL_NANOS, DEFAULT_RISE, DEFAULT_FALL, Maglev.DEFAULT_SIZE,
+                null, null, DEFAULT_HEALTH_INTERVAL_NANOS, HealthProbe.ICMP_ECHO, DEFAULT_RISE, DEFAULT_FALL, Maglev.DEFAULT_SIZE,
                 DEFAULT_MAX_CONNECTIONS, DEFAULT_UDP_IDLE_NANOS, DEFAULT_TCP_IDLE_NANOS, DEFAULT_TCP_CLOSING_NANOS);
     }
 
     /** This configuration with other health-check settings. */
     public LoadBalancerConfig withHealth(long intervalNanos, int rise, int fall) {
         return new LoadBalancerConfig(vip, port, protocol, backends, ownIp, prefixLength, clientMac, backendMac,
-                gatewayIp, gatewayMac, intervalNanos, rise, fall, tableSize, maxConnections,
+                gatewayIp, gatewayMac, intervalNanos, probe, rise, fall, tableSize, maxConnections,
+                udpIdleNanos, tcpIdleNanos, tcpClosingNanos);
+    }
+
+    /** This configuration with another kind of health probe. */
+    public LoadBalancerConfig withProbe(HealthProbe kind) {
+        return new LoadBalancerConfig(vip, port, protocol, backends, ownIp, prefixLength, clientMac, backendMac,
+                gatewayIp, gatewayMac, healthIntervalNanos, kind, rise, fall, tableSize, maxConnections,
                 udpIdleNanos, tcpIdleNanos, tcpClosingNanos);
     }
 
     /** This configuration with another table size and connection capacity. */
     public LoadBalancerConfig withTable(int tableSize, int maxConnections) {
         return new LoadBalancerConfig(vip, port, protocol, backends, ownIp, prefixLength, clientMac, backendMac,
-                gatewayIp, gatewayMac, healthIntervalNanos, rise, fall, tableSize, maxConnections,
+                gatewayIp, gatewayMac, healthIntervalNanos, probe, rise, fall, tableSize, maxConnections,
                 udpIdleNanos, tcpIdleNanos, tcpClosingNanos);
     }
 
     /** This configuration with a gateway on the backend side. */
     public LoadBalancerConfig withGateway(Ipv4Address ip, MacAddress mac) {
         return new LoadBalancerConfig(vip, port, protocol, backends, ownIp, prefixLength, clientMac, backendMac,
-                ip, mac, healthIntervalNanos, rise, fall, tableSize, maxConnections,
+                ip, mac, healthIntervalNanos, probe, rise, fall, tableSize, maxConnections,
                 udpIdleNanos, tcpIdleNanos, tcpClosingNanos);
     }
 }

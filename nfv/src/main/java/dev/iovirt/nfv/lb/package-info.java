@@ -12,7 +12,7 @@
  *                                                                 dst MAC → backend's if it was ours ─► port 1
  *  port 0 ◄─ SNAT src → VIP:port, checksums ◄─ connection table hit for (client, VIP) and src = its backend ◄─ reply
  *  everything else passes through unchanged, either way (ARP too)
- *  tick: ICMP echo probes from the LB's own address; fall misses → down, rise answers → up,
+ *  tick: ICMP echo or TCP SYN probes from the LB's own address; fall misses → down, rise answers → up,
  *        a change rebuilds the table; idle UDP flows, idle and closed TCP connections expire
  * </pre>
  *
@@ -22,7 +22,6 @@
  * or another instance taking over); here it bounds what a restart would move.
  *
  * <p><b>Decisions not taken.</b> Non-first IPv4 fragments to the VIP are dropped and counted (the
- * paper's 3-tuple fragment handling, §4.3, is not built). TCP SYN health probes are not built; probes
- * are ICMP echo. The load balancer does not answer pings to the VIP or to its own address.
+ * paper's 3-tuple fragment handling, §4.3, is not built). The load balancer does not answer pings to the VIP or to its own address.
  */
 package dev.iovirt.nfv.lb;

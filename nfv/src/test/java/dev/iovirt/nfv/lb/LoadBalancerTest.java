@@ -356,4 +356,43 @@ class LoadBalancerTest {
         assertThat(lb.noBackendDrops()).isEqualTo(1);
         assertThat(lb.table()).containsOnly(Maglev.NONE);
     }
+
+    /** SYN probes to each backend's service port: SYN-ACK is up (and gets a RST), RST is a failure at once. */
+    @Test
+    void tcpSynProbesCountRefusedConnectionsAtOnce() {
+        var lb = new LoadBalancer(config(IpProtocol.TCP, 8080, true).withProbe(HealthProbe.TCP_SYN));
+        var out = new Emitted();
+        for (int round = 0; round < 3; round++) {
+            lb.tick(round * SECOND, out);
+            List<Emitted.Out> syns = out.take();
+            assertThat(syns).hasSize(4);
+            for (Emitted.Out o : syns) {
+                FlowKey k = o.key();
+                assertThat(k.tcpFlags()).isEqualTo(0x02);
+                assertThat(k.ipv4Src()).isEqualTo(OWN.bits());
+                assertThat(k.tpDst()).isEqualTo(8080);
+                assertThat(Emitted.checksumsValid(o.frame())).isTrue();
+                int b = (k.ipv4Dst() & 0xFF) - 10;
+                assertThat(k.tpSrc()).isEqualTo(LoadBalancer.PROBE_PORT_BASE + b);
+                long isn = Bytes.getU32(o.frame(), k.l4Offset() + 4);
+                int flags = b == 1 ? 0x14 : 0x12; // backend 1 refuses: RST|ACK
+                byte[] answer = PacketBuilder.ethernet(backendMac(b), LB1).ipv4(backendIp(b), OWN)
+                        .tcp(8080, k.tpSrc(), flags).seq(777).ack(isn + 1).build();
+                lb.process(1, answer, 0, answer.length, round * SECOND + 1, out);
+                if (b == 1) {
+                    assertThat(out.take()).isEmpty();
+                } else {
+                    FlowKey rst = out.single().key();
+                    assertThat(rst.tcpFlags()).isEqualTo(0x04);
+                    assertThat(rst.tpDst()).isEqualTo(8080);
+                    assertThat(rst.ipv4Dst()).isEqualTo(backendIp(b).bits());
+                }
+            }
+        }
+        assertThat(lb.backend(1).up()).isFalse(); // fall = 3 refusals, without waiting for a fourth interval
+        assertThat(lb.backend(1).probeFailures()).isEqualTo(3);
+        assertThat(lb.backend(0).up()).isTrue();
+        assertThat(lb.backend(0).probeFailures()).isZero();
+        assertThat(lb.tableRebuilds()).isEqualTo(2);
+    }
 }
