@@ -244,4 +244,24 @@ class DhcpServerTest {
         assertThat(out.take()).isEmpty();
         assertThat(s.malformedDrops()).isEqualTo(4);
     }
+
+    /** §4.1: with giaddr set the reply goes to the relay agent's address, server port 67, relay's MAC. */
+    @Test
+    void repliesGoToTheRelayAgent() {
+        DhcpServer s = server();
+        var out = new Emitted();
+        MacAddress relay = MacAddress.of("02:4e:00:00:00:01");
+        Ipv4Address relayIp = Ipv4Address.of("10.20.0.254");
+        byte[] f = DhcpMessages.request(client(5), 1, false, ANY, DISCOVER);
+        relay.write(f, 6);                       // the relay sent it
+        relayIp.write(f, 42 + 24);               // giaddr
+        byte[] relayed = PacketBuilder.ethernet(relay, SERVER_MAC).ipv4(relayIp, SERVER_IP).udp(67, 67)
+                .payload(java.util.Arrays.copyOfRange(f, 42, f.length)).build();
+        var offer = send(s, out, 0, relayed);
+        assertThat(offer.type()).isEqualTo(OFFER);
+        assertThat(offer.giaddr()).isEqualTo(relayIp);
+        assertThat(offer.key().ipv4Dst()).isEqualTo(relayIp.bits());
+        assertThat(offer.key().tpDst()).isEqualTo(67);
+        assertThat(offer.key().ethDst()).isEqualTo(relay.bits());
+    }
 }
