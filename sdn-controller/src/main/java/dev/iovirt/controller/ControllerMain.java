@@ -143,7 +143,11 @@ public final class ControllerMain implements AutoCloseable {
         networks.addListener(e -> {
             if (e.type() == dev.iovirt.controller.network.NetworkEvent.Type.TUNNEL_ADDED
                     || e.type() == dev.iovirt.controller.network.NetworkEvent.Type.TUNNEL_REMOVED) {
-                topology.setTunnelLinks(dev.iovirt.controller.network.TunnelLinks.of(networks.tunnels()));
+                // Only the links between the tunnel's two switches change (a mesh of n switches has n(n-1) tunnels).
+                var t = e.tunnel();
+                var between = networks.tunnels().stream().filter(x -> x.dpid().equals(t.dpid()) && x.remote().equals(t.remote())
+                        || x.dpid().equals(t.remote()) && x.remote().equals(t.dpid())).toList();
+                topology.setTunnelLinks(t.dpid(), t.remote(), dev.iovirt.controller.network.TunnelLinks.of(between));
             }
         });
         if (options.hostTracking()) {

@@ -25,6 +25,8 @@ public final class NetworkManager implements NetworkService {
     private final Map<String, Network> networks = new LinkedHashMap<>();
     private final Map<String, List<Member>> members = new LinkedHashMap<>();
     private final List<Tunnel> tunnels = new ArrayList<>();
+    /** The tunnels by (dpid, remote): the overlay looks one up for every remote member of every switch. */
+    private final Map<List<DatapathId>, Tunnel> tunnelsByEnds = new java.util.HashMap<>();
     private volatile NetworkGuard guard = NetworkGuard.NONE;
     private final List<NetworkListener> listeners = new CopyOnWriteArrayList<>();
     private volatile Function<Set<DatapathId>, CompletableFuture<Void>> programmer = dpids -> CompletableFuture.completedFuture(null);
@@ -69,7 +71,7 @@ public final class NetworkManager implements NetworkService {
 
     @Override
     public synchronized Optional<Tunnel> tunnel(DatapathId dpid, DatapathId remote) {
-        return tunnels.stream().filter(t -> t.dpid().equals(dpid) && t.remote().equals(remote)).findFirst();
+        return Optional.ofNullable(tunnelsByEnds.get(List.of(dpid, remote)));
     }
 
     @Override
@@ -189,6 +191,7 @@ public final class NetworkManager implements NetworkService {
             }
             guard.checkTunnel(t);
             tunnels.add(t);
+            tunnelsByEnds.put(List.of(t.dpid(), t.remote()), t);
         }
         tell(new NetworkEvent(NetworkEvent.Type.TUNNEL_ADDED, null, null, t));
         return program(Set.of(t.dpid())).thenApply(v -> t);
@@ -201,6 +204,7 @@ public final class NetworkManager implements NetworkService {
             t = tunnels.stream().filter(x -> x.dpid().equals(dpid) && x.port() == port).findFirst().orElseThrow(() ->
                     new NetworkException(NetworkException.Kind.NOT_FOUND, dpid + " has no tunnel on port " + port, "port"));
             tunnels.remove(t);
+            tunnelsByEnds.remove(List.of(t.dpid(), t.remote()));
         }
         tell(new NetworkEvent(NetworkEvent.Type.TUNNEL_REMOVED, null, null, t));
         return program(Set.of(dpid)).thenApply(v -> t);

@@ -194,6 +194,41 @@ public final class TopologyManager implements TopologyService, PacketProcessor, 
         events.forEach(this::post);
     }
 
+    /**
+     * As {@link #setTunnelLinks(java.util.Collection)} for the tunnel links between switches {@code a}
+     * and {@code b} only (either way); the others stay as they are.
+     */
+    public void setTunnelLinks(DatapathId a, DatapathId b, java.util.Collection<Link> wanted) {
+        List<LinkEvent> events = new ArrayList<>();
+        java.util.Set<Link> want = new java.util.LinkedHashSet<>(wanted);
+        for (Link l : want) {
+            if (l.type() != Link.Type.TUNNEL || !joins(l, a, b)) {
+                throw new IllegalArgumentException("not a tunnel link between " + a + " and " + b + ": " + l);
+            }
+        }
+        synchronized (tunnelLinks) {
+            tunnelLinks.removeIf(l -> {
+                boolean gone = joins(l, a, b) && !want.contains(l);
+                if (gone) {
+                    events.add(new LinkEvent(LinkEvent.Type.LINK_REMOVED, l));
+                }
+                return gone;
+            });
+            for (Link l : want) {
+                if (tunnelLinks.add(l)) {
+                    events.add(new LinkEvent(LinkEvent.Type.LINK_ADDED, l));
+                }
+            }
+        }
+        events.forEach(this::post);
+    }
+
+    private static boolean joins(Link l, DatapathId a, DatapathId b) {
+        DatapathId s = l.src().dpid();
+        DatapathId d = l.dst().dpid();
+        return s.equals(a) && d.equals(b) || s.equals(b) && d.equals(a);
+    }
+
     private void post(LinkEvent e) {
         for (LinkListener l : listeners) {
             l.event(e);

@@ -16,6 +16,8 @@ final class ExactMatchCache {
     private final long[] hashes = new long[ENTRIES];
     private final long[] keys = new long[ENTRIES * FlowWords.WORDS];
     private final Megaflow[] flows = new Megaflow[ENTRIES];
+    /** Entries inserted since the last {@link #clear}: a clear of an empty cache (a burst of flow mods) costs nothing. */
+    private int inserted;
 
     Megaflow lookup(long hash, long[] key, int off) {
         int i = (int) hash & MASK;
@@ -39,10 +41,14 @@ final class ExactMatchCache {
         hashes[i] = hash;
         System.arraycopy(key, off, keys, i * FlowWords.WORDS, FlowWords.WORDS);
         flows[i] = flow;
+        inserted++;
     }
 
     void clear() {
-        java.util.Arrays.fill(flows, null);
+        if (inserted > 0) {
+            java.util.Arrays.fill(flows, null);
+            inserted = 0;
+        }
     }
 
     private boolean sameKey(int slot, long[] key, int off) {

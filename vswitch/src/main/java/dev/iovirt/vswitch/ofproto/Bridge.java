@@ -95,6 +95,8 @@ public final class Bridge implements UpcallHandler {
     private final DatapathId datapathId;
     private final LongSupplier clock;
     private final Datapath datapath;
+    /** Entries with an idle or hard timeout: {@link #expireFlows} has work only while there are some. */
+    private int timedFlows;
     private final FlowTable[] tables = new FlowTable[TABLES];
     private final TreeMap<Integer, BridgePort> ports = new TreeMap<>();
     private final TreeMap<Integer, GroupEntry> groups = new TreeMap<>();
@@ -597,8 +599,14 @@ public final class Bridge implements UpcallHandler {
             e.rule = t.classifier.insert(fm, m.priority(), e);
         }
         e.cookie = m.cookie();
+        if (same != null && e.hasTimeout()) {
+            timedFlows--;
+        }
         e.idleTimeout = m.idleTimeout();
         e.hardTimeout = m.hardTimeout();
+        if (e.hasTimeout()) {
+            timedFlows++;
+        }
         e.flags = m.flags();
         e.instructions = instructions;
         e.lastUsedNanos = now;
@@ -684,6 +692,9 @@ public final class Bridge implements UpcallHandler {
 
     private void remove(FlowEntry e, int reason) {
         tables[e.tableId].classifier.remove(e.rule);
+        if (e.hasTimeout()) {
+            timedFlows--;
+        }
         if ((e.flags & OfpFlowMod.FLAG_SEND_FLOW_REM) != 0) {
             long age = now() - e.createdNanos;
             events.accept(new OfpFlowRemoved(0, e.cookie, e.priority, reason, new TableId(e.tableId),
@@ -693,6 +704,9 @@ public final class Bridge implements UpcallHandler {
 
     /** Removes entries whose idle or hard timeout has passed (§5.5), announcing them if asked. */
     public int expireFlows() {
+        if (timedFlows == 0) {
+            return 0; // nothing can expire: no scan (a hypervisor's switch holds thousands of permanent entries)
+        }
         pushStats();
         long now = now();
         List<FlowEntry> expired = new ArrayList<>();

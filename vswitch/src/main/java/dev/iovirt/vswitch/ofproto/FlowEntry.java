@@ -84,4 +84,9 @@ public final class FlowEntry {
         return "cookie=0x" + Long.toHexString(cookie) + ", table=" + tableId + ", n_packets=" + packets + ", n_bytes=" + bytes
                 + ", priority=" + priority + (m.isEmpty() || m.equals("any") ? "" : "," + m) + " " + actionsText();
     }
+
+    /** Whether an idle or hard timeout can remove it (§5.5). */
+    boolean hasTimeout() {
+        return idleTimeout > 0 || hardTimeout > 0;
+    }
 }
