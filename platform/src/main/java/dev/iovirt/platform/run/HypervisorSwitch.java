@@ -36,9 +36,11 @@ final class HypervisorSwitch implements AutoCloseable {
     HypervisorSwitch(String host, int index, LongSupplier clock) {
         this.host = host;
         this.bridge = new Bridge("br-" + host, DatapathId.of(index + 1), clock);
-        // Step mode: the run's step driver drives the bridge through the agent, which keeps
-        // its flows if the controller goes away (fail secure).
-        this.agent = new SwitchAgent(bridge, AgentConfig.DEFAULT, AgentListener.NONE);
+        // Step mode: the run's step driver drives the bridge through the agent, which keeps its
+        // flows if the controller goes away (fail secure). One thread steps every switch of the run,
+        // so the controller may be slow to answer while it programs the others: a silence is a
+        // failure only after RunController.PATIENCE.
+        this.agent = new SwitchAgent(bridge, AgentConfig.DEFAULT.withProbeInterval(RunController.PATIENCE), AgentListener.NONE);
         this.underlayAddress = "127.0.0." + (UNDERLAY_BASE + index);
     }
 

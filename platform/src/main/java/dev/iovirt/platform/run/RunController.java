@@ -6,6 +6,7 @@ import dev.iovirt.controller.network.Member;
 import dev.iovirt.controller.network.Network;
 import dev.iovirt.controller.network.NetworkService;
 import dev.iovirt.controller.network.Tunnel;
+import dev.iovirt.controller.openflow.ControllerConfig;
 import dev.iovirt.vswitch.agent.ControllerTarget;
 import dev.iovirt.vswitch.agent.SwitchAgent;
 import java.io.IOException;
@@ -33,7 +34,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class RunController implements AutoCloseable {
     /** How long the run waits for the switches to connect and confirm their flows (real time). */
-    static final Duration PATIENCE = Duration.ofSeconds(20);
+    static final Duration PATIENCE = Duration.ofSeconds(60);
     private static final long PARK_NANOS = 50_000;
 
     private final ControllerMain controller;
@@ -50,8 +51,13 @@ final class RunController implements AutoCloseable {
      */
     static RunController start(Collection<HypervisorSwitch> switches, InetSocketAddress openflow, InetSocketAddress api,
                                String token) throws IOException {
+        // One thread steps every switch of the run, so a switch answers as fast as that thread gets to
+        // it: a request or a handshake waits up to PATIENCE, not the 5 s and 10 s a controller gives
+        // a switch of its own.
+        ControllerConfig defaults = ControllerConfig.defaults();
+        ControllerConfig openflowConfig = new ControllerConfig(defaults.echoInterval(), PATIENCE, PATIENCE);
         ControllerMain.Options options = ControllerMain.Options.defaults().withLearningSwitch(false)
-                .withLldp(false, Duration.ofMinutes(10)).withOverlay(true);
+                .withLldp(false, Duration.ofMinutes(10)).withOverlay(true).withOpenflow(openflowConfig);
         ControllerMain c;
         try {
             c = ControllerMain.start(openflow, api, token, options);

@@ -6,7 +6,7 @@ import dev.iovirt.packet.Vni;
  * A virtual network: an overlay segment carried between hosts in VXLAN with its own VNI.
  *
  * @param name unique among networks
- * @param vni the VXLAN network identifier, unique among networks, 1..16777215
+ * @param vni the VXLAN network identifier, unique among networks, 1..16773119 (the top 4,096 are for chain steering)
  * @param subnet the IPv4 subnet of the network's addresses; two networks may overlap (tenants)
  */
 public record NetworkSpec(String name, Vni vni, Subnet subnet) {

@@ -1,5 +1,6 @@
 package dev.iovirt.platform.topology;
 
+import dev.iovirt.controller.network.Network;
 import dev.iovirt.packet.Ipv4Address;
 import dev.iovirt.packet.MacAddress;
 import dev.iovirt.packet.Vni;
@@ -298,8 +299,9 @@ final class TopologyParser extends NodeReader {
                 name = null;
             }
             String label = name != null ? "network '" + name + "'" : "a network";
-            Node vniNode = o.required("vni", label, "a VXLAN network identifier 1..16777215");
-            Integer vni = vniNode == null ? null : integer(vniNode, "vni", 1, 0xFF_FFFF);
+            // RFC 7348 §5: 24 bits; the controller keeps the top 4,096 for service-chain steering.
+            Node vniNode = o.required("vni", label, "a VXLAN network identifier 1.." + (Network.FIRST_RESERVED_VNI - 1));
+            Integer vni = vniNode == null ? null : integer(vniNode, "vni", 1, (int) Network.FIRST_RESERVED_VNI - 1);
             if (vni != null && name != null) {
                 String other = vnis.putIfAbsent(vni, name);
                 if (other != null) {

@@ -47,7 +47,7 @@ class ValidateCommandTest {
         assertThat(r.out()).isEmpty();
         assertThat(r.err().lines()).containsExactly(
                 f + ":3:1: unknown key 'hots' — did you mean 'hosts'?",
-                f + ":5:23: vni must be between 1 and 16777215, not 0");
+                f + ":5:23: vni must be between 1 and 16773119, not 0");
     }
 
     @Test
