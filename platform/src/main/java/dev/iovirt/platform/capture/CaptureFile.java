@@ -78,12 +78,23 @@ public final class CaptureFile implements AutoCloseable {
 
         /** Writes the frame {@code data[offset, offset + length)} seen now at this point, if it passes the filter. */
         public void record(byte[] data, int offset, int length) {
+            record(data, offset, length, -1);
+        }
+
+        /**
+         * As {@link #record(byte[], int, int)} for a frame that encapsulates another at
+         * {@code inner} (an offset into {@code data}; -1 for none): it passes the filter if either
+         * frame matches, so that {@code icmp} also keeps the VXLAN datagrams that carry ICMP and
+         * {@code udp port 4789} the datagrams themselves.
+         */
+        public void record(byte[] data, int offset, int length, int inner) {
             if (error != null) {
                 return;
             }
             if (filter != null) {
                 byte[] exact = offset == 0 && length == data.length ? data : java.util.Arrays.copyOfRange(data, offset, offset + length);
-                if (!filter.matches(exact)) {
+                if (!filter.matches(exact)
+                        && (inner < offset || inner >= offset + length || !filter.matches(java.util.Arrays.copyOfRange(data, inner, offset + length)))) {
                     return;
                 }
             }

@@ -54,7 +54,11 @@ public final class CaptureMerge {
             for (Path in : inputs) {
                 readers.add(CaptureReader.open(in));
             }
-            temp = Files.createTempFile(parent, "." + output.getFileName() + ".", ".part");
+            if (!Files.isDirectory(parent)) {
+                throw new java.nio.file.NoSuchFileException(output.toString(), null, "no such directory");
+            }
+            temp = parent.resolve("." + output.getFileName() + "." + ProcessHandle.current().pid() + ".part");
+            Files.deleteIfExists(temp);
             Result r;
             try (PcapngWriter w = new PcapngWriter(new BufferedOutputStream(Files.newOutputStream(temp), 1 << 16),
                     PcapWriter.DEFAULT_SNAPLEN, "iovirt capture --merge")) {

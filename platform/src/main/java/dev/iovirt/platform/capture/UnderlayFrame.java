@@ -21,6 +21,8 @@ public final class UnderlayFrame {
     public static final int VXLAN_PORT = 4789;
     /** Ethernet (14), IPv4 (20) and UDP (8) headers. */
     public static final int OVERHEAD = 14 + 20 + 8;
+    /** The VXLAN header (RFC 7348 §5) between the UDP header and the inner frame. */
+    public static final int VXLAN_HEADER = 8;
 
     private int identification;
 

@@ -88,7 +88,7 @@ final class HypervisorSwitch implements AutoCloseable {
                 byte[] f = outgoing ? frames.frame(local, port.remote(), payload, offset, length)
                         : frames.frame(port.remote(), local, payload, offset, length);
                 for (CaptureFile.Point point : points) {
-                    point.record(f, 0, f.length);
+                    point.record(f, 0, f.length, UnderlayFrame.OVERHEAD + UnderlayFrame.VXLAN_HEADER);
                 }
             });
         }

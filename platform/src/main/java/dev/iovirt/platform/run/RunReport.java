@@ -128,6 +128,30 @@ public record RunReport(String topology, double virtualSeconds, boolean finished
         return packets == 0 ? null : (double) total / packets;
     }
 
+    /**
+     * Reads a report that {@link #writeJson} wrote (unknown fields, e.g. of a later version, are
+     * skipped).
+     *
+     * @throws IOException naming the file if it cannot be read, is not JSON (with the line and
+     *     column), or is JSON but not a run report
+     */
+    public static RunReport readJson(java.nio.file.Path file) throws IOException {
+        RunReport r;
+        try {
+            r = new ObjectMapper().configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+                    .readValue(java.nio.file.Files.readAllBytes(file), RunReport.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
+            throw new IOException(file + (at != null ? ":" + at.getLineNr() + ":" + at.getColumnNr() : "") + ": not a run report: "
+                    + e.getOriginalMessage(), e);
+        }
+        if (r == null || r.topology() == null || r.nics() == null || r.paths() == null) {
+            throw new IOException(file + ": not a run report (no 'topology', 'nics' and 'paths'; write one with iovirt run --json)");
+        }
+        return new RunReport(r.topology(), r.virtualSeconds(), r.finished(), r.traffic() == null ? List.of() : r.traffic(), r.nics(),
+                r.paths(), r.captures() == null ? List.of() : r.captures());
+    }
+
     /** Writes the report as indented JSON. */
     public void writeJson(java.nio.file.Path file) throws IOException {
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), this);
