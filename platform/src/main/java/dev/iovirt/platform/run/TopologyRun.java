@@ -76,8 +76,9 @@ import java.util.function.Consumer;
  * <p>What is not built yet is refused by {@link #build} with a {@link NotRunnableException} that
  * says so ({@link #refuseWhatIsNotBuilt}). The controller listens on loopback ports of its own
  * choosing, not the topology's {@code controller:} addresses. Captures are pcapng files
- * written where a switch meets each captured vNIC, time-stamped with the run's start (wall clock)
- * plus its virtual time.
+ * (platform.capture) taken at their capture points — where a switch meets a vNIC, at another port of
+ * a switch, on a host's underlay — time-stamped with the run's start (wall clock) plus its virtual
+ * time.
  */
 public final class TopologyRun implements AutoCloseable {
     /** The PCI slot of a VM's first NIC (00:04.0, as QEMU places the first NIC). */
