@@ -26,10 +26,12 @@ class CaptureCommandTest {
     void capturesThePointsOfARunIntoOneFileAndPrintsWhatEachCaptured() throws Exception {
         Path out = dir.resolve("path.pcapng");
         CliRunner r = CliRunner.run("capture", "../examples/two-hosts.yaml", "-p", "web1.eth0", "-p", "hv1:vxlan-hv2",
-                "-p", "hv2:underlay", "-w", out.toString(), "-f", "icmp", "-q");
+                "-p", "hv2:underlay", "-w", out.toString(), "-f", "icmp", "-o", dir.toString(), "-q");
         assertThat(r.status()).as(r.err()).isZero();
         // Two pings of 3 through web1; web1's to web2 and web3's to web1 both cross the tunnel.
-        assertThat(r.out()).contains("captures\n  web1.eth0,hv1:vxlan-hv2,hv2:underlay -> " + out.toAbsolutePath() + ": 36 frames\n"
+        // The topology's own capture first, then the one of -p.
+        assertThat(r.out()).contains("captures\n  web1.eth0,hv1:vxlan-hv2,hv1:underlay -> " + dir.resolve("two-hosts.pcapng") + ": 36 frames\n")
+                .contains("  web1.eth0,hv1:vxlan-hv2,hv2:underlay -> " + out.toAbsolutePath() + ": 36 frames\n"
                 + "    web1.eth0: 12 frames\n    hv1:vxlan-hv2: 12 frames\n    hv2:underlay: 12 frames\n");
         assertThat(r.out()).doesNotContain("cycles/packet");
         assertThat(read(out)).hasSize(36);
@@ -68,14 +70,14 @@ class CaptureCommandTest {
 
     @Test
     void aRingOfFilesFromTheCommandLine() throws Exception {
-        Path out = dir.resolve("vio2.pcapng");
+        Path out = dir.resolve("ring.pcapng");
         CliRunner r = CliRunner.run("capture", "../examples/io-paths.yaml", "-p", "vio2.eth0", "-w", out.toString(),
-                "--ring-files", "2", "--ring-size", "16KiB", "-q");
+                "--ring-files", "2", "--ring-size", "16KiB", "-o", dir.toString(), "-q");
         assertThat(r.status()).as(r.err()).isZero();
         try (var files = Files.list(dir)) {
-            assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("vio2_")).toList()).hasSize(2);
+            assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("ring_")).toList()).hasSize(2);
         }
-        assertThat(r.out()).containsPattern("vio2.eth0 -> .*vio2_\\d{5}\\.pcapng, .*vio2_\\d{5}\\.pcapng \\(ring of .*vio2.pcapng\\): 100\\d frames");
+        assertThat(r.out()).containsPattern("vio2.eth0 -> .*ring_\\d{5}\\.pcapng, .*ring_\\d{5}\\.pcapng \\(ring of .*ring.pcapng\\): 10\\d\\d frames");
     }
 
     @Test
