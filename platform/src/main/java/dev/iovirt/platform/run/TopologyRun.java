@@ -349,7 +349,7 @@ public final class TopologyRun implements AutoCloseable {
         }
         openCaptures(directory);
         sriov.forEach((h, n) -> nicPorts.put(h, plug(switches.get(h), n.switchPort().name(),
-                tapped(h + ":" + n.switchPort().name(), n.switchPort()))));
+                captured(h + ":" + n.switchPort().name(), n.switchPort()))));
         int sourcePort = FIRST_SOURCE_PORT;
         for (TrafficSpec t : topology.traffic()) {
             TrafficRun tr = new TrafficRun(t);
@@ -386,7 +386,7 @@ public final class TopologyRun implements AutoCloseable {
                             .filter(l -> l.a().equals(a.host()) && l.b().equals(b.host()) || l.a().equals(b.host()) && l.b().equals(a.host()))
                             .map(LinkSpec::impairment).findFirst().orElse(Impairment.NONE);
                     a.tunnelTo(b, tunnel -> {
-                        FramePort p = tapped(a.host() + ":" + tunnel.name(), tunnel);
+                        FramePort p = captured(a.host() + ":" + tunnel.name(), tunnel);
                         return tap(a.host(), link.isNone() ? p : impair(p, link, false));
                     });
                 }
@@ -551,7 +551,7 @@ public final class TopologyRun implements AutoCloseable {
             // A VF is not a port of the switch: its frames reach it through the NIC's uplink.
             v.bridgePort = nicPorts.get(v.spec.host());
         } else {
-            FramePort onSwitch = tapped(portName, v.port);
+            FramePort onSwitch = captured(portName, v.port);
             if (!nic.impairment().isNone()) {
                 v.impaired = impair(onSwitch, nic.impairment(), true);
                 onSwitch = v.impaired;
@@ -669,7 +669,7 @@ public final class TopologyRun implements AutoCloseable {
 
     /**
      * Creates every capture's file (or first ring file) under {@code directory} with an interface per
-     * point, before any port exists, so that each port is wrapped as it is added ({@link #tapped}).
+     * point, before any port exists, so that each port is wrapped as it is added ({@link #captured}).
      */
     private void openCaptures(Path directory) throws IOException {
         for (CaptureSpec c : topology.captures()) {
@@ -706,7 +706,7 @@ public final class TopologyRun implements AutoCloseable {
      * it. A vNIC's point is {@code VM.NIC}; any other port's {@code HOST:PORT} (docs/capture.md).
      * Appliance ports (the lead's) go through here too, named {@code APPLIANCE.NIC}.
      */
-    FramePort tapped(String point, FramePort port) {
+    FramePort captured(String point, FramePort port) {
         List<CaptureFile.Point> p = capturePoints.get(point);
         return p == null ? port : new CapturingPort(port, p);
     }
