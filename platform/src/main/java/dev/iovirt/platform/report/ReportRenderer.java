@@ -165,23 +165,24 @@ public final class ReportRenderer {
             h.append("<h2>").append(esc(s.label())).append("</h2>\n<p>").append(String.format(Locale.ROOT, "%.3f", r.virtualSeconds()))
                     .append(" s of virtual time; traffic ").append(r.finished() ? "finished" : "not finished within the limit").append(".</p>\n");
             h.append("<h3>By I/O path</h3>\n<table>\n<tr><th>path</th><th>packets</th><th>exits/pkt</th><th>user-space exits/pkt</th>")
-                    .append("<th>interrupts/pkt</th><th>cycles/pkt</th></tr>\n");
+                    .append("<th>interrupts/pkt</th><th>copies/pkt</th><th>cycles/pkt</th></tr>\n");
             for (RunReport.Path p : r.paths()) {
                 h.append("<tr><td>").append(esc(p.model())).append("</td><td>").append(p.packets()).append("</td><td>")
                         .append(fmt(p.exitsPerPacket(), "%.2f")).append("</td><td>").append(fmt(p.userSpaceExitsPerPacket(), "%.2f"))
                         .append("</td><td>").append(fmt(p.interruptsPerPacket(), "%.2f")).append("</td><td>")
-                        .append(fmt(p.modeledCyclesPerPacket(), "%.0f")).append("</td></tr>\n");
+                        .append(fmt(p.copiesPerPacket(), "%.2f")).append("</td><td>").append(fmt(p.modeledCyclesPerPacket(), "%.0f")).append("</td></tr>\n");
             }
             h.append("</table>\n<h3>By VM NIC</h3>\n<table>\n<tr><th>vm</th><th>host</th><th>nic</th><th>model</th><th>tx</th><th>rx</th>")
                     .append("<th>lost</th><th>exits</th><th>user-space</th><th>interrupts</th><th>cycles</th><th>exits/pkt</th>")
-                    .append("<th>interrupts/pkt</th><th>cycles/pkt</th><th>exits by reason</th></tr>\n");
+                    .append("<th>interrupts/pkt</th><th>copies/pkt</th><th>cycles/pkt</th><th>exits by reason</th></tr>\n");
             for (RunReport.Nic n : r.nics()) {
                 h.append("<tr><td>").append(esc(n.vm())).append("</td><td>").append(esc(n.host())).append("</td><td>").append(esc(n.nic()))
                         .append("</td><td>").append(esc(n.model())).append("</td><td>").append(n.txPackets()).append("</td><td>")
                         .append(n.rxPackets()).append("</td><td>").append(n.lost()).append("</td><td>").append(n.exits())
                         .append("</td><td>").append(n.userSpaceExits()).append("</td><td>").append(n.interrupts()).append("</td><td>")
                         .append(n.modeledCycles()).append("</td><td>").append(fmt(n.exitsPerPacket(), "%.2f")).append("</td><td>")
-                        .append(fmt(n.interruptsPerPacket(), "%.2f")).append("</td><td>").append(fmt(n.modeledCyclesPerPacket(), "%.0f"))
+                        .append(fmt(n.interruptsPerPacket(), "%.2f")).append("</td><td>").append(fmt(n.copiesPerPacket(), "%.2f"))
+                        .append("</td><td>").append(fmt(n.modeledCyclesPerPacket(), "%.0f"))
                         .append("</td><td>").append(esc(n.exitsByReason() == null ? "" : n.exitsByReason().toString())).append("</td></tr>\n");
             }
             h.append("</table>\n<h3>Traffic</h3>\n<table>\n<tr><th>kind</th><th>from</th><th>to</th><th>sent</th><th>received</th><th>lost</th><th>result</th></tr>\n");

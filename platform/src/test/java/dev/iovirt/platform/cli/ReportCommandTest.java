@@ -38,7 +38,7 @@ class ReportCommandTest {
         assertThat(page).startsWith("<!DOCTYPE html>").contains("<title>iovirt report: io-paths</title>")
                 .contains("alt=\"VM exits per packet, by exit reason\"", "alt=\"Interrupts per packet, by I/O path\"",
                         "alt=\"Modeled cycles per packet, by I/O path\"", "alt=\"Packets and loss, by VM NIC\"")
-                .contains("<td>e1000</td>", "<td>virtio</td>", "<td>sriov-vf</td>", "<td>emu1</td>", "Generated ", " CPUs, Java ");
+                .contains("<td>e1000</td>", "<td>virtio</td>", "<td>sriov-vf</td>", "<td>emu1</td>", "<th>copies/pkt</th>", "Generated ", " CPUs, Java ");
         Matcher m = Pattern.compile("src=\"data:image/png;base64,([A-Za-z0-9+/=]+)\"").matcher(page);
         int images = 0;
         while (m.find()) {
