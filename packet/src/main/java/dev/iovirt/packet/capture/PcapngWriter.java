@@ -11,7 +11,8 @@ import java.nio.file.Path;
 
 /**
  * Writes pcapng files (draft-ietf-opsawg-pcapng): a Section Header Block, one Interface Description
- * Block per capture point carrying its name ({@code if_name}) and nanosecond resolution
+ * Block per capture point carrying its name ({@code if_name}), optionally a description
+ * ({@code if_description}), and nanosecond resolution
  * ({@code if_tsresol} = 9), and an Enhanced Packet Block per frame with an optional
  * {@code opt_comment}. Little-endian, as the machines that write it.
  */
@@ -27,6 +28,7 @@ public final class PcapngWriter implements CaptureWriter {
     static final int OPT_COMMENT = 1;
     static final int SHB_USERAPPL = 4;
     static final int IF_NAME = 2;
+    static final int IF_DESCRIPTION = 3;
     static final int IF_TSRESOL = 9;
 
     private final OutputStream out;
@@ -52,10 +54,25 @@ public final class PcapngWriter implements CaptureWriter {
 
     @Override
     public int addInterface(String name) throws IOException {
+        return addInterface(name, null, LinkType.ETHERNET);
+    }
+
+    /**
+     * Declares an interface with a description ({@code if_description}, pcapng §4.2, e.g. what the
+     * capture point is) and a link type other than Ethernet (for a merge of other files' frames).
+     *
+     * @param name its {@code if_name}, or null
+     * @param description its {@code if_description}, or null
+     * @param linkType a LINKTYPE_ value
+     */
+    public int addInterface(String name, String description, int linkType) throws IOException {
         begin(IDB);
-        buf.putShort((short) LinkType.ETHERNET).putShort((short) 0).putInt(snapLen);
+        buf.putShort((short) linkType).putShort((short) 0).putInt(snapLen);
         if (name != null) {
             option(IF_NAME, name.getBytes(StandardCharsets.UTF_8));
+        }
+        if (description != null) {
+            option(IF_DESCRIPTION, description.getBytes(StandardCharsets.UTF_8));
         }
         option(IF_TSRESOL, new byte[] {9});
         endOptions();

@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionCommand.Provider.class,
         description = "I/O virtualization and software-defined networking platform.",
-        subcommands = {VersionCommand.class, InspectCommand.class, ValidateCommand.class, RunCommand.class, TraceCommand.class, SwitchCommand.class, ControllerCommand.class,
+        subcommands = {VersionCommand.class, InspectCommand.class, ValidateCommand.class, RunCommand.class, TraceCommand.class,
+                CaptureCommand.class, ReportCommand.class, SwitchCommand.class, ControllerCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Run 'iovirt help COMMAND' for a command's options."})
 public final class Iovirt implements Runnable {

@@ -172,6 +172,11 @@ final class RunCommand implements Callable<Integer> {
 
     /** The traffic's results, the captures, one line per VM NIC and one per I/O path. */
     static void report(RunReport r, PrintWriter out) {
+        report(r, out, true);
+    }
+
+    /** As {@link #report(RunReport, PrintWriter)}, without the cost tables unless {@code costs}. */
+    static void report(RunReport r, PrintWriter out, boolean costs) {
         out.printf(Locale.ROOT, "ran %.3f s of virtual time%n", r.virtualSeconds());
         out.println();
         out.println("traffic");
@@ -186,8 +191,18 @@ final class RunCommand implements Callable<Integer> {
             out.println();
             out.println("captures");
             for (RunReport.Capture c : r.captures()) {
-                out.println("  " + c.port() + " -> " + c.file() + ": " + c.frames() + " frame" + (c.frames() == 1 ? "" : "s"));
+                String files = c.files().size() == 1 && c.files().get(0).equals(c.file()) ? c.file()
+                        : String.join(", ", c.files()) + " (ring of " + c.file() + ")";
+                out.println("  " + c.port() + " -> " + files + ": " + frames(c.frames()));
+                if (c.points().size() > 1) {
+                    for (RunReport.Point p : c.points()) {
+                        out.println("    " + p.point() + ": " + frames(p.frames()));
+                    }
+                }
             }
+        }
+        if (!costs) {
+            return;
         }
         out.println();
         out.println("I/O cost per VM since boot (host side: the NIC's port counters, the VM's exits and the cost model;");
@@ -209,6 +224,10 @@ final class RunCommand implements Callable<Integer> {
                     format(p.exitsPerPacket(), "%.2f"), format(p.userSpaceExitsPerPacket(), "%.2f"),
                     format(p.interruptsPerPacket(), "%.2f"), format(p.copiesPerPacket(), "%.2f"), format(p.modeledCyclesPerPacket(), "%.0f"));
         }
+    }
+
+    private static String frames(long n) {
+        return n + " frame" + (n == 1 ? "" : "s");
     }
 
     private static String format(Double value, String format) {

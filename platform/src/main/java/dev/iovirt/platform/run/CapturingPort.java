@@ -3,32 +3,22 @@ package dev.iovirt.platform.run;
 import dev.iovirt.packet.Frame;
 import dev.iovirt.packet.FrameBatch;
 import dev.iovirt.packet.FramePort;
-import dev.iovirt.packet.capture.BpfFilter;
-import dev.iovirt.packet.capture.PcapngWriter;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.function.LongSupplier;
+import dev.iovirt.platform.capture.CaptureFile;
+import java.util.List;
 
 /**
- * A vNIC's port as the switch sees it, with every frame that crosses it, both ways, written to a
- * pcapng file (where tcpdump on the VM's tap device would see them), if it matches the filter.
- * Writing is done on the thread that moves the frames; a write error stops the capture, is kept for
- * the report, and never stops the traffic.
+ * A port as the switch sees it (a vNIC's, a tunnel's, an SR-IOV NIC's uplink), with every frame
+ * that crosses it, both ways, given to its capture points ({@link CaptureFile.Point}: where tcpdump
+ * on the VM's tap device, or on the switch's port, would see them). Recording is done on the thread
+ * that moves the frames.
  */
-final class CapturingPort extends ForwardingPort implements AutoCloseable {
-    private final PcapngWriter writer;
-    private final int interfaceId;
-    private final BpfFilter filter;
-    private final LongSupplier clock;
-    private long written;
-    private IOException error;
+final class CapturingPort extends ForwardingPort {
+    private final List<CaptureFile.Point> points;
 
-    CapturingPort(FramePort port, PcapngWriter writer, BpfFilter filter, LongSupplier clock) throws IOException {
+    /** {@code port} with each of {@code points} (of one or several captures) seeing its frames. */
+    CapturingPort(FramePort port, List<CaptureFile.Point> points) {
         super(port);
-        this.writer = writer;
-        this.filter = filter;
-        this.clock = clock;
-        this.interfaceId = writer.addInterface(port.name());
+        this.points = List.copyOf(points);
     }
 
     @Override
@@ -50,41 +40,9 @@ final class CapturingPort extends ForwardingPort implements AutoCloseable {
     }
 
     private void record(Frame f) {
-        if (error != null) {
-            return;
-        }
         byte[] bytes = f.toBytes();
-        if (filter != null && !filter.matches(bytes)) {
-            return;
-        }
-        try {
-            writer.write(interfaceId, clock.getAsLong(), bytes, 0, bytes.length, null);
-            written++;
-        } catch (IOException e) {
-            error = e;
-        } catch (UncheckedIOException e) {
-            error = e.getCause();
-        }
-    }
-
-    /** Frames written so far. */
-    long written() {
-        return written;
-    }
-
-    /** The write error that stopped the capture, or null. */
-    IOException error() {
-        return error;
-    }
-
-    @Override
-    public void close() throws IOException {
-        try {
-            writer.close();
-        } finally {
-            if (filter != null) {
-                filter.close();
-            }
+        for (CaptureFile.Point point : points) {
+            point.record(bytes, 0, bytes.length);
         }
     }
 }

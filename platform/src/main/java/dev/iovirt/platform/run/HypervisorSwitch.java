@@ -3,6 +3,8 @@ package dev.iovirt.platform.run;
 import dev.iovirt.openflow.DatapathId;
 import dev.iovirt.packet.FramePort;
 import dev.iovirt.packet.PortCounters;
+import dev.iovirt.platform.capture.CaptureFile;
+import dev.iovirt.platform.capture.UnderlayFrame;
 import dev.iovirt.vswitch.agent.AgentConfig;
 import dev.iovirt.vswitch.agent.AgentListener;
 import dev.iovirt.vswitch.agent.SwitchAgent;
@@ -74,6 +76,24 @@ final class HypervisorSwitch implements AutoCloseable {
         VxlanPort port = new VxlanPort("vxlan-" + remote.host, vtep, remote.vtep(), null);
         tunnels.put(remote.host, port);
         tunnelPorts.put(remote.host, bridge.addPort(port.name(), onSwitch.apply(port)));
+    }
+
+    /**
+     * Gives {@code points} every VXLAN datagram this hypervisor's tunnels send and take, as the frame
+     * it is on the underlay ({@link UnderlayFrame}).
+     */
+    void tapUnderlay(java.util.List<CaptureFile.Point> points) {
+        UnderlayFrame frames = new UnderlayFrame();
+        for (VxlanPort port : tunnels.values()) {
+            port.setTap((outgoing, payload, offset, length) -> {
+                InetSocketAddress local = port.local();
+                byte[] f = outgoing ? frames.frame(local, port.remote(), payload, offset, length)
+                        : frames.frame(port.remote(), local, payload, offset, length);
+                for (CaptureFile.Point point : points) {
+                    point.record(f, 0, f.length, UnderlayFrame.OVERHEAD + UnderlayFrame.VXLAN_HEADER);
+                }
+            });
+        }
     }
 
     /** The bridge port number of the tunnel to {@code remote}. */

@@ -48,8 +48,16 @@ public record RunReport(String topology, double virtualSeconds, boolean finished
                        Double interruptsPerPacket, Double copiesPerPacket, Double modeledCyclesPerPacket) {
     }
 
-    /** A capture file and how many frames it holds. */
-    public record Capture(String port, String file, long frames, String error) {
+    /**
+     * A capture: its points (joined by commas), its file (for a ring, the name its files are
+     * numbered after), the frames written, the files it holds now, the frames of each point, and the
+     * error that stopped it.
+     */
+    public record Capture(String port, String file, long frames, String error, List<String> files, List<Point> points) {
+    }
+
+    /** A capture point and the frames it wrote. */
+    public record Point(String point, long frames) {
     }
 
     /** The report of {@code run} as it stands. */
@@ -100,7 +108,9 @@ public record RunReport(String topology, double virtualSeconds, boolean finished
                 perPacket(sum[2], sum[0]), perPacket(sum[3], sum[0]), perPacket(sum[5], sum[0]), perPacket(sum[4], sum[0]))));
         List<Capture> captures = new ArrayList<>();
         for (TopologyRun.Capture c : run.captures()) {
-            captures.add(new Capture(c.port(), c.file().toString(), c.frames(), c.error() == null ? null : c.error().getMessage()));
+            captures.add(new Capture(c.port(), c.file().toString(), c.frames(), c.error() == null ? null : c.error().getMessage(),
+                    c.files().stream().map(java.nio.file.Path::toString).toList(),
+                    c.points().stream().map(p -> new Point(p.name(), p.frames())).toList()));
         }
         return new RunReport(run.topology().name(), run.nanos() / 1e9, finished, traffic, nics, paths, captures);
     }
@@ -116,6 +126,30 @@ public record RunReport(String topology, double virtualSeconds, boolean finished
 
     private static Double perPacket(long total, long packets) {
         return packets == 0 ? null : (double) total / packets;
+    }
+
+    /**
+     * Reads a report that {@link #writeJson} wrote (unknown fields, e.g. of a later version, are
+     * skipped).
+     *
+     * @throws IOException naming the file if it cannot be read, is not JSON (with the line and
+     *     column), or is JSON but not a run report
+     */
+    public static RunReport readJson(java.nio.file.Path file) throws IOException {
+        RunReport r;
+        try {
+            r = new ObjectMapper().configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+                    .readValue(java.nio.file.Files.readAllBytes(file), RunReport.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
+            throw new IOException(file + (at != null ? ":" + at.getLineNr() + ":" + at.getColumnNr() : "") + ": not a run report: "
+                    + e.getOriginalMessage(), e);
+        }
+        if (r == null || r.topology() == null || r.nics() == null || r.paths() == null) {
+            throw new IOException(file + ": not a run report (no 'topology', 'nics' and 'paths'; write one with iovirt run --json)");
+        }
+        return new RunReport(r.topology(), r.virtualSeconds(), r.finished(), r.traffic() == null ? List.of() : r.traffic(), r.nics(),
+                r.paths(), r.captures() == null ? List.of() : r.captures());
     }
 
     /** Writes the report as indented JSON. */

@@ -16,7 +16,8 @@ import dev.iovirt.packet.FramePort;
 import dev.iovirt.packet.Ipv4Address;
 import dev.iovirt.packet.MacAddress;
 import dev.iovirt.packet.capture.BpfFilter;
-import dev.iovirt.packet.capture.PcapngWriter;
+import dev.iovirt.platform.capture.CaptureFile;
+import dev.iovirt.platform.topology.CapturePoint;
 import dev.iovirt.platform.topology.CaptureSpec;
 import dev.iovirt.platform.topology.HostSpec;
 import dev.iovirt.platform.topology.Impairment;
@@ -75,8 +76,9 @@ import java.util.function.Consumer;
  * <p>What is not built yet is refused by {@link #build} with a {@link NotRunnableException} that
  * says so ({@link #refuseWhatIsNotBuilt}). The controller listens on loopback ports of its own
  * choosing, not the topology's {@code controller:} addresses. Captures are pcapng files
- * written where a switch meets each captured vNIC, time-stamped with the run's start (wall clock)
- * plus its virtual time.
+ * (platform.capture) taken at their capture points — where a switch meets a vNIC, at another port of
+ * a switch, on a host's underlay — time-stamped with the run's start (wall clock) plus its virtual
+ * time.
  */
 public final class TopologyRun implements AutoCloseable {
     /** The PCI slot of a VM's first NIC (00:04.0, as QEMU places the first NIC). */
@@ -128,14 +130,26 @@ public final class TopologyRun implements AutoCloseable {
     private final Map<String, RunningVm> vms = new LinkedHashMap<>();
     private final List<TrafficRun> traffic = new ArrayList<>();
     private final Map<String, Capture> captures = new LinkedHashMap<>();
+    /** The capture points of the topology's captures, by name ({@link CapturePoint#name()}). */
+    private final Map<String, List<CaptureFile.Point>> capturePoints = new LinkedHashMap<>();
     /** Wall-clock time of virtual time 0, for capture timestamps. */
     private final long epochNanos = System.currentTimeMillis() * 1_000_000L;
 
-    /** A capture of the topology and the port that takes it. */
-    public record Capture(String port, Path file, CapturingPort taker) {
+    /** A capture of the topology (its points, joined by commas) and the file that takes it. */
+    public record Capture(String port, Path file, CaptureFile taker) {
         /** Frames written so far. */
         public long frames() {
-            return taker.written();
+            return taker.frames();
+        }
+
+        /** Its points, each with the frames it wrote. */
+        public List<CaptureFile.Point> points() {
+            return taker.points();
+        }
+
+        /** The files it holds now (a ring's newest K). */
+        public List<Path> files() {
+            return taker.files();
         }
 
         /** The write error that stopped it, or null. */
@@ -288,7 +302,6 @@ public final class TopologyRun implements AutoCloseable {
             if (h.nic().isSriov()) {
                 SriovNic n = new SriovNic(h.name(), h.nic().vfs(), host, clock, this::addPart);
                 sriov.put(h.name(), n);
-                nicPorts.put(h.name(), plug(sw, n.switchPort().name(), n.switchPort()));
             }
         }
     }
@@ -334,6 +347,9 @@ public final class TopologyRun implements AutoCloseable {
         for (VmSpec v : topology.vms()) {
             vms.put(v.name(), new RunningVm(v));
         }
+        openCaptures(directory);
+        sriov.forEach((h, n) -> nicPorts.put(h, plug(switches.get(h), n.switchPort().name(),
+                captured(h + ":" + n.switchPort().name(), n.switchPort()))));
         int sourcePort = FIRST_SOURCE_PORT;
         for (TrafficSpec t : topology.traffic()) {
             TrafficRun tr = new TrafficRun(t);
@@ -369,8 +385,15 @@ public final class TopologyRun implements AutoCloseable {
                     Impairment link = topology.links().stream()
                             .filter(l -> l.a().equals(a.host()) && l.b().equals(b.host()) || l.a().equals(b.host()) && l.b().equals(a.host()))
                             .map(LinkSpec::impairment).findFirst().orElse(Impairment.NONE);
-                    a.tunnelTo(b, tunnel -> tap(a.host(), link.isNone() ? tunnel : impair(tunnel, link, false)));
+                    a.tunnelTo(b, tunnel -> {
+                        FramePort p = captured(a.host() + ":" + tunnel.name(), tunnel);
+                        return tap(a.host(), link.isNone() ? p : impair(p, link, false));
+                    });
                 }
+            }
+            List<CaptureFile.Point> underlay = capturePoints.get(new CapturePoint.Underlay(a.host()).name());
+            if (underlay != null) {
+                a.tapUnderlay(underlay);
             }
         }
         programNetworks();
@@ -401,8 +424,10 @@ public final class TopologyRun implements AutoCloseable {
                 reasons.add("VM " + v.name() + " has " + v.nics().size() + " NICs: a run gives each VM exactly one for now");
             }
             for (NicAttachment n : v.nics()) {
-                if (n.model() == Model.SRIOV_VF && t.captures().stream().anyMatch(c -> c.vm().equals(v.name()))) {
-                    reasons.add("VM " + v.name() + ": a capture on a VF is not built yet (capture on the switch side)");
+                String vnic = v.name() + "." + n.name();
+                if (n.model() == Model.SRIOV_VF && t.captures().stream().flatMap(c -> c.points().stream()).anyMatch(p -> p.name().equals(vnic))) {
+                    reasons.add("capture point " + vnic + ": a VF's frames cross the NIC's embedded switch, which has no capture tap yet"
+                            + " (sriov module) — capture " + v.host() + ":" + v.host() + "-pf0 for what the VF exchanges with the host's switch");
                 }
                 if (n.model() == Model.SRIOV_VF && !n.impairment().isNone()) {
                     reasons.add("VM " + v.name() + ": an impairment on a VF is not built yet (it has no switch port of its own)");
@@ -526,12 +551,7 @@ public final class TopologyRun implements AutoCloseable {
             // A VF is not a port of the switch: its frames reach it through the NIC's uplink.
             v.bridgePort = nicPorts.get(v.spec.host());
         } else {
-            FramePort onSwitch = v.port;
-            for (CaptureSpec c : topology.captures()) {
-                if (c.port().equals(portName)) {
-                    onSwitch = capture(c, v.port, directory);
-                }
-            }
+            FramePort onSwitch = captured(portName, v.port);
             if (!nic.impairment().isNone()) {
                 v.impaired = impair(onSwitch, nic.impairment(), true);
                 onSwitch = v.impaired;
@@ -647,27 +667,48 @@ public final class TopologyRun implements AutoCloseable {
         return p;
     }
 
-    private CapturingPort capture(CaptureSpec c, FramePort port, Path directory) throws IOException {
-        Path file = directory.resolve(c.file());
-        PcapngWriter writer;
-        try {
-            writer = PcapngWriter.create(file);
-        } catch (IOException e) {
-            throw new IOException("capture " + c.port() + ": cannot create " + file + ": " + describe(e), e);
-        }
-        BpfFilter filter = null;
-        try {
-            filter = c.filter().map(BpfFilter::compile).orElse(null);
-            CapturingPort taker = new CapturingPort(port, writer, filter, () -> epochNanos + clock.nanos());
-            captures.put(c.port(), new Capture(c.port(), file, taker));
-            return taker;
-        } catch (IOException | RuntimeException e) {
-            writer.close();
-            if (filter != null) {
-                filter.close();
+    /**
+     * Creates every capture's file (or first ring file) under {@code directory} with an interface per
+     * point, before any port exists, so that each port is wrapped as it is added ({@link #captured}).
+     */
+    private void openCaptures(Path directory) throws IOException {
+        for (CaptureSpec c : topology.captures()) {
+            Path file = directory.resolve(c.file());
+            BpfFilter filter = c.filter().map(BpfFilter::compile).orElse(null);
+            CaptureFile f;
+            try {
+                f = CaptureFile.create(file, c.ring().map(r -> new CaptureFile.Ring(r.files(), r.size())).orElse(null), filter,
+                        () -> epochNanos + clock.nanos());
+            } catch (IOException e) {
+                throw new IOException("capture " + c.port() + ": " + e.getMessage(), e);
             }
-            throw e;
+            captures.put(c.port(), new Capture(c.port(), file, f));
+            for (CapturePoint p : c.points()) {
+                capturePoints.computeIfAbsent(p.name(), n -> new ArrayList<>()).add(f.point(p.name(), describe(p)));
+            }
         }
+    }
+
+    /** What a capture point is, for its interface's {@code if_description}. */
+    private String describe(CapturePoint p) {
+        return switch (p) {
+            case CapturePoint.Vnic v -> "vNIC " + v.name() + " where "
+                    + (vms.containsKey(v.owner()) ? "the switch of " + vms.get(v.owner()).host() : "its host's switch") + " meets it (both directions)";
+            case CapturePoint.SwitchPort sp -> "port " + sp.port() + " of the switch of " + sp.host() + " as the switch sees it"
+                    + (sp.port().startsWith("vxlan-") ? " (inner frames, before encapsulation)" : "");
+            case CapturePoint.Underlay u -> "VXLAN datagrams of " + u.host() + "'s VTEP " + switches.get(u.host()).vtep()
+                    + " (RFC 7348; Ethernet addresses synthesized, UDP destination port shown as 4789)";
+        };
+    }
+
+    /**
+     * {@code port} as the switch sees it, through the capture point {@code point} if a capture takes
+     * it. A vNIC's point is {@code VM.NIC}; any other port's {@code HOST:PORT} (docs/capture.md).
+     * Appliance ports (the lead's) go through here too, named {@code APPLIANCE.NIC}.
+     */
+    FramePort captured(String point, FramePort port) {
+        List<CaptureFile.Point> p = capturePoints.get(point);
+        return p == null ? port : new CapturingPort(port, p);
     }
 
     private static String describe(IOException e) {

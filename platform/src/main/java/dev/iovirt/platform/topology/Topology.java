@@ -37,6 +37,18 @@ public record Topology(String name, ControllerSpec controller, List<HostSpec> ho
         costOverrides = Map.copyOf(costOverrides);
     }
 
+    /** This topology with {@code more} captures after its own (e.g. those of {@code iovirt capture -p}). */
+    public Topology withCaptures(List<CaptureSpec> more) {
+        List<CaptureSpec> all = new java.util.ArrayList<>(captures);
+        all.addAll(more);
+        return new Topology(name, controller, hosts, networks, vms, appliances, chains, traffic, all, links, costOverrides);
+    }
+
+    /** This topology without its captures (e.g. to run it only for its report). */
+    public Topology withoutCaptures() {
+        return new Topology(name, controller, hosts, networks, vms, appliances, chains, traffic, List.of(), links, costOverrides);
+    }
+
     public Optional<HostSpec> host(String name) {
         return hosts.stream().filter(h -> h.name().equals(name)).findFirst();
     }

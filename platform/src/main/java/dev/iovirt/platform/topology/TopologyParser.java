@@ -63,7 +63,8 @@ final class TopologyParser extends NodeReader {
     static final List<String> PING_KEYS = List.of("from", "to", "count", "interval");
     static final List<String> UDP_KEYS = List.of("from", "to", "port", "rate", "duration", "size");
     static final List<String> TCP_KEYS = List.of("from", "to", "port", "duration", "rate");
-    static final List<String> CAPTURE_KEYS = List.of("port", "file", "filter");
+    static final List<String> CAPTURE_KEYS = List.of("port", "points", "file", "filter", "ring");
+    static final List<String> RING_KEYS = List.of("files", "size");
     static final List<String> LINK_KEYS = List.of("between", "delay", "jitter", "loss", "rate");
 
     static final long MIN_MEMORY = 16L << 20;
@@ -1162,25 +1163,32 @@ final class TopologyParser extends NodeReader {
             }
             int before = errors.size();
             o.checkKeys(CAPTURE_KEYS, "a capture");
-            Node portNode = o.required("port", "a capture", "the capture point as vm.nic, e.g. web1.eth0");
-            String vm = null;
-            String nic = null;
-            String port = portNode == null ? null : scalar(portNode, "port", "the capture point as vm.nic, e.g. web1.eth0");
-            if (port != null) {
-                int dot = port.lastIndexOf('.');
-                if (dot <= 0 || dot == port.length() - 1) {
-                    error(portNode, "capture port '" + port + "' is not vm.nic — name a VM and one of its NICs, e.g. web1.eth0");
-                } else {
-                    vm = checkVm(portNode, port.substring(0, dot), "capture port '" + port + "' names vm");
-                    nic = port.substring(dot + 1);
-                    String nicName = nic;
-                    VmDraft d = vm == null ? null : vms.get(vm);
-                    if (d != null && d.complete && d.nics.stream().noneMatch(x -> x.name.equals(nicName))) {
-                        String have = d.nics.isEmpty() ? "it has no NICs" : "its NICs are "
-                                + d.nics.stream().map(x -> x.name).collect(Collectors.joining(", "));
-                        error(portNode, "capture port '" + port + "': vm '" + vm + "' has no NIC '" + nic + "' — " + have
-                                + (NIC_NAME.matcher(nic).matches() ? "" : " (NICs are named eth0, eth1, ... in the order of 'nics')"));
+            List<CapturePoint> points = new ArrayList<>();
+            String pointHelp = "a capture point: " + CapturePoint.SYNTAX;
+            if (o.has("port") && o.has("points")) {
+                error(o.key("points"), "a capture has 'port' or 'points', not both — put every point in 'points'");
+            } else if (o.has("points")) {
+                Map<String, Node> seen = new HashMap<>();
+                List<Node> items = list(o.get("points"), "points", "a list of capture points, e.g. [web1.eth0, hv1:underlay]");
+                if (items != null && items.isEmpty()) {
+                    error(o.get("points"), "points is empty — name at least one capture point, e.g. [web1.eth0]");
+                }
+                for (Node pn : items == null ? List.<Node>of() : items) {
+                    String text = scalar(pn, "points", pointHelp);
+                    CapturePoint p = text == null ? null : capturePoint(pn, text, "capture point");
+                    if (p != null && seen.containsKey(p.name())) {
+                        error(pn, "capture point " + p.name() + " is already in this capture at " + pos(seen.get(p.name())));
+                    } else if (p != null) {
+                        seen.put(p.name(), pn);
+                        points.add(p);
                     }
+                }
+            } else {
+                Node portNode = o.required("port", "a capture", "the capture point, e.g. web1.eth0 (or 'points', a list of them)");
+                String port = portNode == null ? null : scalar(portNode, "port", pointHelp);
+                CapturePoint p = port == null ? null : capturePoint(portNode, port, "capture port");
+                if (p != null) {
+                    points.add(p);
                 }
             }
             Node fileNode = o.required("file", "a capture", "the pcapng file to write, e.g. web1.pcapng");
@@ -1190,7 +1198,7 @@ final class TopologyParser extends NodeReader {
                     error(fileNode, "file is empty — name the pcapng file to write, e.g. web1.pcapng");
                 } else if (files.containsKey(f)) {
                     error(fileNode, "file " + f + " is already written by the capture at " + pos(files.get(f))
-                            + " — give each capture its own file (or capture both ports into one with a filter)");
+                            + " — give each capture its own file, or put the points in one capture's points: [...]");
                 } else {
                     files.put(f, fileNode);
                 }
@@ -1206,11 +1214,84 @@ final class TopologyParser extends NodeReader {
                     }
                 }
             }
-            if (errors.size() == before) {
-                out.add(new CaptureSpec(vm, nic, f, filter));
+            Optional<CaptureSpec.Ring> ring = Optional.empty();
+            if (o.has("ring")) {
+                ring = ring(o.get("ring"));
+            }
+            if (errors.size() == before && !points.isEmpty()) {
+                out.add(new CaptureSpec(points, f, filter, ring));
             }
         }
         return out;
+    }
+
+    /**
+     * Reads capture point {@code text} (at {@code n}); null after reporting why it is not one. A
+     * vNIC's point keeps the messages of the {@code port: vm.nic} form; the rest are
+     * {@link CapturePoint#problem}'s.
+     */
+    private CapturePoint capturePoint(Node n, String text, String what) {
+        CapturePoint p;
+        try {
+            p = CapturePoint.parse(text);
+        } catch (IllegalArgumentException e) {
+            error(n, e.getMessage() + " — e.g. web1.eth0");
+            return null;
+        }
+        if (p instanceof CapturePoint.Vnic v && !applianceNames.containsKey(v.owner()) && !hostNames.containsKey(v.owner())) {
+            if (checkVm(n, v.owner(), what + " '" + text + "' names vm") == null) {
+                return null;
+            }
+            VmDraft d = vms.get(v.owner());
+            if (d != null && d.complete && d.nics.stream().noneMatch(x -> x.name.equals(v.nic()))) {
+                String have = d.nics.isEmpty() ? "it has no NICs" : "its NICs are "
+                        + d.nics.stream().map(x -> x.name).collect(Collectors.joining(", "));
+                error(n, what + " '" + text + "': vm '" + v.owner() + "' has no NIC '" + v.nic() + "' — " + have
+                        + (NIC_NAME.matcher(v.nic()).matches() ? "" : " (NICs are named eth0, eth1, ... in the order of 'nics')"));
+                return null;
+            }
+            return p;
+        }
+        if (brokenSections.contains("hosts") || p instanceof CapturePoint.Vnic && brokenSections.contains("appliances")) {
+            return p;
+        }
+        Map<String, List<String>> vnics = new LinkedHashMap<>();
+        vms.forEach((name, d) -> vnics.put(name, d.nics.stream().map(x -> x.name).toList()));
+        Map<String, Boolean> hosts = new LinkedHashMap<>();
+        hostNames.keySet().forEach(h -> hosts.put(h, hostNics.containsKey(h) && hostNics.get(h).isSriov()));
+        String problem = CapturePoint.problem(p, new CapturePoint.Inventory(vnics, hosts, applianceNames.keySet()));
+        if (problem != null) {
+            error(n, problem);
+            return null;
+        }
+        return p;
+    }
+
+    /** A capture's {@code ring: { files: K, size: SIZE }}; empty after reporting a mistake. */
+    private Optional<CaptureSpec.Ring> ring(Node n) {
+        CheckedMapping r = mapping(n, "ring");
+        if (r == null) {
+            return Optional.empty();
+        }
+        r.checkKeys(RING_KEYS, "ring");
+        Node filesNode = r.required("files", "ring", "how many files the ring keeps, e.g. 4");
+        Node sizeNode = r.required("size", "ring", "the size at which a new file starts, e.g. 1MiB");
+        Integer files = filesNode == null ? null : integer(filesNode, "files", 2, CaptureSpec.Ring.MAX_FILES);
+        Long size = null;
+        String text = sizeNode == null ? null : scalar(sizeNode, "size", "a size such as 1MiB");
+        if (text != null) {
+            try {
+                size = Units.size("size", text);
+                if (size < CaptureSpec.Ring.MIN_SIZE) {
+                    error(sizeNode, "size " + text + " is too small for a ring file — give at least "
+                            + Units.formatSize(CaptureSpec.Ring.MIN_SIZE));
+                    size = null;
+                }
+            } catch (IllegalArgumentException e) {
+                error(sizeNode, e.getMessage());
+            }
+        }
+        return files == null || size == null ? Optional.empty() : Optional.of(new CaptureSpec.Ring(files, size));
     }
 
     /** libpcap's verdict on a filter, or null if it compiles. */
@@ -1422,7 +1503,7 @@ final class TopologyParser extends NodeReader {
         Set<String> s = new LinkedHashSet<>();
         for (List<String> l : List.of(TOP_KEYS, CONTROLLER_KEYS, HOST_KEYS, HOST_NIC_KEYS, NETWORK_KEYS, VM_KEYS, VM_NIC_KEYS,
                 IMPAIR_KEYS, APPLIANCE_KEYS, RULE_KEYS, CHAIN_KEYS, TRAFFIC_KINDS, PING_KEYS, UDP_KEYS, TCP_KEYS,
-                CAPTURE_KEYS, LINK_KEYS)) {
+                CAPTURE_KEYS, RING_KEYS, LINK_KEYS)) {
             s.addAll(l);
         }
         KIND_KEYS.values().forEach(s::addAll);

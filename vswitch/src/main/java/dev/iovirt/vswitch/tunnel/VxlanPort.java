@@ -34,6 +34,31 @@ public final class VxlanPort implements FramePort {
     private final PortCounters counters = new PortCounters();
     private volatile Runnable listener;
     private volatile long rxDroppedQueueFull;
+    private Tap tap;
+
+    /**
+     * Sees the UDP payload (VXLAN header and inner frame, RFC 7348 §5) of every datagram this port
+     * sends, and of every datagram from its remote when the switch takes it, on the switch's thread:
+     * a capture of the underlay.
+     */
+    @FunctionalInterface
+    public interface Tap {
+        /**
+         * @param outgoing true for a datagram this port sends to its remote, false for one from it
+         * @param payload the datagram's UDP payload, valid only during the call
+         */
+        void datagram(boolean outgoing, byte[] payload, int offset, int length);
+    }
+
+    /** Sets (or with null, removes) the tap; call it on the switch's thread or before the port moves frames. */
+    public void setTap(Tap tap) {
+        this.tap = tap;
+    }
+
+    /** The local VTEP's address: the source of what this port sends. */
+    public InetSocketAddress local() {
+        return endpoint.localAddress();
+    }
 
     /**
      * @param fixedKey the VNI for every transmitted frame, or null to use each frame's tunnel id
@@ -87,6 +112,11 @@ public final class VxlanPort implements FramePort {
                 }
                 d.getBytes(at + Vxlan.HEADER, f.buffer(), f.offset(), len);
                 f.setLength(len);
+                if (tap != null) {
+                    byte[] payload = new byte[d.readableBytes()];
+                    d.getBytes(at, payload);
+                    tap.datagram(false, payload, 0, payload.length);
+                }
                 f.setTunnelId(vni);
                 counters.countRx(len);
                 n++;
@@ -110,6 +140,11 @@ public final class VxlanPort implements FramePort {
             ByteBuf buf = PooledByteBufAllocator.DEFAULT.directBuffer(Vxlan.HEADER + f.length());
             buf.writeByte(Vxlan.FLAG_I).writeMedium(0).writeMedium((int) vni).writeByte(0);
             buf.writeBytes(f.buffer(), f.offset(), f.length());
+            if (tap != null) {
+                byte[] payload = new byte[buf.readableBytes()];
+                buf.getBytes(buf.readerIndex(), payload);
+                tap.datagram(true, payload, 0, payload.length);
+            }
             out.add(new DatagramPacket(buf, remote));
             counters.countTx(f.length());
         }
