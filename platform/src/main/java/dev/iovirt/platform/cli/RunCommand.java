@@ -28,7 +28,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "run",
         description = {"Run a topology (docs/topology.md) on virtual time until its traffic is done; print the",
                 "traffic's results and, per VM, packets, VM exits, interrupts and modeled cycles.",
-                "What a run cannot do yet (SR-IOV, appliances, impairments) is refused with the reason."},
+                "What a run cannot do yet (appliances and chains, TCP traffic, ...) is refused with the reason."},
         mixinStandardHelpOptions = true,
         footer = {"", "Example:", "  iovirt run examples/io-paths.yaml -o /tmp"})
 final class RunCommand implements Callable<Integer> {
