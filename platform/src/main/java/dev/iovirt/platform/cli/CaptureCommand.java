@@ -177,10 +177,7 @@ final class CaptureCommand implements Callable<Integer> {
         try {
             run = TopologyRun.build(topology, outputDir);
         } catch (NotRunnableException e) {
-            err.println(PREFIX + topology.name() + " is valid but cannot run in this build:");
-            for (String reason : e.reasons()) {
-                err.println("  - " + reason);
-            }
+            Topologies.refused(err, PREFIX, topology, e);
             return Iovirt.EXIT_FAILURE;
         } catch (IOException e) {
             err.println(PREFIX + e.getMessage());

@@ -84,10 +84,7 @@ final class RunCommand implements Callable<Integer> {
                     topology.controller().api().port()), ControllerMain.tokenFrom(environment)) : TopologyRun.Api.ANY;
             run = TopologyRun.build(topology, outputDir, api);
         } catch (NotRunnableException e) {
-            err.println(PREFIX + topology.name() + " is valid but cannot run in this build:");
-            for (String reason : e.reasons()) {
-                err.println("  - " + reason);
-            }
+            Topologies.refused(err, PREFIX, topology, e);
             return Iovirt.EXIT_FAILURE;
         } catch (IOException e) {
             err.println(PREFIX + e.getMessage());

@@ -1,5 +1,6 @@
 package dev.iovirt.platform.cli;
 
+import dev.iovirt.platform.run.NotRunnableException;
 import dev.iovirt.platform.topology.LoadResult;
 import dev.iovirt.platform.topology.Topology;
 import dev.iovirt.platform.topology.TopologyError;
@@ -37,5 +38,13 @@ final class Topologies {
             }
             case LoadResult.Loaded l -> Optional.of(l.topology());
         };
+    }
+
+    /** Says, one reason a line, why {@code topology} cannot run in this build. */
+    static void refused(PrintWriter err, String prefix, Topology topology, NotRunnableException e) {
+        err.println(prefix + topology.name() + " is valid but cannot run in this build:");
+        for (String reason : e.reasons()) {
+            err.println("  - " + reason);
+        }
     }
 }

@@ -77,8 +77,7 @@ final class TraceCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         } catch (NotRunnableException e) {
-            err.println(PREFIX + topology.get().name() + " is valid but cannot run in this build:");
-            e.reasons().forEach(r -> err.println("  - " + r));
+            Topologies.refused(err, PREFIX, topology.get(), e);
             return Iovirt.EXIT_FAILURE;
         } catch (IOException e) {
             err.println(PREFIX + e.getMessage());
