@@ -145,8 +145,8 @@ public final class ControllerMain implements AutoCloseable {
                     || e.type() == dev.iovirt.controller.network.NetworkEvent.Type.TUNNEL_REMOVED) {
                 // Only the links between the tunnel's two switches change (a mesh of n switches has n(n-1) tunnels).
                 var t = e.tunnel();
-                var between = networks.tunnels().stream().filter(x -> x.dpid().equals(t.dpid()) && x.remote().equals(t.remote())
-                        || x.dpid().equals(t.remote()) && x.remote().equals(t.dpid())).toList();
+                var between = java.util.stream.Stream.of(networks.tunnel(t.dpid(), t.remote()), networks.tunnel(t.remote(), t.dpid()))
+                        .flatMap(java.util.Optional::stream).toList();
                 topology.setTunnelLinks(t.dpid(), t.remote(), dev.iovirt.controller.network.TunnelLinks.of(between));
             }
         });

@@ -120,8 +120,8 @@ public final class PacketTrace {
     private PacketTrace(Topology topology) throws NotRunnableException, IOException {
         this.run = TopologyRun.build(topology, Path.of(""), new RunObserver() {
             @Override
-            public void frame(String host, String port, int bridgePort, boolean intoSwitch, Frame frame) {
-                onFrame(host, port, bridgePort, intoSwitch, frame);
+            public void frame(String host, String port, boolean intoSwitch, Frame frame) {
+                onFrame(host, port, intoSwitch, frame);
             }
 
             @Override
@@ -175,21 +175,21 @@ public final class PacketTrace {
         return String.join(", ", t.vms().stream().map(v -> v.name()).toList());
     }
 
-    private void onFrame(String host, String port, int bridgePort, boolean intoSwitch, Frame frame) {
+    private void onFrame(String host, String port, boolean intoSwitch, Frame frame) {
         if (!recording) {
             return;
         }
         String bridge = run.bridge(host).name();
-        frames.add(String.format(Locale.ROOT, "frame %s %s %s, %d bytes", intoSwitch ? port : bridge, "→",
-                intoSwitch ? bridge : port, frame.length()));
+        frames.add(String.format(Locale.ROOT, "frame %s → %s, %d bytes", intoSwitch ? port : bridge, intoSwitch ? bridge : port,
+                frame.length()));
         if (intoSwitch) {
-            pending.add(new Traced(host, bridgePort >= 0 ? bridgePort : portNumber(run.bridge(host), port), frame.toBytes(),
-                    frame.tunnelId()));
+            pending.add(new Traced(host, portNumber(run.bridge(host), port), frame.toBytes(), frame.tunnelId()));
         }
     }
 
+    /** The number of the switch port a frame entered by (a tap knows the port, not its number). */
     private static int portNumber(Bridge bridge, String name) {
-        return bridge.ports().stream().filter(p -> p.name().equals(name)).mapToInt(BridgePort::number).findFirst().orElse(-1);
+        return bridge.ports().stream().filter(p -> p.name().equals(name)).mapToInt(BridgePort::number).findFirst().orElseThrow();
     }
 
     private void onStep(String part) {

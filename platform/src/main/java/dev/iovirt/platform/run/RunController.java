@@ -4,11 +4,9 @@ import dev.iovirt.controller.ControllerMain;
 import dev.iovirt.controller.app.OverlayApp;
 import dev.iovirt.controller.network.Member;
 import dev.iovirt.controller.network.Network;
-import dev.iovirt.controller.network.NetworkService;
 import dev.iovirt.controller.network.Tunnel;
 import dev.iovirt.controller.openflow.ControllerConfig;
 import dev.iovirt.vswitch.agent.ControllerTarget;
-import dev.iovirt.vswitch.agent.SwitchAgent;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -68,10 +66,6 @@ final class RunController implements AutoCloseable {
         return new RunController(c, switches);
     }
 
-    NetworkService networks() {
-        return controller.networks();
-    }
-
     ControllerMain controller() {
         return controller;
     }
@@ -107,7 +101,7 @@ final class RunController implements AutoCloseable {
     }
 
     /** Drains the agents (step mode) until {@code f} completes. */
-    void pumpUntil(CompletableFuture<?> f, String what) throws IOException {
+    private void pumpUntil(CompletableFuture<?> f, String what) throws IOException {
         long deadline = System.nanoTime() + PATIENCE.toNanos();
         while (!f.isDone()) {
             int work = 0;

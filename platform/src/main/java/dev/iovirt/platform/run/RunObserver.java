@@ -14,7 +14,7 @@ interface RunObserver {
      * A frame crossed {@code port} (a vNIC, tunnel or uplink as its switch sees it): into the switch
      * ({@code intoSwitch}), or out of it.
      */
-    default void frame(String host, String port, int bridgePort, boolean intoSwitch, Frame frame) {
+    default void frame(String host, String port, boolean intoSwitch, Frame frame) {
     }
 
     /** {@code part} ran one step and did some work. */

@@ -7,7 +7,6 @@ import dev.iovirt.packet.FramePort;
 final class TappedPort extends ForwardingPort {
     private final String host;
     private final RunObserver observer;
-    private int bridgePort = -1;
 
     TappedPort(String host, FramePort port, RunObserver observer) {
         super(port);
@@ -15,17 +14,12 @@ final class TappedPort extends ForwardingPort {
         this.observer = observer;
     }
 
-    /** The port's number on its switch, once it has one. */
-    void plugged(int number) {
-        bridgePort = number;
-    }
-
     @Override
     public int receive(FrameBatch batch) {
         int before = batch.size();
         int n = port.receive(batch);
         for (int i = before; i < batch.size(); i++) {
-            observer.frame(host, name(), bridgePort, true, batch.get(i));
+            observer.frame(host, name(), true, batch.get(i));
         }
         return n;
     }
@@ -33,7 +27,7 @@ final class TappedPort extends ForwardingPort {
     @Override
     public int transmit(FrameBatch batch) {
         for (int i = 0; i < batch.size(); i++) {
-            observer.frame(host, name(), bridgePort, false, batch.get(i));
+            observer.frame(host, name(), false, batch.get(i));
         }
         return port.transmit(batch);
     }

@@ -652,12 +652,7 @@ public final class TopologyRun implements AutoCloseable {
 
     /** Adds {@code port} to {@code sw} (tapped for the observer) and returns its number. */
     private int plug(HypervisorSwitch sw, String name, FramePort port) {
-        FramePort onSwitch = tap(sw.host(), port);
-        int number = sw.bridge().addPort(name, onSwitch);
-        if (onSwitch instanceof TappedPort t) {
-            t.plugged(number);
-        }
-        return number;
+        return sw.bridge().addPort(name, tap(sw.host(), port));
     }
 
     /** {@code port} through {@code impairment}, stepped with the rest of the run. */

@@ -168,35 +168,11 @@ public final class TopologyManager implements TopologyService, PacketProcessor, 
     }
 
     /**
-     * Makes {@code wanted} the tunnel links (type {@link Link.Type#TUNNEL}): LINK_REMOVED for each one no longer
-     * wanted, then LINK_ADDED for each new one. Tunnel links are registrations, not discoveries: probes, port
-     * changes and expiry leave them alone.
-     */
-    public void setTunnelLinks(java.util.Collection<Link> wanted) {
-        List<LinkEvent> events = new ArrayList<>();
-        java.util.Set<Link> want = new java.util.LinkedHashSet<>(wanted); // a mesh of n switches has n(n-1) tunnels
-        synchronized (tunnelLinks) {
-            for (Link l : List.copyOf(tunnelLinks)) {
-                if (!want.contains(l)) {
-                    tunnelLinks.remove(l);
-                    events.add(new LinkEvent(LinkEvent.Type.LINK_REMOVED, l));
-                }
-            }
-            for (Link l : want) {
-                if (l.type() != Link.Type.TUNNEL) {
-                    throw new IllegalArgumentException("not a tunnel link: " + l);
-                }
-                if (tunnelLinks.add(l)) {
-                    events.add(new LinkEvent(LinkEvent.Type.LINK_ADDED, l));
-                }
-            }
-        }
-        events.forEach(this::post);
-    }
-
-    /**
-     * As {@link #setTunnelLinks(java.util.Collection)} for the tunnel links between switches {@code a}
-     * and {@code b} only (either way); the others stay as they are.
+     * Makes {@code wanted} the tunnel links (type {@link Link.Type#TUNNEL}) between switches {@code a}
+     * and {@code b}, either way: LINK_REMOVED for each one no longer wanted, then LINK_ADDED for each
+     * new one; the links between other switches stay as they are (a mesh of n switches has n(n-1)
+     * tunnels, and a registration changes one pair). Tunnel links are registrations, not discoveries:
+     * probes, port changes and expiry leave them alone.
      */
     public void setTunnelLinks(DatapathId a, DatapathId b, java.util.Collection<Link> wanted) {
         List<LinkEvent> events = new ArrayList<>();
