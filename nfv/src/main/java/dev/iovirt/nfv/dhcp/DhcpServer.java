@@ -559,4 +559,23 @@ public final class DhcpServer implements NetworkFunction {
     public long malformedDrops() { return malformed; }
     /** Frames that are not for the server (other traffic, BOOTP without option 53, other ARP). */
     public long ignored() { return ignored; }
+
+    /** The counters above by name, and the leases held. */
+    @Override
+    public Map<String, Long> counters() {
+        Map<String, Long> m = new java.util.LinkedHashMap<>();
+        m.put("discovers", discovers);
+        m.put("offers", offers);
+        m.put("requests", requests);
+        m.put("acks", acks);
+        m.put("naks", naks);
+        m.put("releases", releases);
+        m.put("declines", declines);
+        m.put("informs", informs);
+        m.put("pool-exhausted", exhausted);
+        m.put("ignored", ignored);
+        m.put("malformed-dropped", malformed);
+        m.put("leases", (long) leases().size());
+        return m;
+    }
 }

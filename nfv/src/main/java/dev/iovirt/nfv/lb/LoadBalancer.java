@@ -1,7 +1,9 @@
 package dev.iovirt.nfv.lb;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import dev.iovirt.nfv.NetworkFunction;
 import dev.iovirt.packet.Bytes;
@@ -638,4 +640,28 @@ public final class LoadBalancer implements NetworkFunction {
     public long connectionsExpired() { return expired; }
     /** TCP connections ended by RST. */
     public long connectionsReset() { return closed; }
+
+    /** The counters above by name, and per backend its state and share ({@code backend-NAME-...}). */
+    @Override
+    public Map<String, Long> counters() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("connections", (long) connections());
+        m.put("connections-moved", moved);
+        m.put("connections-expired", expired);
+        m.put("connections-reset", closed);
+        m.put("table-rebuilds", rebuilds);
+        m.put("passed-through", passed);
+        m.put("no-backend-dropped", noBackend);
+        m.put("table-full-dropped", tableFull);
+        m.put("no-mac-dropped", noMac);
+        m.put("fragments-dropped", fragments);
+        m.put("malformed-dropped", malformed);
+        for (BackendStatus b : backends()) {
+            m.put("backend-" + b.name() + "-up", b.up() ? 1L : 0L);
+            m.put("backend-" + b.name() + "-connections", b.connections());
+            m.put("backend-" + b.name() + "-packets", b.packets());
+            m.put("backend-" + b.name() + "-probe-failures", b.probeFailures());
+        }
+        return m;
+    }
 }

@@ -128,6 +128,12 @@ public final class Router implements NetworkFunction {
         for (int i = 0; i < n; i++) {
             trie.put(ifIp[i], 32, LOCAL);
         }
+        for (RouterConfig.Neighbour nb : config.neighbours()) {
+            if (connected(nb.ip().bits()) < 0) {
+                throw new IllegalArgumentException("static neighbour " + nb.ip() + " is not in a connected subnet");
+            }
+            arp.putPermanent(nb.ip().bits(), nb.mac().bits());
+        }
     }
 
     private int connected(int ip) {
@@ -440,4 +446,24 @@ public final class Router implements NetworkFunction {
     public long localDrops() { return localDrops; }
     /** ICMP errors not sent because RFC 1812 §4.3.2.7 forbids them. */
     public long icmpErrorsSuppressed() { return icmpSuppressed; }
+
+    /** The counters above by name. */
+    @Override
+    public Map<String, Long> counters() {
+        Map<String, Long> m = new java.util.LinkedHashMap<>();
+        m.put("forwarded", forwarded);
+        m.put("echo-replies", echoReplies);
+        m.put("arp-requests-sent", arpRequests);
+        m.put("arp-replies-sent", arpReplies);
+        m.put("ttl-exceeded", ttlExceeded);
+        m.put("no-route", noRoute);
+        m.put("host-unreachable", hostUnreachable);
+        m.put("pending-dropped", pendingDrops);
+        m.put("icmp-errors-suppressed", icmpSuppressed);
+        m.put("not-for-us-dropped", notForUs);
+        m.put("local-dropped", localDrops);
+        m.put("bad-checksum-dropped", badChecksum);
+        m.put("malformed-dropped", malformed);
+        return m;
+    }
 }

@@ -97,6 +97,24 @@ class RouterTest {
     }
 
     @Test
+    void aStaticNeighbourIsUsedWithoutArpAndArpCannotChangeIt() {
+        var ifs = List.of(new RouterInterface(0, R0, R0_IP, 24), new RouterInterface(1, R1, R1_IP, 16));
+        Router r = new Router(RouterConfig.of(ifs, List.of()).withNeighbours(List.of(new RouterConfig.Neighbour(HOST_B_IP, HOST_B))));
+        var out = new Emitted();
+        byte[] f = udpFromA(HOST_B_IP, 64);
+        r.process(0, f, 0, f.length, 0, out);
+        assertThat(out.single().key().ethDst()).isEqualTo(HOST_B.bits()); // no ARP request first
+        assertThat(r.arpRequestsSent()).isZero();
+        MacAddress impostor = MacAddress.of("02:66:00:00:00:01");
+        byte[] claim = PacketBuilder.ethernet(impostor, MacAddress.BROADCAST).arp(1, impostor, HOST_B_IP, MacAddress.ZERO, R1_IP).build();
+        r.process(1, claim, 0, claim.length, 0, out);
+        out.single(); // the request for the router's address is still answered
+        f = udpFromA(HOST_B_IP, 64); // forwarding rewrote the first in place
+        r.process(0, f, 0, f.length, 365L * 24 * 3600 * SECOND, out); // a year later: still there
+        assertThat(out.single().key().ethDst()).isEqualTo(HOST_B.bits());
+    }
+
+    @Test
     void ttlDecrementChecksumMatchesAFullRecomputationForEveryTtl() {
         Router r = router(true);
         var out = new Emitted();
@@ -228,19 +246,19 @@ class RouterTest {
         }
         assertThat(out.take()).hasSize(5); // five next hops, one request each
         byte[] again = udpFromA(Ipv4Address.of(10, 1, 9, 0), 33);
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < RouterConfig.DEFAULT_PENDING; i++) {
             r.process(0, again, 0, again.length, 0, out);
         }
-        assertThat(r.pendingDrops()).isEqualTo(1); // limit 3: the oldest went
+        assertThat(r.pendingDrops()).isEqualTo(1); // one more than the limit: the oldest went
         r.tick(SECOND, out);
         assertThat(out.take()).hasSize(5);
         r.tick(2 * SECOND, out);
         assertThat(out.take()).hasSize(5);
         r.tick(3 * SECOND, out); // three requests unanswered: give up
         List<Emitted.Out> errors = out.take();
-        assertThat(errors).hasSize(4 + 3);
+        assertThat(errors).hasSize(4 + RouterConfig.DEFAULT_PENDING);
         assertIcmpError(errors.get(errors.size() - 1), 0, 3, 1, frames[4]);
-        assertThat(r.hostUnreachable()).isEqualTo(7);
+        assertThat(r.hostUnreachable()).isEqualTo(4 + RouterConfig.DEFAULT_PENDING);
         assertThat(r.pendingPackets()).isZero();
     }
 
