@@ -10,13 +10,19 @@ import dev.iovirt.packet.MacAddress;
  * entry is resolved again on its next use. Requests are retried every {@link #retryNanos}, at most
  * {@link #MAX_REQUESTS} times; then the held packets are dropped and counted.
  *
- * <p>A fixed table of {@link #CAPACITY} entries with preallocated packet slots: a lookup allocates
- * nothing. When full, the oldest entry is replaced (a guest on a busy segment is not a malicious case
+ * <p>A fixed table of {@link #CAPACITY} entries: a lookup allocates nothing. A packet slot is allocated
+ * the first time it holds a packet and kept, so an idle guest pays nothing for the queue and a busy
+ * one allocates no more after its first bursts. When full, the oldest entry is replaced (a guest on a busy segment is not a malicious case
  * here; ARP floods are the switch's to police).
  */
 public final class ArpCache {
     public static final int CAPACITY = 64;
-    public static final int PENDING_PER_ENTRY = 4;
+    /**
+     * Packets held per unresolved neighbour. Linux holds up to 101 ({@code unres_qlen}, derived from
+     * {@code unres_qlen_bytes}, ip-sysctl.rst); 32 bounds a guest's table while letting a burst of new
+     * connections wait for one ARP reply instead of losing SYNs to a retransmission timeout.
+     */
+    public static final int PENDING_PER_ENTRY = 32;
     public static final int MAX_REQUESTS = 3;
     static final int FREE = 0;
     static final int INCOMPLETE = 1;
@@ -24,6 +30,8 @@ public final class ArpCache {
 
     final long reachableNanos;
     final long retryNanos;
+    /** The size of a packet slot. */
+    final int maxFrame;
 
     /** One neighbour. */
     static final class Entry {
@@ -46,11 +54,9 @@ public final class ArpCache {
     ArpCache(long reachableNanos, long retryNanos, int maxFrame) {
         this.reachableNanos = reachableNanos;
         this.retryNanos = retryNanos;
+        this.maxFrame = maxFrame;
         for (int i = 0; i < CAPACITY; i++) {
             entries[i] = new Entry();
-            for (int p = 0; p < PENDING_PER_ENTRY; p++) {
-                entries[i].pending[p] = new byte[maxFrame];
-            }
         }
     }
 

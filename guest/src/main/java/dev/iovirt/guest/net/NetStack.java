@@ -513,6 +513,9 @@ public final class NetStack {
             e.requests = 0;
         }
         if (e.pendingCount < ArpCache.PENDING_PER_ENTRY) {
+            if (e.pending[e.pendingCount] == null) {
+                e.pending[e.pendingCount] = new byte[arp.maxFrame];
+            }
             System.arraycopy(frame, 0, e.pending[e.pendingCount], 0, len);
             e.pendingLength[e.pendingCount++] = len;
         } else {
