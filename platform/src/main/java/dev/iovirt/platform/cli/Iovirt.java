@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /**
  * The {@code iovirt} command line. Each subcommand is a class of this package; this one only
  * gathers them and sets the conventions: usage errors exit 2, failures exit 1 with one line on
- * standard error saying what went wrong, success exits 0.
+ * standard error saying what went wrong, success exits 0. With no command it runs the built-in demo
+ * topology ({@code iovirt run demo}): the README's first command.
  */
 @Command(name = "iovirt",
         mixinStandardHelpOptions = true,
@@ -16,8 +17,9 @@ import picocli.CommandLine.Command;
         subcommands = {VersionCommand.class, InspectCommand.class, ValidateCommand.class, RunCommand.class, TraceCommand.class,
                 CaptureCommand.class, ReportCommand.class, SwitchCommand.class, ControllerCommand.class,
                 CommandLine.HelpCommand.class},
-        footer = {"", "Run 'iovirt help COMMAND' for a command's options."})
-public final class Iovirt implements Runnable {
+        footer = {"", "With no command, iovirt runs the built-in demo topology (iovirt run demo).",
+                "Run 'iovirt help COMMAND' for a command's options."})
+public final class Iovirt implements java.util.concurrent.Callable<Integer> {
     /** Exit status of a command that failed (a bad file, a refused request). */
     public static final int EXIT_FAILURE = 1;
     /** Exit status of a command line that could not be understood. */
@@ -26,11 +28,10 @@ public final class Iovirt implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** No subcommand: run the demo. */
     @Override
-    public void run() {
-        // No subcommand: say what there is, as git does.
-        spec.commandLine().usage(spec.commandLine().getErr());
-        throw new CommandLine.ParameterException(spec.commandLine(), "no command given");
+    public Integer call() {
+        return spec.commandLine().getSubcommands().get("run").execute("demo");
     }
 
     /** A command line set up with iovirt's conventions, writing to the given streams. */
@@ -42,9 +43,7 @@ public final class Iovirt implements Runnable {
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();
             c.getErr().println(qualifiedName(c) + ": " + ex.getMessage());
-            if (!ex.getMessage().equals("no command given")) {
-                c.getErr().println("Try '" + qualifiedName(c) + " --help' for more information.");
-            }
+            c.getErr().println("Try '" + qualifiedName(c) + " --help' for more information.");
             return EXIT_USAGE;
         });
         cl.setExecutionExceptionHandler((ex, c, parseResult) -> {

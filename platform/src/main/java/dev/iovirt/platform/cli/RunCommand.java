@@ -198,6 +198,40 @@ final class RunCommand implements Callable<Integer> {
                 }
             }
         }
+        if (!r.appliances().isEmpty()) {
+            out.println();
+            out.println("appliances (frames each NIC's poll loop took and sent; the function's counters that are not 0)");
+            for (RunReport.Appliance a : r.appliances()) {
+                StringBuilder ports = new StringBuilder();
+                for (RunReport.AppliancePort p : a.ports()) {
+                    ports.append(ports.isEmpty() ? "" : ", ").append(p.nic()).append(' ').append(p.network())
+                            .append(p.ip() == null ? "" : " " + p.ip()).append(" rx ").append(p.rxFrames()).append(" tx ").append(p.txFrames());
+                    if (p.txDropped() > 0) {
+                        ports.append(" (").append(p.txDropped()).append(" dropped)");
+                    }
+                }
+                out.println("  " + a.name() + " (" + a.kind() + " on " + a.host() + "): " + ports);
+                StringBuilder counters = new StringBuilder();
+                a.counters().forEach((name, n) -> {
+                    if (n != 0) {
+                        counters.append(counters.isEmpty() ? "" : ", ").append(name).append(' ').append(n);
+                    }
+                });
+                if (!counters.isEmpty()) {
+                    out.println("    " + counters);
+                }
+            }
+        }
+        if (!r.chains().isEmpty()) {
+            out.println();
+            out.println("chains (packets leaving each hop, from the switches' flow statistics)");
+            for (RunReport.Chain c : r.chains()) {
+                out.println("  " + c.name() + " (" + c.from() + " -> " + c.to() + ")" + (c.error() == null ? "" : ": " + c.error()));
+                for (RunReport.Hop h : c.hops()) {
+                    out.printf(Locale.ROOT, "    %-8s %-16s %8d packets %10d bytes%n", h.direction(), h.appliance(), h.packets(), h.bytes());
+                }
+            }
+        }
         if (!costs) {
             return;
         }

@@ -1,5 +1,12 @@
 package dev.iovirt.platform.run;
 
+import dev.iovirt.controller.network.NetworkException;
+import dev.iovirt.controller.sfc.FlowClassifier;
+import dev.iovirt.controller.sfc.PortChain;
+import dev.iovirt.controller.sfc.PortPair;
+import dev.iovirt.controller.sfc.PortPairGroup;
+import dev.iovirt.controller.sfc.SfcApp;
+import dev.iovirt.controller.sfc.SfcManager;
 import dev.iovirt.controller.ControllerMain;
 import dev.iovirt.controller.app.OverlayApp;
 import dev.iovirt.controller.network.Member;
@@ -98,6 +105,48 @@ final class RunController implements AutoCloseable {
             sw.agent().connect(target);
         }
         pumpUntil(CompletableFuture.allOf(synced.toArray(CompletableFuture[]::new)), "install the overlay's flows on every switch");
+    }
+
+    /** One chain as networking-sfc's objects: its port pairs, its port-pair groups, its classifier, the chain. */
+    record Chain(List<PortPair> pairs, List<PortPairGroup> groups, FlowClassifier classifier, PortChain chain) {
+    }
+
+    /**
+     * Creates the chains in the controller's SFC service (the same calls as {@code /api/v1/sfc}) and
+     * pumps the agents until every switch has confirmed the chains' flows and groups.
+     *
+     * @throws IOException if the controller refuses one (naming it) or does not program it in time
+     */
+    void addChains(List<Chain> chains) throws IOException {
+        SfcManager sfc = controller.sfc();
+        List<CompletableFuture<?>> done = new ArrayList<>();
+        for (Chain c : chains) {
+            try {
+                for (PortPair p : c.pairs()) {
+                    done.add(sfc.addPortPair(p));
+                }
+                for (PortPairGroup g : c.groups()) {
+                    done.add(sfc.addPortPairGroup(g));
+                }
+                done.add(sfc.addFlowClassifier(c.classifier()));
+                done.add(sfc.addPortChain(c.chain()));
+            } catch (NetworkException e) {
+                throw new IOException("the run's controller refused chain " + c.chain().name() + ": " + e.getMessage(), e);
+            }
+        }
+        pumpUntil(CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)), "create the chains");
+        pumpUntil(controller.sfcApp().orElseThrow().sync(), "install the chains' flows on every switch");
+    }
+
+    /**
+     * The counters of chain {@code name}'s hops, read from the switches (pumping them while they answer).
+     *
+     * @throws IOException if the switches do not answer in time
+     */
+    List<SfcApp.HopCounters> chainCounters(String name) throws IOException {
+        CompletableFuture<List<SfcApp.HopCounters>> f = controller.sfcApp().orElseThrow().counters(name);
+        pumpUntil(f, "read chain " + name + "'s counters");
+        return f.join();
     }
 
     /** Drains the agents (step mode) until {@code f} completes. */

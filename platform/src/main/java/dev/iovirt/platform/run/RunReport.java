@@ -1,5 +1,9 @@
 package dev.iovirt.platform.run;
 
+import dev.iovirt.controller.sfc.SfcApp;
+import dev.iovirt.nfv.ApplianceVm;
+import dev.iovirt.platform.topology.ChainSpec;
+import java.io.IOException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.iovirt.packet.PortCounters;
@@ -24,7 +28,8 @@ import java.util.TreeMap;
  * @param finished whether the traffic was done before the limit
  */
 public record RunReport(String topology, double virtualSeconds, boolean finished, List<Traffic> traffic,
-                        List<Nic> nics, List<Path> paths, List<Capture> captures) {
+                        List<Nic> nics, List<Path> paths, List<Capture> captures, List<Appliance> appliances,
+                        List<Chain> chains) {
     /**
      * One traffic entry: what was sent and answered or received; for ping, the round trips' percentiles
      * in milliseconds of virtual time (nearest rank; null without replies).
@@ -58,6 +63,33 @@ public record RunReport(String topology, double virtualSeconds, boolean finished
 
     /** A capture point and the frames it wrote. */
     public record Point(String point, long frames) {
+    }
+
+    /**
+     * An appliance: its ports as its poll loop counted them, and its function's counters by name
+     * (docs/nfv.md).
+     */
+    public record Appliance(String name, String kind, String host, List<AppliancePort> ports, Map<String, Long> counters) {
+    }
+
+    /**
+     * One appliance NIC: frames its poll loop took from it, sent by it, and could not send.
+     *
+     * @param ip its address, or null for a bump in the wire
+     */
+    public record AppliancePort(String nic, String network, String ip, long rxFrames, long txFrames, long txDropped) {
+    }
+
+    /**
+     * A chain and, per hop and direction, what the switches counted leaving that appliance (OpenFlow
+     * flow statistics of the entries matching the hop's exit port); {@code error} says why the counters
+     * could not be read.
+     */
+    public record Chain(String name, String from, String to, List<Hop> hops, String error) {
+    }
+
+    /** One hop of a chain in one direction: the appliance (port pair) and what left it. */
+    public record Hop(String appliance, String direction, long packets, long bytes) {
     }
 
     /** The report of {@code run} as it stands. */
@@ -112,7 +144,30 @@ public record RunReport(String topology, double virtualSeconds, boolean finished
                     c.files().stream().map(java.nio.file.Path::toString).toList(),
                     c.points().stream().map(p -> new Point(p.name(), p.frames())).toList()));
         }
-        return new RunReport(run.topology().name(), run.nanos() / 1e9, finished, traffic, nics, paths, captures);
+        List<Appliance> appliances = new ArrayList<>();
+        for (RunningAppliance a : run.appliances()) {
+            List<AppliancePort> ports = new ArrayList<>();
+            for (int i = 0; i < a.nicNames().size(); i++) {
+                ApplianceVm.PortCounters c = a.vm().portCounters(i);
+                ports.add(new AppliancePort(a.nicNames().get(i), a.network(i), a.ip(i) == null ? null : a.ip(i).toString(),
+                        c.rxFrames(), c.txFrames(), c.txDropped()));
+            }
+            appliances.add(new Appliance(a.name(), a.kind(), a.host(), ports, new TreeMap<>(a.counters())));
+        }
+        List<Chain> chains = new ArrayList<>();
+        for (ChainSpec c : run.topology().chains()) {
+            List<Hop> hops = new ArrayList<>();
+            String error = null;
+            try {
+                for (SfcApp.HopCounters h : run.chainCounters(c.name())) {
+                    hops.add(new Hop(h.hop().pair(), h.hop().direction().name().toLowerCase(Locale.ROOT), h.packets(), h.bytes()));
+                }
+            } catch (IOException e) {
+                error = e.getMessage();
+            }
+            chains.add(new Chain(c.name(), c.from(), c.to(), hops, error));
+        }
+        return new RunReport(run.topology().name(), run.nanos() / 1e9, finished, traffic, nics, paths, captures, appliances, chains);
     }
 
     /** The nearest-rank percentile {@code p} of sorted {@code nanos}, in milliseconds; null if empty. */
@@ -149,7 +204,8 @@ public record RunReport(String topology, double virtualSeconds, boolean finished
             throw new IOException(file + ": not a run report (no 'topology', 'nics' and 'paths'; write one with iovirt run --json)");
         }
         return new RunReport(r.topology(), r.virtualSeconds(), r.finished(), r.traffic() == null ? List.of() : r.traffic(), r.nics(),
-                r.paths(), r.captures() == null ? List.of() : r.captures());
+                r.paths(), r.captures() == null ? List.of() : r.captures(), r.appliances() == null ? List.of() : r.appliances(),
+                r.chains() == null ? List.of() : r.chains());
     }
 
     /** Writes the report as indented JSON. */

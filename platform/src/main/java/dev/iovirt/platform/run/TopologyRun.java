@@ -18,7 +18,18 @@ import dev.iovirt.packet.MacAddress;
 import dev.iovirt.packet.capture.BpfFilter;
 import dev.iovirt.platform.capture.CaptureFile;
 import dev.iovirt.platform.topology.CapturePoint;
+import dev.iovirt.controller.sfc.FlowClassifier;
+import dev.iovirt.openflow.DatapathId;
+import dev.iovirt.controller.sfc.HopPort;
+import dev.iovirt.controller.sfc.PortChain;
+import dev.iovirt.controller.sfc.PortPair;
+import dev.iovirt.controller.sfc.PortPairGroup;
+import dev.iovirt.controller.sfc.SfcApp;
+import dev.iovirt.guest.programs.TcpConnectGenerator;
+import dev.iovirt.guest.programs.TcpEchoServer;
+import dev.iovirt.platform.topology.ApplianceSpec;
 import dev.iovirt.platform.topology.CaptureSpec;
+import dev.iovirt.platform.topology.ChainSpec;
 import dev.iovirt.platform.topology.HostSpec;
 import dev.iovirt.platform.topology.Impairment;
 import dev.iovirt.platform.topology.LinkSpec;
@@ -87,6 +98,8 @@ public final class TopologyRun implements AutoCloseable {
     static final long PING_TIMEOUT_NANOS = 1_000_000_000L;
     /** The ICMP payload ping sends by default (ping -s 56). */
     static final int PING_PAYLOAD = 56;
+    /** Guest memory of an appliance VM (ApplianceVm.Config's default). */
+    static final long APPLIANCE_MEMORY = 128L << 20;
     /** The first UDP source port of the generators. */
     static final int FIRST_SOURCE_PORT = 40_000;
     /** When the traffic programs start, after boot (virtual time). */
@@ -97,6 +110,11 @@ public final class TopologyRun implements AutoCloseable {
     static final long UNDERLAY_PARK_NANOS = 20_000L;
     /** How often a kept run catches its virtual time up with real time. */
     static final long KEEP_SLICE_NANOS = 5_000_000L;
+    /**
+     * How long a run with appliances goes on after its traffic is done: frames still waiting in an
+     * appliance's receive ring move on at its next poll (its idle sleep is 20 µs).
+     */
+    static final long DRAIN_NANOS = 1_000_000L;
     /** How far virtual time advances between checks whether the traffic is done. */
     static final long SLICE_NANOS = 10_000_000L;
 
@@ -128,6 +146,9 @@ public final class TopologyRun implements AutoCloseable {
         public static final Api ANY = new Api(new InetSocketAddress("127.0.0.1", 0), null);
     }
     private final Map<String, RunningVm> vms = new LinkedHashMap<>();
+    /** Where the appliances go, their NICs and addresses, and each network's gateway. */
+    private final NetworkPlan plan;
+    private final Map<String, RunningAppliance> appliances = new LinkedHashMap<>();
     private final List<TrafficRun> traffic = new ArrayList<>();
     private final Map<String, Capture> captures = new LinkedHashMap<>();
     /** The capture points of the topology's captures, by name ({@link CapturePoint#name()}). */
@@ -239,6 +260,7 @@ public final class TopologyRun implements AutoCloseable {
         final TrafficSpec spec;
         Ping ping;
         UdpTrafficGenerator generator;
+        TcpConnectGenerator tcp;
         long received;
 
         TrafficRun(TrafficSpec spec) {
@@ -249,13 +271,33 @@ public final class TopologyRun implements AutoCloseable {
             return spec;
         }
 
-        /** Whether it has finished (ping: its last reply awaited; udp: all sent). */
+        /** Whether it has finished (ping: its last reply awaited; udp: all sent; tcp: every connection ended). */
         public boolean done() {
+            if (tcp != null) {
+                return tcp.finished();
+            }
             return ping != null ? ping.finished() : generator != null && generator.done();
         }
 
         /** What a user reads: ping's summary line, or datagrams sent and received. */
         public String result() {
+            if (tcp != null) {
+                Map<TcpConnectGenerator.Outcome, Long> outcomes = new java.util.EnumMap<>(TcpConnectGenerator.Outcome.class);
+                long bytes = 0;
+                long retransmissions = 0;
+                for (TcpConnectGenerator.Result r : tcp.results()) {
+                    outcomes.merge(r.outcome(), 1L, Long::sum);
+                    bytes += r.bytesEchoed();
+                    retransmissions += r.retransmissions();
+                }
+                StringBuilder b = new StringBuilder(tcp.results().size() + " connections, " + tcp.completed() + " completed");
+                outcomes.forEach((o, n) -> {
+                    if (o != TcpConnectGenerator.Outcome.COMPLETED) {
+                        b.append(", ").append(n).append(' ').append(o.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
+                    }
+                });
+                return b.append("; ").append(bytes).append(" bytes echoed, ").append(retransmissions).append(" retransmissions").toString();
+            }
             if (ping != null) {
                 return ping.summary();
             }
@@ -265,16 +307,30 @@ public final class TopologyRun implements AutoCloseable {
             return "did not start (the source VM did not boot)";
         }
 
+        /** Replies (ping), datagrams received (udp) or connections completed (tcp). */
         public long received() {
+            if (tcp != null) {
+                return tcp.completed();
+            }
             return ping != null ? ping.received() : received;
         }
 
+        /** Echo requests (ping), datagrams (udp) or connections opened (tcp). */
         public long sent() {
+            if (tcp != null) {
+                return tcp.results().size();
+            }
             return ping != null ? ping.transmitted() : generator != null ? generator.sent() : 0;
         }
 
-        /** Ping's round trips that were answered, in nanoseconds of virtual time, sorted; empty for other traffic. */
+        /**
+         * Ping's round trips that were answered, or TCP's handshakes (SYN to ESTABLISHED: one round
+         * trip), in nanoseconds of virtual time, sorted; empty for UDP.
+         */
         public long[] rttNanos() {
+            if (tcp != null) {
+                return tcp.results().stream().mapToLong(TcpConnectGenerator.Result::connectNanos).filter(r -> r >= 0).sorted().toArray();
+            }
             if (ping == null) {
                 return new long[0];
             }
@@ -291,6 +347,8 @@ public final class TopologyRun implements AutoCloseable {
         for (VmSpec v : topology.vms()) {
             memory += v.memoryBytes();
         }
+        plan = NetworkPlan.of(topology);
+        memory += topology.appliances().size() * APPLIANCE_MEMORY;
         host = new Host(memory, clock);
         Map<String, Long> costs = new LinkedHashMap<>();
         topology.costOverrides().forEach((name, cycles) -> costs.put(COST_NAMES.get(name), cycles));
@@ -351,6 +409,7 @@ public final class TopologyRun implements AutoCloseable {
         sriov.forEach((h, n) -> nicPorts.put(h, plug(switches.get(h), n.switchPort().name(),
                 captured(h + ":" + n.switchPort().name(), n.switchPort()))));
         int sourcePort = FIRST_SOURCE_PORT;
+        java.util.Set<String> echoServers = new java.util.HashSet<>();
         for (TrafficSpec t : topology.traffic()) {
             TrafficRun tr = new TrafficRun(t);
             traffic.add(tr);
@@ -373,11 +432,31 @@ public final class TopologyRun implements AutoCloseable {
                         vms.get(target.name()).programs.add((kernel, stack) -> stack.bindUdp(u.port(), (s, src, port, p, off, len) -> tr.received++));
                     }
                 }
-                case TrafficSpec.Tcp tcp -> throw new IllegalStateException("refused by refuseWhatIsNotBuilt");
+                case TrafficSpec.Tcp c -> {
+                    from.programs.add((kernel, stack) -> {
+                        tr.tcp = new TcpConnectGenerator(stack, to, c.port(), c.connections(), c.concurrency(), c.bytes());
+                        kernel.spawn(tr.tcp);
+                    });
+                    for (RunningVm server : servers(t.to())) {
+                        if (echoServers.add(server.name() + ":" + c.port())) {
+                            server.programs.add((kernel, stack) -> new TcpEchoServer(stack, c.port()));
+                        }
+                    }
+                }
             }
         }
         for (RunningVm v : vms.values()) {
             boot(v, directory);
+        }
+        for (ApplianceSpec a : topology.appliances()) {
+            RunningAppliance r = RunningAppliance.create(host, topology, plan, a);
+            appliances.put(a.name(), r);
+            HypervisorSwitch sw = switches.get(r.host());
+            for (int i = 0; i < r.nics.size(); i++) {
+                String name = a.name() + "." + r.nics.get(i).name();
+                r.bridgePorts[i] = plug(sw, name, captured(name, r.vm.port(i)));
+            }
+            addPart("appliance " + a.name(), r.vm.vcpu());
         }
         for (HypervisorSwitch a : switches.values()) {
             for (HypervisorSwitch b : switches.values()) {
@@ -397,6 +476,7 @@ public final class TopologyRun implements AutoCloseable {
             }
         }
         programNetworks();
+        appliances.values().forEach(a -> a.vm.start());
         for (HypervisorSwitch sw : switches.values()) {
             addPart("switch " + sw.bridge().name(), () -> sw.agent().runUntilQuiet() > 0);
         }
@@ -433,12 +513,19 @@ public final class TopologyRun implements AutoCloseable {
                     reasons.add("VM " + v.name() + ": an impairment on a VF is not built yet (it has no switch port of its own)");
                 }
                 if (n.ip().isEmpty()) {
-                    reasons.add("VM " + v.name() + ": a NIC without an ip (DHCP needs the nfv module, not built yet)");
+                    reasons.add("VM " + v.name() + ": a NIC without an ip — addresses from a DHCP appliance are not handed to a run's VMs"
+                            + " yet; give it an ip");
                 }
             }
         }
-        if (!t.appliances().isEmpty() || !t.chains().isEmpty()) {
-            reasons.add("appliances and chains need the nfv module, not built yet");
+        List<String> appliances = NetworkPlan.refusals(t);
+        reasons.addAll(appliances);
+        if (appliances.isEmpty()) {
+            try {
+                NetworkPlan.of(t);
+            } catch (IllegalStateException e) {
+                reasons.add(e.getMessage());
+            }
         }
         for (String cost : t.costOverrides().keySet()) {
             if (!COST_NAMES.containsKey(cost)) {
@@ -449,10 +536,7 @@ public final class TopologyRun implements AutoCloseable {
         Map<String, Integer> pings = new LinkedHashMap<>();
         for (TrafficSpec tr : t.traffic()) {
             if (t.vm(tr.from()).isEmpty()) {
-                reasons.add("traffic from " + tr.from() + ": traffic from an appliance needs the nfv module");
-            }
-            if (tr instanceof TrafficSpec.Tcp) {
-                reasons.add("tcp from " + tr.from() + ": the guest network stack has no TCP yet");
+                reasons.add("traffic from " + tr.from() + ": an appliance runs its function only, not traffic programs");
             }
             if (tr instanceof TrafficSpec.Ping) {
                 pings.merge(tr.from(), 1, Integer::sum);
@@ -475,6 +559,24 @@ public final class TopologyRun implements AutoCloseable {
         return switch (to) {
             case TrafficSpec.Target.Vm v -> vms.get(v.name()).ip();
             case TrafficSpec.Target.Address a -> a.ip();
+        };
+    }
+
+    /**
+     * The VMs that serve TCP sent to {@code to}: the VM itself, or the VM with that address, or a
+     * load balancer's backends when it is the VIP.
+     */
+    private List<RunningVm> servers(TrafficSpec.Target to) {
+        return switch (to) {
+            case TrafficSpec.Target.Vm v -> List.of(vms.get(v.name()));
+            case TrafficSpec.Target.Address a -> {
+                for (ApplianceSpec spec : topology.appliances()) {
+                    if (spec.config() instanceof ApplianceSpec.LoadBalancer lb && lb.vip().equals(a.ip())) {
+                        yield lb.backends().stream().map(vms::get).toList();
+                    }
+                }
+                yield vms.values().stream().filter(v -> v.nic.ip().filter(a.ip()::equals).isPresent()).toList();
+            }
         };
     }
 
@@ -526,8 +628,12 @@ public final class TopologyRun implements AutoCloseable {
         }
         Ipv4Address ip = v.ip();
         int prefix = topology.network(nic.network()).orElseThrow().subnet().prefixLength();
+        Ipv4Address gateway = plan.gateway(nic.network()).map(NetworkPlan.ApplianceNic::ip).orElse(null);
         Task start = k -> {
             NetStack stack = new NetStack(k, driver[0], ip, prefix);
+            if (gateway != null) {
+                stack.setGateway(gateway);
+            }
             k.spawnAfter(PROGRAM_START_NANOS, k2 -> {
                 for (BiConsumer<Kernel, NetStack> program : v.programs) {
                     program.accept(k2, stack);
@@ -588,7 +694,46 @@ public final class TopologyRun implements AutoCloseable {
             controller.register(new Member(v.nic.network(), switches.get(v.spec.host()).bridge().datapathId(), v.bridgePort,
                     v.nic.mac().toString(), v.ip().toString()));
         }
+        // A router's and a DHCP server's NICs are members of their networks; a chain hop's ports are not.
+        for (RunningAppliance a : appliances.values()) {
+            if (a.spec.config() instanceof ApplianceSpec.Router || a.spec.config() instanceof ApplianceSpec.Dhcp) {
+                for (int i = 0; i < a.nics.size(); i++) {
+                    NetworkPlan.ApplianceNic n = a.nics.get(i);
+                    controller.register(new Member(n.network(), switches.get(a.host).bridge().datapathId(), a.bridgePorts[i],
+                            n.mac().toString(), n.ip().toString()));
+                }
+            }
+        }
         controller.connectAndSync();
+        if (!topology.chains().isEmpty()) {
+            controller.addChains(chains());
+        }
+    }
+
+    /**
+     * The topology's chains as networking-sfc objects: each hop appliance a port pair (its
+     * {@code eth0} the ingress, {@code eth1} the egress) alone in a port-pair group named after it;
+     * one classifier per chain taking, on the chain's {@code from} network, IPv4 from that subnet to
+     * the {@code to} network's; a symmetric port chain through the groups in {@code through} order.
+     */
+    private List<RunController.Chain> chains() {
+        List<RunController.Chain> out = new ArrayList<>();
+        for (ChainSpec c : topology.chains()) {
+            List<PortPair> pairs = new ArrayList<>();
+            List<PortPairGroup> groups = new ArrayList<>();
+            for (String hop : c.through()) {
+                RunningAppliance a = appliances.get(hop);
+                DatapathId dpid = switches.get(a.host).bridge().datapathId();
+                pairs.add(new PortPair(hop, new HopPort(dpid, a.bridgePorts[0]), new HopPort(dpid, a.bridgePorts[1])));
+                groups.add(new PortPairGroup(hop, List.of(hop)));
+            }
+            FlowClassifier classifier = new FlowClassifier(c.name(), c.from(), null,
+                    topology.network(c.from()).orElseThrow().subnet().toString(), topology.network(c.to()).orElseThrow().subnet().toString(),
+                    null, null, null);
+            out.add(new RunController.Chain(pairs, groups, classifier,
+                    new PortChain(c.name(), List.copyOf(c.through()), List.of(c.name()), true)));
+        }
+        return out;
     }
 
     /**
@@ -760,7 +905,8 @@ public final class TopologyRun implements AutoCloseable {
             long sliceEnd = Math.min(end, clock.nanos() + SLICE_NANOS);
             steps.runUntil(sliceEnd);
             if (done.getAsBoolean()) {
-                steps.runUntilIdle();
+                // Appliances poll on timers: give frames still in their rings the time to move on.
+                steps.runUntil(appliances.isEmpty() ? clock.nanos() : clock.nanos() + DRAIN_NANOS);
                 return true;
             }
             clock.advanceTo(sliceEnd);
@@ -784,6 +930,21 @@ public final class TopologyRun implements AutoCloseable {
 
     public List<TrafficRun> traffic() {
         return List.copyOf(traffic);
+    }
+
+    /** The appliances, in the file's order. */
+    public List<RunningAppliance> appliances() {
+        return List.copyOf(appliances.values());
+    }
+
+    /**
+     * The hops of chain {@code name} with their packet and byte counters, read from the switches by
+     * the run's controller (OpenFlow flow and group statistics).
+     *
+     * @throws IOException if the switches do not answer
+     */
+    public List<SfcApp.HopCounters> chainCounters(String name) throws IOException {
+        return controller.chainCounters(name);
     }
 
     /** Runs until quiet, then on through every timer due up to {@code nanos}, and sets the clock to {@code nanos}. */

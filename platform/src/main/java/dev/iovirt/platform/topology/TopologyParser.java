@@ -62,7 +62,7 @@ final class TopologyParser extends NodeReader {
     static final List<String> TRAFFIC_KINDS = List.of("ping", "udp", "tcp");
     static final List<String> PING_KEYS = List.of("from", "to", "count", "interval");
     static final List<String> UDP_KEYS = List.of("from", "to", "port", "rate", "duration", "size");
-    static final List<String> TCP_KEYS = List.of("from", "to", "port", "duration", "rate");
+    static final List<String> TCP_KEYS = List.of("from", "to", "port", "connections", "concurrency", "bytes");
     static final List<String> CAPTURE_KEYS = List.of("port", "points", "file", "filter", "ring");
     static final List<String> RING_KEYS = List.of("files", "size");
     static final List<String> LINK_KEYS = List.of("between", "delay", "jitter", "loss", "rate");
@@ -1115,9 +1115,15 @@ final class TopologyParser extends NodeReader {
                 default -> {
                     Node portNode = o.required("port", "tcp", "the destination port 1..65535");
                     Integer port = portNode == null ? null : integer(portNode, "port", 1, 65535);
-                    Duration duration = o.has("duration") ? duration(o.get("duration"), "duration") : TrafficSpec.Tcp.DEFAULT_DURATION;
-                    Rate rate = o.has("rate") ? rate(o.get("rate"), "rate", Rate.Unit.BITS) : null;
-                    yield errors.size() != before ? null : new TrafficSpec.Tcp(from, to, port, duration, Optional.ofNullable(rate));
+                    Integer connections = o.has("connections")
+                            ? integer(o.get("connections"), "connections", 1, TrafficSpec.Tcp.MAX_CONNECTIONS)
+                            : (Integer) TrafficSpec.Tcp.DEFAULT_CONNECTIONS;
+                    Integer concurrency = o.has("concurrency")
+                            ? integer(o.get("concurrency"), "concurrency", 1, TrafficSpec.Tcp.MAX_CONCURRENCY)
+                            : (Integer) (connections == null ? 1 : Math.min(connections, TrafficSpec.Tcp.DEFAULT_MAX_CONCURRENCY));
+                    Long bytes = o.has("bytes") ? tcpBytes(o.get("bytes")) : (Long) (long) TrafficSpec.Tcp.DEFAULT_BYTES;
+                    yield errors.size() != before ? null
+                            : new TrafficSpec.Tcp(from, to, port, connections, concurrency, (int) (long) bytes);
                 }
             };
             if (spec != null) {
@@ -1125,6 +1131,26 @@ final class TopologyParser extends NodeReader {
             }
         }
         return out;
+    }
+
+    /** A TCP entry's bytes per connection: a size, 1 B..16 MiB. */
+    private Long tcpBytes(Node n) {
+        String s = scalar(n, "bytes", "a size such as 64KiB");
+        if (s == null) {
+            return null;
+        }
+        try {
+            long bytes = Units.size("bytes", s);
+            if (bytes < 1 || bytes > TrafficSpec.Tcp.MAX_BYTES) {
+                error(n, "bytes " + s + " is out of range — give each connection between 1B and "
+                        + Units.formatSize(TrafficSpec.Tcp.MAX_BYTES));
+                return null;
+            }
+            return bytes;
+        } catch (IllegalArgumentException e) {
+            error(n, e.getMessage());
+            return null;
+        }
     }
 
     private TrafficSpec.Target target(Node n, String kind) {

@@ -78,13 +78,23 @@ public sealed interface TrafficSpec {
     }
 
     /**
-     * One TCP connection sending as fast as it may.
+     * TCP connections to an echo service: each sends {@code bytes} bytes, checks that every byte comes
+     * back, and closes; the destination (or, for a load balancer's VIP, each of its backends) runs a
+     * TCP echo server on {@code port}.
      *
      * @param port the destination port
-     * @param duration how long to send
-     * @param rate a cap in bits per second, if any
+     * @param connections how many connections, one after another or {@code concurrency} at a time
+     * @param concurrency how many are open at once, at most
+     * @param bytes what each connection sends (and gets back)
      */
-    record Tcp(String from, Target to, int port, Duration duration, Optional<Rate> rate) implements TrafficSpec {
-        public static final Duration DEFAULT_DURATION = Duration.ofSeconds(1);
+    record Tcp(String from, Target to, int port, int connections, int concurrency, int bytes) implements TrafficSpec {
+        public static final int DEFAULT_CONNECTIONS = 1;
+        /** Open at once unless the file says otherwise: all of them, up to this many. */
+        public static final int DEFAULT_MAX_CONCURRENCY = 16;
+        public static final int MAX_CONNECTIONS = 100_000;
+        /** Bounded by the guest stack's connection table (guest TcpConfig). */
+        public static final int MAX_CONCURRENCY = 64;
+        public static final int DEFAULT_BYTES = 16 * 1024;
+        public static final int MAX_BYTES = 16 << 20;
     }
 }

@@ -89,12 +89,24 @@ class RunCommandTest {
     }
 
     @Test
-    void theDemoIsRefusedWithWhatThisBuildLacks() {
-        CliRunner r = CliRunner.run("run", "demo");
+    void aTopologyThisBuildCannotRunIsRefusedWithEveryReason() throws Exception {
+        Path f = dir.resolve("nat.yaml");
+        Files.writeString(f, """
+                name: nat
+                hosts: [ { name: hv1 } ]
+                networks:
+                  - { name: in, vni: 1, subnet: 10.0.0.0/24 }
+                  - { name: out, vni: 2, subnet: 10.0.1.0/24 }
+                vms:
+                  - { name: a, host: hv1, nics: [ { network: in, ip: 10.0.0.2 } ] }
+                appliances:
+                  - { name: nat1, kind: nat, inside: in, outside: out }
+                """);
+        CliRunner r = CliRunner.run("run", f.toString());
         assertThat(r.status()).isEqualTo(Iovirt.EXIT_FAILURE);
         assertThat(r.out()).isEmpty();
-        assertThat(r.err()).startsWith("iovirt run: demo is valid but cannot run in this build:\n")
-                .contains("  - appliances and chains need the nfv module, not built yet\n");
+        assertThat(r.err()).startsWith("iovirt run: nat is valid but cannot run in this build:\n")
+                .contains("  - appliance nat1: a NAT appliance in a run is not built yet");
     }
 
     @Test

@@ -21,7 +21,7 @@ class ValidateCommandTest {
         assertThat(r.status()).isZero();
         assertThat(r.err()).isEmpty();
         assertThat(r.outLines()).containsExactly(
-                THREE_TIER + ": ok (2 hosts, 2 networks, 3 VMs, 2 appliances, 1 chain)",
+                THREE_TIER + ": ok (2 hosts, 3 networks, 4 VMs, 4 appliances, 2 chains)",
                 HELLO + ": ok (1 host, 1 network, 2 VMs, 0 appliances, 0 chains)");
     }
 
@@ -29,7 +29,7 @@ class ValidateCommandTest {
     void theBuiltinDemoValidatesByName() {
         CliRunner r = CliRunner.run("validate", "demo");
         assertThat(r.status()).isZero();
-        assertThat(r.out()).isEqualTo("demo (built-in): ok (2 hosts, 2 networks, 4 VMs, 1 appliance, 1 chain)\n");
+        assertThat(r.out()).isEqualTo("demo (built-in): ok (2 hosts, 2 networks, 4 VMs, 2 appliances, 1 chain)\n");
     }
 
     @Test

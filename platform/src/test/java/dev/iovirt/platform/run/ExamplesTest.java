@@ -1,7 +1,6 @@
 package dev.iovirt.platform.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.iovirt.packet.capture.CaptureReader;
 import dev.iovirt.packet.capture.CapturedFrame;
@@ -23,19 +22,12 @@ class ExamplesTest {
     Path dir;
 
     @ParameterizedTest
-    @ValueSource(strings = {"hello", "io-paths", "two-hosts", "multi-tenant"})
+    @ValueSource(strings = {"hello", "io-paths", "two-hosts", "multi-tenant", "three-tier"})
     void runsToTheEndWithNothingLost(String name) throws Exception {
         try (TopologyRun run = TopologyRun.build(TopologyLoader.load(EXAMPLES.resolve(name + ".yaml")).orElseThrow(), dir)) {
             assertThat(run.run(Duration.ofSeconds(60))).isTrue();
             assertThat(run.traffic()).isNotEmpty().allSatisfy(t -> assertThat(t.received()).as(t.result()).isEqualTo(t.sent()));
         }
-    }
-
-    @Test
-    void theThreeTierExampleWaitsForTheAppliances() throws Exception {
-        assertThatThrownBy(() -> TopologyRun.build(TopologyLoader.load(EXAMPLES.resolve("three-tier.yaml")).orElseThrow(), dir))
-                .isInstanceOfSatisfying(NotRunnableException.class,
-                        e -> assertThat(e.reasons()).contains("appliances and chains need the nfv module, not built yet"));
     }
 
     @Test

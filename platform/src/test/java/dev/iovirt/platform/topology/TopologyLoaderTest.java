@@ -15,7 +15,9 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class TopologyLoaderTest {
-    /** The DESIGN §6 example, verbatim. */
+    /** The DESIGN §6 example, verbatim (examples/three-tier.yaml grew from it: docs/architecture.md). */
+    static final Path DESIGN_EXAMPLE = Path.of("src", "test", "resources", "topology", "design-example.yaml");
+    /** The docs' main example. */
     static final Path THREE_TIER = Path.of("..", "examples", "three-tier.yaml");
     static final Path HELLO = Path.of("..", "examples", "hello.yaml");
 
@@ -25,7 +27,7 @@ class TopologyLoaderTest {
 
     @Test
     void designExampleLoadsWithItsValuesAndDefaults() throws Exception {
-        Topology t = load(THREE_TIER);
+        Topology t = load(DESIGN_EXAMPLE);
 
         assertThat(t.name()).isEqualTo("three-tier");
         assertThat(t.controller()).isEqualTo(new ControllerSpec(new HostPort("127.0.0.1", 6653), new HostPort("127.0.0.1", 8181)));
@@ -94,10 +96,10 @@ class TopologyLoaderTest {
         assertThat(t.vm("vio1").orElseThrow().memoryBytes()).isEqualTo(512L << 20);
         assertThat(t.vm("db1").orElseThrow().nics().get(0).impairment())
                 .isEqualTo(new Impairment(Duration.ofMillis(1), Duration.ZERO, 0.1, Optional.empty()));
-        assertThat(t.appliances()).extracting(ApplianceSpec::kind).containsExactly(ApplianceSpec.Kind.FIREWALL);
+        assertThat(t.appliances()).extracting(ApplianceSpec::kind).containsExactly(ApplianceSpec.Kind.ROUTER, ApplianceSpec.Kind.FIREWALL);
         assertThat(t.chains()).hasSize(1);
-        assertThat(t.traffic()).hasOnlyElementsOfTypes(TrafficSpec.Ping.class, TrafficSpec.Udp.class).hasSize(2);
-        assertThat(((TrafficSpec.Udp) t.traffic().get(1)).rate()).isEqualTo(Rate.pps(10_000));
+        assertThat(t.traffic()).hasOnlyElementsOfTypes(TrafficSpec.Ping.class, TrafficSpec.Tcp.class, TrafficSpec.Udp.class).hasSize(3);
+        assertThat(((TrafficSpec.Udp) t.traffic().get(2)).rate()).isEqualTo(Rate.pps(10_000));
         assertThat(t.captures()).extracting(CaptureSpec::port).containsExactly("vio1.eth0");
         assertThat(t.links()).containsExactly(new LinkSpec("hv1", "hv2",
                 new Impairment(Duration.ofNanos(200_000), Duration.ZERO, 0, Optional.of(Rate.bps(10_000_000_000L)))));
@@ -158,7 +160,7 @@ class TopologyLoaderTest {
                 chains:
                   - { name: c, from: in, to: out, through: [r1, nat1] }
                 traffic:
-                  - tcp: { from: a, to: 10.0.0.10, port: 443, duration: 500ms, rate: 1Gbps }
+                  - tcp: { from: a, to: 10.0.0.10, port: 443, connections: 100, bytes: 4KiB }
                 cost-model: { vmexit-io: 1500, ept-violation: 900 }
                 """;
         LoadResult r = TopologyLoader.parse("t.yaml", text);
@@ -171,7 +173,7 @@ class TopologyLoaderTest {
                 .isEqualTo(new ApplianceSpec.Dhcp("in", Ipv4Address.of("10.0.0.100"), Ipv4Address.of("10.0.0.199")));
         assertThat(t.vm("a").orElseThrow().nics().get(0).ip()).isEmpty();
         assertThat(t.traffic()).containsExactly(new TrafficSpec.Tcp("a", new TrafficSpec.Target.Address(Ipv4Address.of("10.0.0.10")),
-                443, Duration.ofMillis(500), Optional.of(Rate.bps(1_000_000_000L))));
+                443, 100, 16, 4096));
         assertThat(t.costOverrides()).containsEntry("vmexit-io", 1500L).containsEntry("ept-violation", 900L);
     }
 
