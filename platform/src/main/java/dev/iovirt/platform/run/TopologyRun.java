@@ -78,8 +78,10 @@ import java.util.function.Consumer;
  * says so ({@link #refuseWhatIsNotBuilt}). The controller listens on loopback ports of its own
  * choosing, not the topology's {@code controller:} addresses. Captures are pcapng files
  * (platform.capture) taken at their capture points — where a switch meets a vNIC, at another port of
- * a switch, on a host's underlay — time-stamped with the run's start (wall clock) plus its virtual
- * time.
+ * a switch, on a host's underlay, a VF through its NIC's embedded switch — time-stamped with the
+ * run's start (wall clock) plus its virtual time; every capture point can take a capture at any time,
+ * and captures start and stop while the run goes on through the controller's REST API
+ * ({@link CaptureResource}).
  */
 public final class TopologyRun implements AutoCloseable {
     /** The PCI slot of a VM's first NIC (00:04.0, as QEMU places the first NIC). */
