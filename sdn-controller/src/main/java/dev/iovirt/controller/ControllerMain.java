@@ -230,6 +230,11 @@ public final class ControllerMain implements AutoCloseable {
         return apiAddress;
     }
 
+    /** The REST API, for a program that embeds the controller and adds its own routes ({@link RestApi#addRoute}). */
+    public RestApi restApi() {
+        return api;
+    }
+
     public String token() {
         return token;
     }

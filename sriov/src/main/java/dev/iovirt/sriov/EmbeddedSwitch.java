@@ -37,6 +37,14 @@ import java.util.List;
  * <p>Policy changes are the PF driver's (the host's); a VF's driver cannot reach them (it has no
  * mailbox yet — docs/sriov.md). Promiscuous mode takes effect only for a trusted VF.
  *
+ * <p><b>Mirrors.</b> A VF's port can carry a {@link Mirror} ({@link #setMirror}) that sees every frame
+ * the VF sends into the switch (before the policy above, as it left the VF's TX ring) and every
+ * frame the switch delivers to it (after the egress tag strip, as its RX ring gets it), in either
+ * mode: the pool mirroring of Intel's VEBs (82599 and X710 "mirror rules" with a VF's pool as
+ * source, uplink and downlink directions; DPDK's {@code rte_eth_mirror_rule_set} with
+ * {@code rte_eth_mirror_conf.pool_mask}), or {@code tc ... action mirred} on a switchdev VF
+ * representor. Without a mirror the switch does only a null check per frame.
+ *
  * <p>Thread safety: one thread steps the switch; policy setters and statistics are synchronized.
  */
 public final class EmbeddedSwitch implements Steppable {
@@ -117,6 +125,15 @@ public final class EmbeddedSwitch implements Steppable {
                 counters.txDropped += batch.size();
                 return 0;
             }
+            if (vf != null) {
+                Port p = ports[vf.index()];
+                Mirror m = p == null ? null : p.mirror;
+                if (m != null) {
+                    for (int i = 0; i < batch.size(); i++) {
+                        m.frame(batch.get(i), false);
+                    }
+                }
+            }
             int n = vf != null ? vf.transmit(batch) : uplink.transmit(batch);
             synchronized (EmbeddedSwitch.this) {
                 counters.txPackets += n;
@@ -134,6 +151,17 @@ public final class EmbeddedSwitch implements Steppable {
         public void setReceiveListener(Runnable listener) {
             this.listener = listener;
         }
+    }
+
+    /**
+     * What sees a VF's frames where they cross its port of the switch, both ways (the class's
+     * <b>Mirrors</b>). It is called on the thread that steps the switch (or that transmits into the
+     * VF's representor) and must not keep {@code frame}, which the switch reuses.
+     */
+    @FunctionalInterface
+    public interface Mirror {
+        /** {@code frame} crossed the VF's port: sent by the VF ({@code fromVf}) or delivered to it. */
+        void frame(Frame frame, boolean fromVf);
     }
 
     /** Frames a representor holds for its owner before it drops. */
@@ -161,6 +189,8 @@ public final class EmbeddedSwitch implements Steppable {
         long lastRefill;
         final VfStats stats = new VfStats();
         final Representor representor;
+        /** What sees the VF's frames, or null (read by a representor's transmit without the lock). */
+        volatile Mirror mirror;
 
         Port(VirtualFunction vf, Representor representor) {
             this.vf = vf;
@@ -343,6 +373,14 @@ public final class EmbeddedSwitch implements Steppable {
         p.lastRefill = clock.nanos();
     }
 
+    /**
+     * Mirrors {@code vf}'s frames, both ways, to {@code mirror} (the class's <b>Mirrors</b>); null
+     * removes the mirror. The VF keeps it until it is removed or the VF goes (VF Enable cleared).
+     */
+    public synchronized void setMirror(VirtualFunction vf, Mirror mirror) {
+        port(vf).mirror = mirror;
+    }
+
     /** A snapshot of {@code vf}'s port counters. */
     public synchronized VfStats stats(VirtualFunction vf) {
         return port(vf).stats.copy();
@@ -398,8 +436,12 @@ public final class EmbeddedSwitch implements Steppable {
             in.clear();
             if (vf.receive(in) > 0) {
                 work = true;
+                Mirror m = p.mirror;
                 for (int i = 0; i < in.size(); i++) {
                     p.stats.fromVf++;
+                    if (m != null) {
+                        m.frame(in.get(i), true);
+                    }
                     if (mode == Mode.SWITCHDEV) {
                         p.representor.offer(in.get(i));
                     } else {
@@ -568,6 +610,12 @@ public final class EmbeddedSwitch implements Steppable {
     }
 
     private void flush(Port p) {
+        Mirror m = p.mirror;
+        if (m != null) {
+            for (int i = 0; i < p.out.size(); i++) {
+                m.frame(p.out.get(i), false);
+            }
+        }
         p.vf.transmit(p.out);
         p.out.clear();
     }

@@ -282,4 +282,75 @@ class EmbeddedSwitchTest {
         assertThat(d1.received()).hasSize(1);
         assertThat(wire.transmitted()).hasSize(1);
     }
+
+    /** What a mirror saw, in order: "tx " + the frame's bytes for what the VF sent, "rx " for what it got. */
+    private static final class Seen implements EmbeddedSwitch.Mirror {
+        final java.util.List<String> frames = new java.util.ArrayList<>();
+
+        @Override
+        public void frame(dev.iovirt.packet.Frame frame, boolean fromVf) {
+            frames.add((fromVf ? "tx " : "rx ") + java.util.HexFormat.of().formatHex(frame.toBytes()));
+        }
+
+        static String tx(byte[] f) {
+            return "tx " + java.util.HexFormat.of().formatHex(f);
+        }
+
+        static String rx(byte[] f) {
+            return "rx " + java.util.HexFormat.of().formatHex(f);
+        }
+    }
+
+    @Test
+    void aVfsMirrorSeesWhatItSendsAndWhatTheSwitchDeliversToItAndNothingElse() {
+        Seen seen = new Seen();
+        veb.setMirror(vf1, seen);
+        veb.setVlan(vf1, 100);
+        byte[] toVf1 = frame(MAC0, MAC2);
+        byte[] spoofed = frame(MAC2, MAC0);
+        byte[] fromVf1 = frame(MAC1, REMOTE);
+        d0.send(frame(MAC0, MAC2)); // between two other VFs: not vf1's
+        d1.send(spoofed);
+        d1.send(fromVf1);
+        wire.inject(tagged(REMOTE, MAC1, 100));
+        runUntilQuiet();
+
+        // What vf1 sent as it left its TX ring (the spoofed frame too, which the switch then drops),
+        // and what it got as its RX ring gets it: the port VLAN's tag stripped.
+        assertThat(seen.frames).containsExactly(Seen.tx(spoofed), Seen.tx(fromVf1), Seen.rx(frame(REMOTE, MAC1)));
+        assertThat(veb.stats(vf1).spoofed).isEqualTo(1);
+        assertThat(wire.transmitted()).containsExactly(tagged(MAC1, REMOTE, 100));
+        assertThat(d1.received()).containsExactly(frame(REMOTE, MAC1));
+        assertThat(d2.received()).containsExactly(toVf1);
+    }
+
+    @Test
+    void aRemovedMirrorSeesNothingMoreAndForwardingIsTheSameWithOrWithoutOne() {
+        Seen seen = new Seen();
+        veb.setMirror(vf1, seen);
+        d0.send(frame(MAC0, MAC1));
+        runUntilQuiet();
+        veb.setMirror(vf1, null);
+        d0.send(frame(MAC0, MAC1));
+        d1.send(frame(MAC1, MAC0));
+        runUntilQuiet();
+
+        assertThat(seen.frames).containsExactly(Seen.rx(frame(MAC0, MAC1)));
+        assertThat(d1.received()).hasSize(2);
+        assertThat(d0.received()).hasSize(1);
+    }
+
+    @Test
+    void inSwitchdevModeAMirrorSeesWhatTheVfSendsToItsRepresentorAndWhatTheRepresentorDelivers() {
+        veb.setMode(EmbeddedSwitch.Mode.SWITCHDEV);
+        Seen seen = new Seen();
+        veb.setMirror(vf1, seen);
+        d1.send(frame(MAC1, REMOTE));
+        runUntilQuiet();
+        dev.iovirt.packet.FrameBatch batch = new dev.iovirt.packet.FrameBatch();
+        batch.add(frame(REMOTE, MAC1), 0, 60);
+        veb.representor(vf1).transmit(batch);
+
+        assertThat(seen.frames).containsExactly(Seen.tx(frame(MAC1, REMOTE)), Seen.rx(frame(REMOTE, MAC1)));
+    }
 }

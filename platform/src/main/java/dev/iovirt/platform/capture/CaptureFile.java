@@ -49,6 +49,7 @@ public final class CaptureFile implements AutoCloseable {
     private long lastTimestamp = Long.MIN_VALUE;
     private long outOfOrder;
     private IOException error;
+    private boolean closed;
 
     /** A ring of {@code files} files of about {@code size} bytes each. */
     public record Ring(int files, long size) {
@@ -88,7 +89,7 @@ public final class CaptureFile implements AutoCloseable {
          * {@code udp port 4789} the datagrams themselves.
          */
         public void record(byte[] data, int offset, int length, int inner) {
-            if (error != null) {
+            if (error != null || closed) {
                 return;
             }
             if (filter != null) {
@@ -238,8 +239,18 @@ public final class CaptureFile implements AutoCloseable {
         return error;
     }
 
+    /** Whether it has been closed (a stopped capture). */
+    public boolean closed() {
+        return closed;
+    }
+
+    /** Flushes and closes the current file; a frame recorded afterwards is not written. Closing twice does nothing. */
     @Override
     public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
         try {
             writer.close();
         } finally {

@@ -77,6 +77,15 @@ final class RunController implements AutoCloseable {
         return controller;
     }
 
+    /**
+     * Serves {@code resource} on the controller's REST API beside its own resources, with the same
+     * token check and error bodies ({@link dev.iovirt.controller.rest.RestApi#addRoute}).
+     */
+    void route(String method, String path, java.util.function.Function<dev.iovirt.controller.rest.ApiRequest,
+            CompletableFuture<dev.iovirt.controller.rest.ApiResponse>> resource) {
+        controller.restApi().addRoute(method, path, resource);
+    }
+
     /** Registers a network, a tunnel or a member; the change is refused at once or accepted (switches not connected yet). */
     void register(Network n) {
         controller.networks().add(n);

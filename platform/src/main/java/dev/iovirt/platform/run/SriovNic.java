@@ -66,6 +66,11 @@ final class SriovNic {
         return uplink.b();
     }
 
+    /** Mirrors {@code vf}'s frames, both ways, to {@code mirror} (the embedded switch's per-VF mirror; null removes it). */
+    void mirror(VirtualFunction vf, EmbeddedSwitch.Mirror mirror) {
+        veb.setMirror(vf, mirror);
+    }
+
     /**
      * Gives the next VF the MAC {@code mac} (the host's {@code ip link set PF vf N mac}) and assigns it
      * to {@code vm} at 00:{@code slot}.0; the VM must run with APICv for posted interrupts.

@@ -17,6 +17,7 @@ import dev.iovirt.packet.Ipv4Address;
 import dev.iovirt.packet.MacAddress;
 import dev.iovirt.packet.capture.BpfFilter;
 import dev.iovirt.platform.capture.CaptureFile;
+import dev.iovirt.platform.capture.CaptureTap;
 import dev.iovirt.platform.topology.CapturePoint;
 import dev.iovirt.controller.sfc.FlowClassifier;
 import dev.iovirt.openflow.DatapathId;
@@ -88,8 +89,10 @@ import java.util.function.Consumer;
  * says so ({@link #refuseWhatIsNotBuilt}). The controller listens on loopback ports of its own
  * choosing, not the topology's {@code controller:} addresses. Captures are pcapng files
  * (platform.capture) taken at their capture points — where a switch meets a vNIC, at another port of
- * a switch, on a host's underlay — time-stamped with the run's start (wall clock) plus its virtual
- * time.
+ * a switch, on a host's underlay, a VF through its NIC's embedded switch — time-stamped with the
+ * run's start (wall clock) plus its virtual time; every capture point can take a capture at any time,
+ * and captures start and stop while the run goes on through the controller's REST API
+ * ({@link CaptureResource}).
  */
 public final class TopologyRun implements AutoCloseable {
     /** The PCI slot of a VM's first NIC (00:04.0, as QEMU places the first NIC). */
@@ -150,14 +153,44 @@ public final class TopologyRun implements AutoCloseable {
     private final NetworkPlan plan;
     private final Map<String, RunningAppliance> appliances = new LinkedHashMap<>();
     private final List<TrafficRun> traffic = new ArrayList<>();
+    /** Every capture of the run, the topology's and those started over REST, stopped or not, by id. */
     private final Map<String, Capture> captures = new LinkedHashMap<>();
-    /** The capture points of the topology's captures, by name ({@link CapturePoint#name()}). */
+    /**
+     * The points of the captures that take each host's underlay, by name ({@link CapturePoint#name()}):
+     * a host's tunnels give their datagrams to its list once it has one (copy-on-write, as a capture
+     * may start or stop while they do).
+     */
     private final Map<String, List<CaptureFile.Point>> capturePoints = new LinkedHashMap<>();
+    /** The tap of every other capture point of the run, by name: each vNIC, VF and switch port has one from the start. */
+    private final Map<String, CaptureTap> taps = new LinkedHashMap<>();
+    /** Where capture files are written (a capture's file is relative to it). */
+    private Path captureDirectory;
+    /** The id the next capture gets. */
+    private int nextCaptureId = 1;
+    /** The REST API's captures, once the run is built. */
+    private CaptureResource captureResource;
     /** Wall-clock time of virtual time 0, for capture timestamps. */
     private final long epochNanos = System.currentTimeMillis() * 1_000_000L;
 
-    /** A capture of the topology (its points, joined by commas) and the file that takes it. */
-    public record Capture(String port, Path file, CaptureFile taker) {
+    /**
+     * A capture of the run (the topology's, or one started over REST) and the file that takes it.
+     *
+     * @param id its id in the REST API ({@code 1}, {@code 2}, ...: the topology's first, in order)
+     * @param spec what it takes: points, file, filter, ring
+     * @param file its file under the run's directory (for a ring, the first file's name pattern)
+     * @param taker the file's writer
+     */
+    public record Capture(String id, CaptureSpec spec, Path file, CaptureFile taker) {
+        /** Its points as written, joined by commas. */
+        public String port() {
+            return spec.port();
+        }
+
+        /** {@code running}, or {@code stopped} once stopped (its file flushed and closed). */
+        public String state() {
+            return taker.closed() ? "stopped" : "running";
+        }
+
         /** Frames written so far. */
         public long frames() {
             return taker.frames();
@@ -394,6 +427,7 @@ public final class TopologyRun implements AutoCloseable {
         TopologyRun run = new TopologyRun(topology, observer, api);
         try {
             run.populate(directory);
+            run.captureResource = CaptureResource.mount(run, run.controller);
         } catch (IOException | RuntimeException e) {
             run.close();
             throw e;
@@ -504,11 +538,6 @@ public final class TopologyRun implements AutoCloseable {
                 reasons.add("VM " + v.name() + " has " + v.nics().size() + " NICs: a run gives each VM exactly one for now");
             }
             for (NicAttachment n : v.nics()) {
-                String vnic = v.name() + "." + n.name();
-                if (n.model() == Model.SRIOV_VF && t.captures().stream().flatMap(c -> c.points().stream()).anyMatch(p -> p.name().equals(vnic))) {
-                    reasons.add("capture point " + vnic + ": a VF's frames cross the NIC's embedded switch, which has no capture tap yet"
-                            + " (sriov module) — capture " + v.host() + ":" + v.host() + "-pf0 for what the VF exchanges with the host's switch");
-                }
                 if (n.model() == Model.SRIOV_VF && !n.impairment().isNone()) {
                     reasons.add("VM " + v.name() + ": an impairment on a VF is not built yet (it has no switch port of its own)");
                 }
@@ -619,6 +648,9 @@ public final class TopologyRun implements AutoCloseable {
             }
             case SRIOV_VF -> {
                 VirtualFunction vf = sriov.get(v.spec.host()).assign(v.vm, nic.mac(), FIRST_NIC_SLOT);
+                // The VF's capture point: its mirror on the NIC's embedded switch, both directions.
+                CaptureTap vfTap = tap(portName);
+                sriov.get(v.spec.host()).mirror(vf, (frame, fromVf) -> vfTap.record(frame));
                 v.port = vf;
                 VfNetDriver d = new VfNetDriver();
                 driver[0] = d;
@@ -809,29 +841,129 @@ public final class TopologyRun implements AutoCloseable {
 
     /**
      * Creates every capture's file (or first ring file) under {@code directory} with an interface per
-     * point, before any port exists, so that each port is wrapped as it is added ({@link #captured}).
+     * point, before any port exists; each port gets its point's tap as it is added ({@link #captured}).
+     * Captures started later (REST) are written under the same directory.
      */
     private void openCaptures(Path directory) throws IOException {
+        captureDirectory = directory;
+        // What the REST API asks of the captures is done here, on the run's thread, between steps.
+        steps.add(() -> captureResource != null && captureResource.runPending());
         for (CaptureSpec c : topology.captures()) {
-            Path file = directory.resolve(c.file());
-            BpfFilter filter = c.filter().map(BpfFilter::compile).orElse(null);
-            CaptureFile f;
             try {
-                f = CaptureFile.create(file, c.ring().map(r -> new CaptureFile.Ring(r.files(), r.size())).orElse(null), filter,
-                        () -> epochNanos + clock.nanos());
+                openCapture(c);
             } catch (IOException e) {
                 throw new IOException("capture " + c.port() + ": " + e.getMessage(), e);
             }
-            captures.put(c.port(), new Capture(c.port(), file, f));
+        }
+    }
+
+    /** Creates {@code c}'s file with an interface per point and has each point give it its frames from now on. */
+    private Capture openCapture(CaptureSpec c) throws IOException {
+        Path file = captureDirectory.resolve(c.file());
+        BpfFilter filter = c.filter().map(BpfFilter::compile).orElse(null);
+        CaptureFile f = CaptureFile.create(file, c.ring().map(r -> new CaptureFile.Ring(r.files(), r.size())).orElse(null), filter,
+                () -> epochNanos + clock.nanos());
+        List<CaptureFile.Point> points = new ArrayList<>();
+        try {
             for (CapturePoint p : c.points()) {
-                capturePoints.computeIfAbsent(p.name(), n -> new ArrayList<>()).add(f.point(p.name(), describe(p)));
+                points.add(f.point(p.name(), describe(p)));
+            }
+        } catch (IOException e) {
+            f.close();
+            throw e;
+        }
+        for (int i = 0; i < points.size(); i++) {
+            CapturePoint p = c.points().get(i);
+            if (p instanceof CapturePoint.Underlay u) {
+                List<CaptureFile.Point> underlay = capturePoints.get(p.name());
+                if (underlay == null) {
+                    underlay = new java.util.concurrent.CopyOnWriteArrayList<>();
+                    capturePoints.put(p.name(), underlay);
+                    if (captureResource != null) {
+                        // Built: the tunnels exist (before, populate taps them with this list).
+                        switches.get(u.host()).tapUnderlay(underlay);
+                    }
+                }
+                underlay.add(points.get(i));
+            } else {
+                tap(p.name()).add(points.get(i));
             }
         }
+        Capture capture = new Capture(Integer.toString(nextCaptureId++), c, file, f);
+        captures.put(capture.id(), capture);
+        return capture;
+    }
+
+    /**
+     * Starts capture {@code c} now (on the run's thread: {@link CaptureResource}).
+     *
+     * @throws IllegalArgumentException if a point is not one of this run's, or its file is another capture's
+     * @throws IOException if its file cannot be created (nothing started)
+     */
+    Capture startCapture(CaptureSpec c) throws IOException {
+        CapturePoint.Inventory inventory = CapturePoint.Inventory.of(topology);
+        for (CapturePoint p : c.points()) {
+            String problem = CapturePoint.problem(p, inventory);
+            if (problem != null) {
+                throw new IllegalArgumentException(problem);
+            }
+            if (!(p instanceof CapturePoint.Underlay) && !taps.containsKey(p.name())) {
+                throw new IllegalArgumentException("capture point '" + p.name() + "' is not in this run yet (an appliance's NIC needs the nfv module)");
+            }
+        }
+        Path file = captureDirectory.resolve(c.file()).toAbsolutePath().normalize();
+        for (Capture other : captures.values()) {
+            if (other.file().toAbsolutePath().normalize().equals(file)) {
+                throw new IllegalArgumentException("file " + c.file() + " is capture " + other.id() + "'s — give each capture its own file");
+            }
+        }
+        return openCapture(c);
+    }
+
+    /**
+     * Stops capture {@code id}: its points give it no more frames, its file is flushed and closed.
+     *
+     * @return the capture, or null if there is none with that id
+     * @throws IllegalStateException if it is already stopped
+     * @throws IOException if the file could not be flushed (the capture is stopped all the same)
+     */
+    Capture stopCapture(String id) throws IOException {
+        Capture c = captures.get(id);
+        if (c == null) {
+            return null;
+        }
+        if (c.taker().closed()) {
+            throw new IllegalStateException("capture " + id + " is already stopped");
+        }
+        List<CaptureFile.Point> points = c.points();
+        for (int i = 0; i < points.size(); i++) {
+            CapturePoint p = c.spec().points().get(i);
+            if (p instanceof CapturePoint.Underlay) {
+                capturePoints.get(p.name()).remove(points.get(i));
+            } else {
+                taps.get(p.name()).remove(points.get(i));
+            }
+        }
+        c.taker().close();
+        return c;
+    }
+
+    /** The directory capture files are written under. */
+    Path captureDirectory() {
+        return captureDirectory;
+    }
+
+    /** The tap of capture point {@code name}, created empty the first time. */
+    private CaptureTap tap(String name) {
+        return taps.computeIfAbsent(name, CaptureTap::new);
     }
 
     /** What a capture point is, for its interface's {@code if_description}. */
     private String describe(CapturePoint p) {
         return switch (p) {
+            case CapturePoint.Vnic v when vms.containsKey(v.owner()) && vms.get(v.owner()).model() == Model.SRIOV_VF ->
+                    "VF vNIC " + v.name() + " of " + vms.get(v.owner()).host() + "'s SR-IOV NIC as its embedded switch mirrors it"
+                            + " (both directions: what the VF sends, what the switch delivers to it)";
             case CapturePoint.Vnic v -> "vNIC " + v.name() + " where "
                     + (vms.containsKey(v.owner()) ? "the switch of " + vms.get(v.owner()).host() : "its host's switch") + " meets it (both directions)";
             case CapturePoint.SwitchPort sp -> "port " + sp.port() + " of the switch of " + sp.host() + " as the switch sees it"
@@ -842,13 +974,13 @@ public final class TopologyRun implements AutoCloseable {
     }
 
     /**
-     * {@code port} as the switch sees it, through the capture point {@code point} if a capture takes
-     * it. A vNIC's point is {@code VM.NIC}; any other port's {@code HOST:PORT} (docs/capture.md).
-     * Appliance ports (the lead's) go through here too, named {@code APPLIANCE.NIC}.
+     * {@code port} as the switch sees it, through the tap of capture point {@code point}, so that a
+     * capture can take it whenever it starts. A vNIC's point is {@code VM.NIC}; any other port's
+     * {@code HOST:PORT} (docs/capture.md). Appliance ports (the lead's) go through here too, named
+     * {@code APPLIANCE.NIC}.
      */
     FramePort captured(String point, FramePort port) {
-        List<CaptureFile.Point> p = capturePoints.get(point);
-        return p == null ? port : new CapturingPort(port, p);
+        return new CapturingPort(port, tap(point));
     }
 
     private static String describe(IOException e) {
@@ -864,6 +996,9 @@ public final class TopologyRun implements AutoCloseable {
     /** Closes the tunnels and their VTEPs, flushes and closes the captures. */
     @Override
     public void close() throws IOException {
+        if (captureResource != null) {
+            captureResource.close();
+        }
         if (controller != null) {
             controller.close();
         }

@@ -118,23 +118,46 @@ class CapturePointsTest {
         });
     }
 
-    @Test
-    void aCaptureOnAVfIsRefusedNamingTheUplinkToCaptureInstead() throws Exception {
-        Topology t = TopologyLoader.parse("vf.yaml", """
+    /** emu (e1000) pings vf (an SR-IOV VF) on one host, with {@code captures}. */
+    private static Topology vfTopology(String captures) throws Exception {
+        return TopologyLoader.parse("vf.yaml", """
                 name: vf
                 hosts: [ { name: hv1, nic: { model: sriov, vfs: 2 } } ]
                 networks: [ { name: lan, vni: 1, subnet: 10.0.0.0/24 } ]
                 vms:
                   - { name: emu, host: hv1, nics: [ { network: lan, model: e1000, ip: 10.0.0.1 } ] }
                   - { name: vf, host: hv1, nics: [ { network: lan, model: sriov-vf, ip: 10.0.0.2 } ] }
+                traffic:
+                  - ping: { from: emu, to: vf, count: 3, interval: 10ms }
                 captures:
-                  - { points: [emu.eth0, vf.eth0], file: x.pcapng }
-                """).orElseThrow();
-        assertThatThrownBy(() -> TopologyRun.build(t, dir)).isInstanceOf(NotRunnableException.class)
-                .satisfies(e -> assertThat(((NotRunnableException) e).reasons()).containsExactly(
-                        "capture point vf.eth0: a VF's frames cross the NIC's embedded switch, which has no capture tap yet"
-                                + " (sriov module) — capture hv1:hv1-pf0 for what the VF exchanges with the host's switch"));
-        assertThat(dir.resolve("x.pcapng")).doesNotExist();
+                """ + captures).orElseThrow();
+    }
+
+    @Test
+    void aVfsPointHoldsWhatTheEmbeddedSwitchDeliversToItAndWhatItSends() throws Exception {
+        run(vfTopology("  - { points: [hv1:hv1-pf0, vf.eth0], file: vf.pcapng, filter: icmp }\n"));
+        List<CapturedFrame> frames = read("vf.pcapng");
+
+        // Each request crosses the uplink, then the embedded switch delivers it to the VF; each reply
+        // leaves the VF, then crosses the uplink.
+        assertThat(frames).extracting(f -> f.interfaceName() + " " + (f.data()[26 + 3] & 0xFF) + ">" + (f.data()[30 + 3] & 0xFF)
+                + " type " + f.data()[34]).containsExactly(
+                "hv1:hv1-pf0 1>2 type 8", "vf.eth0 1>2 type 8", "vf.eth0 2>1 type 0", "hv1:hv1-pf0 2>1 type 0",
+                "hv1:hv1-pf0 1>2 type 8", "vf.eth0 1>2 type 8", "vf.eth0 2>1 type 0", "hv1:hv1-pf0 2>1 type 0",
+                "hv1:hv1-pf0 1>2 type 8", "vf.eth0 1>2 type 8", "vf.eth0 2>1 type 0", "hv1:hv1-pf0 2>1 type 0");
+        // The VF's frames are the uplink's, byte for byte (one NIC, one VLAN: nothing to tag or strip).
+        for (int i = 0; i < frames.size(); i += 2) {
+            assertThat(frames.get(i).data()).isEqualTo(frames.get(i + 1).data());
+        }
+    }
+
+    @Test
+    void aVfsPointWithoutAFilterAlsoHoldsTheArpThatResolvedIt() throws Exception {
+        run(vfTopology("  - { port: vf.eth0, file: vf.pcapng }\n"));
+        List<CapturedFrame> frames = read("vf.pcapng");
+
+        assertThat(frames).extracting(f -> ((f.data()[12] & 0xFF) << 8) | (f.data()[13] & 0xFF))
+                .as("ARP request and reply, then 3 ICMP requests and replies").containsExactly(0x0806, 0x0806, 0x0800, 0x0800, 0x0800, 0x0800, 0x0800, 0x0800);
     }
 
     @Test
@@ -205,5 +228,20 @@ class CapturePointsTest {
         List<String> descriptions = Peers.run(30, tshark.toString(), "-r", dir.resolve("path.pcapng").toString(), "-T", "fields",
                 "-e", "frame.interface_description", "-c", "3").requireSuccess().stdout().lines().toList();
         assertThat(descriptions.get(2)).startsWith("VXLAN datagrams of hv1's VTEP /127.0.0.11:");
+    }
+
+    @Test
+    @Tag("interop")
+    void tsharkReadsAVfsCaptureWithItsInterfaceAndThePing() throws Exception {
+        Path tshark = Peers.require("tshark", "tshark");
+        run(vfTopology("  - { port: vf.eth0, file: vf.pcapng, filter: icmp }\n"));
+        List<String> rows = Peers.run(30, tshark.toString(), "-r", dir.resolve("vf.pcapng").toString(), "-T", "fields",
+                "-E", "separator=|", "-e", "frame.interface_name", "-e", "ip.src", "-e", "ip.dst", "-e", "icmp.type")
+                .requireSuccess().stdout().lines().toList();
+        assertThat(rows).containsExactly("vf.eth0|10.0.0.1|10.0.0.2|8", "vf.eth0|10.0.0.2|10.0.0.1|0", "vf.eth0|10.0.0.1|10.0.0.2|8",
+                "vf.eth0|10.0.0.2|10.0.0.1|0", "vf.eth0|10.0.0.1|10.0.0.2|8", "vf.eth0|10.0.0.2|10.0.0.1|0");
+        List<String> descriptions = Peers.run(30, tshark.toString(), "-r", dir.resolve("vf.pcapng").toString(), "-T", "fields",
+                "-e", "frame.interface_description", "-c", "1").requireSuccess().stdout().lines().toList();
+        assertThat(descriptions).singleElement().asString().startsWith("VF vNIC vf.eth0 of hv1's SR-IOV NIC");
     }
 }

@@ -73,6 +73,7 @@ public final class RestApi implements AutoCloseable {
     private final EventStream events = new EventStream();
     private final Set<String> routed = new HashSet<>();
     private Vertx vertx;
+    private Router router;
     private HttpServer server;
 
     public RestApi(String token, DeviceService devices, FlowRuleService flowService, GroupService groupService,
@@ -98,7 +99,7 @@ public final class RestApi implements AutoCloseable {
     /** Listens on {@code address} (port 0 for any); returns the bound address. */
     public synchronized InetSocketAddress start(InetSocketAddress address) throws Exception {
         vertx = Vertx.vertx();
-        Router router = Router.router(vertx);
+        router = Router.router(vertx);
         router.route(BASE + "/*").handler(BodyHandler.create().setBodyLimit(1 << 20));
 
         sync(router, HttpMethod.GET, "/switches", "listSwitches", switches::list);
@@ -182,6 +183,51 @@ public final class RestApi implements AutoCloseable {
         return server.actualPort();
     }
 
+    /**
+     * Adds a resource that is not the controller's own, for a program that embeds the controller and
+     * serves resources of its own beside it ({@code iovirt run --keep} serves its captures):
+     * {@code method} on {@link #BASE}{@code + path} (Vert.x path syntax, {@code :id} for a path
+     * parameter), answered by {@code resource} the way the controller's routes are: a method that
+     * changes state (not GET or HEAD) needs the bearer token, checked first; an {@link ApiException}
+     * becomes its status and the error body; the answer is JSON. The OpenAPI document does not
+     * describe an added route, so its body is only parsed (415 if it is not {@code application/json},
+     * 400 if it is not JSON) and the resource validates what it reads. Routes may be added while the
+     * API serves: Vert.x's router replaces its routes copy-on-write.
+     *
+     * @throws IllegalStateException if the API has not started, or {@code path} is one of the
+     *     controller's own paths
+     */
+    public synchronized void addRoute(String method, String path, Function<ApiRequest, CompletableFuture<ApiResponse>> resource) {
+        if (router == null) {
+            throw new IllegalStateException("the REST API has not started");
+        }
+        String under = path.startsWith("/") ? path.substring(1) : path;
+        String first = under.contains("/") ? under.substring(0, under.indexOf('/')) : under;
+        if (OWN_RESOURCES.contains(first)) {
+            throw new IllegalStateException(BASE + path + " is under the controller's own /" + first);
+        }
+        HttpMethod m = HttpMethod.valueOf(method);
+        boolean changesState = m != HttpMethod.GET && m != HttpMethod.HEAD;
+        router.route(m, BASE + path).handler(rc -> serve(rc, changesState, body -> {
+            if (body == null || body.isBlank()) {
+                return null;
+            }
+            String type = rc.request().getHeader("Content-Type");
+            if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+                throw new ApiException(415, "the request body must be application/json, not " + type, null);
+            }
+            try {
+                return JsonCodecs.MAPPER.readTree(body);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new ApiException(400, "the request body is not valid JSON: " + e.getOriginalMessage(), null);
+            }
+        }, resource));
+    }
+
+    /** The first path segments of the controller's own resources, which {@link #addRoute} may not take. */
+    private static final Set<String> OWN_RESOURCES = Set.of("switches", "acls", "arp", "networks", "sfc", "hosts", "topology",
+            "statistics", "events", "openapi.yaml");
+
     private void sync(Router router, HttpMethod method, String path, String operationId, Function<ApiRequest, ApiResponse> resource) {
         async(router, method, path, operationId, r -> CompletableFuture.completedFuture(resource.apply(r)));
     }
@@ -190,30 +236,39 @@ public final class RestApi implements AutoCloseable {
                        Function<ApiRequest, CompletableFuture<ApiResponse>> resource) {
         routed.add(operationId);
         boolean changesState = method != HttpMethod.GET && method != HttpMethod.HEAD;
-        router.route(method, BASE + path).handler(rc -> {
-            Context context = Vertx.currentContext();
-            CompletableFuture<ApiResponse> result;
-            try {
-                if (changesState) {
-                    auth.check(rc.request().getHeader("Authorization"));
-                }
-                Map<String, String> query = new HashMap<>();
-                rc.queryParams().forEach(e -> query.putIfAbsent(e.getKey(), e.getValue()));
-                String body = rc.body() == null ? null : rc.body().asString();
-                JsonNode parsed = validator.validate(operationId, rc.pathParams(), query,
-                        rc.request().getHeader("Content-Type"), body);
-                result = resource.apply(new ApiRequest(Map.copyOf(rc.pathParams()), Map.copyOf(query), parsed));
-            } catch (RuntimeException e) {
-                result = CompletableFuture.failedFuture(e);
+        router.route(method, BASE + path).handler(rc -> serve(rc, changesState,
+                body -> validator.validate(operationId, rc.pathParams(), query(rc), rc.request().getHeader("Content-Type"), body),
+                resource));
+    }
+
+    private static Map<String, String> query(RoutingContext rc) {
+        Map<String, String> query = new HashMap<>();
+        rc.queryParams().forEach(e -> query.putIfAbsent(e.getKey(), e.getValue()));
+        return query;
+    }
+
+    /** Answers {@code rc}: the bearer check if it changes state, the body through {@code parse}, then {@code resource}. */
+    private void serve(RoutingContext rc, boolean changesState, Function<String, JsonNode> parse,
+                       Function<ApiRequest, CompletableFuture<ApiResponse>> resource) {
+        Context context = Vertx.currentContext();
+        CompletableFuture<ApiResponse> result;
+        try {
+            if (changesState) {
+                auth.check(rc.request().getHeader("Authorization"));
             }
-            result.whenComplete((response, failure) -> context.runOnContext(v -> {
-                if (failure == null) {
-                    json(rc, response.status(), response.body());
-                } else {
-                    fail(rc, failure);
-                }
-            }));
-        });
+            String body = rc.body() == null ? null : rc.body().asString();
+            JsonNode parsed = parse.apply(body);
+            result = resource.apply(new ApiRequest(Map.copyOf(rc.pathParams()), Map.copyOf(query(rc)), parsed));
+        } catch (RuntimeException e) {
+            result = CompletableFuture.failedFuture(e);
+        }
+        result.whenComplete((response, failure) -> context.runOnContext(v -> {
+            if (failure == null) {
+                json(rc, response.status(), response.body());
+            } else {
+                fail(rc, failure);
+            }
+        }));
     }
 
     private static void fail(RoutingContext rc, Throwable failure) {

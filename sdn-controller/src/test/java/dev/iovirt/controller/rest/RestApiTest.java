@@ -582,4 +582,32 @@ class RestApiTest {
         assertThat(fm.bufferId()).isEqualTo(BufferId.NO_BUFFER);
         assertThat(fm.applyActions()).containsExactly(Action.Output.to(PortNo.CONTROLLER));
     }
+
+    @Test
+    void anAddedRouteIsServedBesideTheControllersOwnWithTheTokenCheckOnChangesAndTheSameErrors() {
+        RestApi api = controller.restApi();
+        api.addRoute("GET", "/extras", r -> java.util.concurrent.CompletableFuture.completedFuture(
+                ApiResponse.ok(JsonCodecs.MAPPER.createObjectNode().put("n", 1))));
+        api.addRoute("POST", "/extras", r -> {
+            if (r.body() == null || !r.body().has("x")) {
+                throw new ApiException(400, "x is required", "x");
+            }
+            return java.util.concurrent.CompletableFuture.completedFuture(new ApiResponse(201, r.body()));
+        });
+
+        Http.Response list = http.get("/extras");
+        assertThat(list.status()).isEqualTo(200);
+        assertThat(list.json().toString()).isEqualTo("{\"n\":1}");
+        assertError(http.send("POST", "/extras", "{\"x\":1}", null), 401, null, "needs 'Authorization: Bearer <token>'");
+        assertError(http.send("POST", "/extras", "{\"x\":1}", "wrong"), 403, null, "not valid");
+        assertError(http.send("POST", "/extras", "{\"y\":1}", TOKEN), 400, "x", "x is required");
+        assertError(http.send("POST", "/extras", "{x", TOKEN), 400, null, "not valid JSON");
+        assertError(http.send("POST", "/extras", "x=1", TOKEN, "text/plain"), 415, null, "must be application/json");
+        Http.Response added = http.send("POST", "/extras", "{\"x\":1}", TOKEN);
+        assertThat(added.status()).isEqualTo(201);
+        assertThat(added.json().toString()).isEqualTo("{\"x\":1}");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> api.addRoute("GET", "/switches/:dpid/extras",
+                r -> java.util.concurrent.CompletableFuture.completedFuture(ApiResponse.ok(JsonCodecs.MAPPER.createObjectNode()))))
+                .isInstanceOf(IllegalStateException.class).hasMessage("/api/v1/switches/:dpid/extras is under the controller's own /switches");
+    }
 }
