@@ -103,6 +103,7 @@ class DhcpServerTest {
         assertThat(lease.expiresAtNanos()).isEqualTo(SECOND + 3600 * SECOND);
         assertThat(s.acks()).isEqualTo(1);
         assertThat(s.offers()).isEqualTo(1);
+        assertThat(s.counters()).containsEntry("acks", 1L).containsEntry("offers", 1L).containsEntry("leases", 1L);
     }
 
     @Test

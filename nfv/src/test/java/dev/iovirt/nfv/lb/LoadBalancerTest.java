@@ -187,6 +187,8 @@ class LoadBalancerTest {
         assertThat(movedCount).isPositive();
         assertThat(lb.connectionsMoved()).isEqualTo(movedCount);
         assertThat(lb.backend(2).activeConnections()).isZero();
+        assertThat(lb.counters()).containsEntry("connections-moved", (long) movedCount)
+                .containsEntry("backend-" + lb.backends().get(2).name() + "-up", 0L);
 
         // Answers again: up after two answered probes, and old connections stay where they moved.
         for (int round = 0; round < 3; round++, t += SECOND) {

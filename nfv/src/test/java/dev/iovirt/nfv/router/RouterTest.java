@@ -94,6 +94,7 @@ class RouterTest {
         byte[] expected = PacketBuilder.ethernet(R1, HOST_B).ipv4(HOST_A_IP, HOST_B_IP).ttl(63).udp(1000, 2000).payload(30).build();
         assertThat(o.frame()).isEqualTo(expected);
         assertThat(r.forwarded()).isEqualTo(1);
+        assertThat(r.counters()).containsEntry("forwarded", 1L).containsEntry("arp-replies-sent", 1L);
     }
 
     @Test

@@ -214,10 +214,16 @@ public final class PacketTrace {
         frames.clear();
         pending.clear();
         before = now;
-        steps.add(new Step(run.nanos(), describe(part), lines));
+        if (!lines.isEmpty()) { // an appliance polling an empty ring is work, but not the packet's
+            steps.add(new Step(run.nanos(), describe(part), lines));
+        }
     }
 
     private String describe(String part) {
+        if (part.startsWith("appliance ")) {
+            RunningAppliance a = run.appliances().stream().filter(x -> x.name().equals(part.substring(10))).findFirst().orElseThrow();
+            return part + " (" + a.kind() + " VM, poll-mode virtio drivers, on " + a.host() + ")";
+        }
         if (part.startsWith("vm ")) {
             TopologyRun.RunningVm v = run.vms().stream().filter(x -> x.name().equals(part.substring(3))).findFirst().orElseThrow();
             return part + " (guest kernel, " + v.model().yamlName() + " driver and device, on " + v.host() + ")";
@@ -227,7 +233,7 @@ public final class PacketTrace {
 
     // ---------------------------------------------------------------- counters of every layer
 
-    /** Every layer's counters now: VMs, switches, tunnels, VT-d units. */
+    /** Every layer's counters now: VMs, switches, tunnels, appliances, VT-d units. */
     private Map<String, Map<String, Long>> snapshot() {
         Map<String, Map<String, Long>> s = new LinkedHashMap<>();
         for (TopologyRun.RunningVm v : run.vms()) {
@@ -273,6 +279,16 @@ public final class PacketTrace {
                     s.put("tunnel " + e.getKey() + " " + p.name(), t);
                 }
             }
+        }
+        for (RunningAppliance a : run.appliances()) {
+            // Frames its poll loop moved and what its function counted; not its idle polls' exits.
+            Map<String, Long> c = new LinkedHashMap<>();
+            for (int i = 0; i < a.nicNames().size(); i++) {
+                c.put(a.nicNames().get(i) + " frames in", a.vm().portCounters(i).rxFrames());
+                c.put(a.nicNames().get(i) + " frames out", a.vm().portCounters(i).txFrames());
+            }
+            c.putAll(a.counters());
+            s.put("appliance " + a.name(), c);
         }
         for (Map.Entry<String, SriovNic> e : run.sriovNics().entrySet()) {
             IommuStats i = e.getValue().iommuStats();

@@ -42,6 +42,22 @@ class PacketTraceTest {
     }
 
     @Test
+    void anEchoBetweenNetworksVisitsItsChainsFirewallThenTheRouterAndBackTheOtherWay() throws Exception {
+        PacketTrace.Result r = PacketTrace.trace(example("three-tier"), new PacketTrace.Probe("web1", "db1", PacketTrace.Protocol.ICMP, 0, 64));
+
+        assertThat(r.delivered()).isTrue();
+        List<String> appliances = parts(r).stream().filter(p -> p.startsWith("appliance ")).map(p -> p.split(" ")[1]).toList();
+        // Out: the web-to-db chain's hop, then the gateway; back: the gateway, then the hop in reverse.
+        assertThat(appliances).containsExactly("fw2", "r1", "r1", "fw2");
+        PacketTrace.Step fw = r.steps().stream().filter(s -> s.part().startsWith("appliance fw2")).findFirst().orElseThrow();
+        assertThat(lines(fw)).contains("eth0 frames in +1", "eth1 frames out +1", "passed +1");
+        PacketTrace.Step steer = r.steps().stream().filter(s -> s.part().equals("switch br-hv1")).findFirst().orElseThrow();
+        assertThat(lines(steer)).as("the classifier steers into the chain").contains("nw_src=10.0.1.0/24,nw_dst=10.0.2.0/24");
+        assertThat(r.totals().get("appliance r1")).containsEntry("forwarded", 2L);
+        assertThat(r.totals()).doesNotContainKey("appliance fw1").doesNotContainKey("appliance lb1");
+    }
+
+    @Test
     void anEchoAcrossTwoHostsGoesThroughBothSwitchesTablesAndTheTunnelEachWayWithTheNetworksVni() throws Exception {
         PacketTrace.Result r = PacketTrace.trace(example("two-hosts"), new PacketTrace.Probe("web1", "web2", PacketTrace.Protocol.ICMP, 0, 64));
 
